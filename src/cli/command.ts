@@ -1,0 +1,81 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../util/errors.js';
+import { redact } from '../util/redact.js';
+
+/** Where a command writes; injectable so tests can run commands in-process. */
+export interface Io {
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(s: string): unknown; isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  readonly values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  readonly positionals: string[];
+}
+
+/** One CLI command: declared as data (name, options, help), run by `main`. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Full help text: usage line, options, examples. */
+  readonly help: string;
+  readonly options: OptionSpec;
+  readonly positionals?: boolean;
+  run(args: Parsed, io: Io): Promise<number | void>;
+}
+
+/** Options shared by every command that reads the data. */
+export const DATA_OPTIONS: OptionSpec = {
+  'data-dir': { type: 'string' },
+  exam: { type: 'string' },
+};
+
+export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: cmd.positionals ?? false,
+      strict: true,
+    });
+    return { values: values as Parsed['values'], positionals };
+  } catch (e) {
+    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UserError(`${cmd.name}: ${msg} (see \`jmle-bench ${cmd.name} --help\`)`);
+  }
+}
+
+export function str(args: Parsed, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function flag(args: Parsed, name: string): boolean {
+  return args.values[name] === true;
+}
+
+/** Parse an integer option with bounds; a bad value is a one-line usage error. */
+export function intOption(args: Parsed, name: string, dflt: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = str(args, name);
+  if (v === undefined) return dflt;
+  if (!/^-?\d+$/.test(v.trim())) throw new UserError(`--${name} must be a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new UserError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+export function numberOption(args: Parsed, name: string): number | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || v.trim() === '') throw new UserError(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+export function writeLine(stream: Io['stdout'], line = ''): void {
+  stream.write(redact(line) + '\n');
+}

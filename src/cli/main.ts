@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { COMMANDS } from './commands/index.js';
+import { parseCommandArgs, writeLine, type Io } from './command.js';
+import { UserError } from '../util/errors.js';
+import { redact } from '../util/redact.js';
+import { VERSION } from '../version.js';
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    `jmle-bench ${VERSION} — evaluate LLMs on the Japanese Medical Licensing Examination`,
+    '',
+    'Usage: jmle-bench <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `jmle-bench <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+/** Run the CLI with the given arguments; returns the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    writeLine(io.stdout, usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    writeLine(io.stdout, VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    writeLine(io.stderr, `jmle-bench: unknown command "${name}"; run \`jmle-bench --help\` for the list`);
+    return 2;
+  }
+  try {
+    const args = parseCommandArgs(cmd, rest);
+    if (args.values['help']) {
+      writeLine(io.stdout, cmd.help);
+      return 0;
+    }
+    const code = await cmd.run(args, io);
+    return typeof code === 'number' ? code : 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      writeLine(io.stderr, `jmle-bench: ${e.message}`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    writeLine(io.stderr, `jmle-bench: internal error: ${redact(err.message)}`);
+    if (io.env['JMLE_DEBUG']) writeLine(io.stderr, redact(err.stack ?? ''));
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`jmle-bench: internal error: ${redact(String(e))}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../util/errors.js';
+
+/**
+ * Where the data lives. A data root holds one folder per source
+ * (`jmle2026/`, `igakuqa/`, `igakuqa119/`), laid out as upstream publishes it.
+ * Precedence: --data-dir, then JMLE_DATA_DIR, then the download cache.
+ */
+export interface DataRoot {
+  readonly root: string;
+  readonly from: 'flag' | 'env' | 'cache';
+}
+
+/** The cache that `dataset pull` fills: $JMLE_CACHE_DIR, else $XDG_CACHE_HOME/jmle-bench, else ~/.cache/jmle-bench. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['JMLE_CACHE_DIR']) return resolve(env['JMLE_CACHE_DIR']);
+  const xdg = env['XDG_CACHE_HOME'];
+  return join(xdg ? resolve(xdg) : join(homedir(), '.cache'), 'jmle-bench');
+}
+
+/** Pick the data root for a source, or stop with one line saying how to get the data. */
+export function resolveDataRoot(source: string, dataDir?: string, env: NodeJS.ProcessEnv = process.env): DataRoot {
+  if (dataDir) {
+    const root = resolve(dataDir);
+    if (!existsSync(join(root, source))) {
+      throw new UserError(`--data-dir ${dataDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`jmle-bench dataset pull\``);
+    }
+    return { root, from: 'flag' };
+  }
+  const envDir = env['JMLE_DATA_DIR'];
+  if (envDir) {
+    const root = resolve(envDir);
+    if (!existsSync(join(root, source))) {
+      throw new UserError(`JMLE_DATA_DIR=${envDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`jmle-bench dataset pull\``);
+    }
+    return { root, from: 'env' };
+  }
+  const cache = cacheRoot(env);
+  if (existsSync(join(cache, source))) return { root: cache, from: 'cache' };
+  throw new UserError(`no ${source} data found: run \`jmle-bench dataset pull\` (or pass --data-dir / set JMLE_DATA_DIR to a local copy)`);
+}

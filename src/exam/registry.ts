@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { DEFAULT_EXAM, EDITIONS } from './editions.js';
+import { JMLE2026_SOURCE, loadJmle2026 } from './sources/jmle2026.js';
+import { resolveDataRoot, type DataRoot } from './data-root.js';
+import { UserError } from '../util/errors.js';
+import type { Exam } from './types.js';
+
+/** Which source folder holds each edition, and how to load it. */
+export interface ExamEntry {
+  readonly id: string;
+  /** Folder name in a data root. */
+  readonly source: string;
+  readonly load: (sourceDir: string) => Exam;
+}
+
+const ENTRIES: ExamEntry[] = [{ id: '120', source: JMLE2026_SOURCE, load: loadJmle2026 }];
+
+export function registerExam(entry: ExamEntry): void {
+  const i = ENTRIES.findIndex((e) => e.id === entry.id);
+  if (i >= 0) ENTRIES[i] = entry;
+  else ENTRIES.push(entry);
+}
+
+export function examEntries(): readonly ExamEntry[] {
+  return ENTRIES;
+}
+
+export function examEntry(id: string): ExamEntry {
+  const e = ENTRIES.find((x) => x.id === id);
+  if (!e || !EDITIONS[id]) {
+    throw new UserError(`unknown exam "${id}"; available: ${ENTRIES.map((x) => x.id).join(', ')} (see \`jmle-bench exams\`)`);
+  }
+  return e;
+}
+
+export interface LoadOptions {
+  readonly exam?: string;
+  readonly dataDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LoadedExam {
+  readonly exam: Exam;
+  readonly dataRoot: DataRoot;
+}
+
+const cache = new Map<string, Exam>();
+
+/** Find the data (flag, env, cache) and load one edition. Cached per folder. */
+export function loadExam(opts: LoadOptions = {}): LoadedExam {
+  const entry = examEntry(opts.exam ?? DEFAULT_EXAM);
+  const dataRoot = resolveDataRoot(entry.source, opts.dataDir, opts.env);
+  const dir = join(dataRoot.root, entry.source);
+  const key = `${entry.id}\0${dir}`;
+  let exam = cache.get(key);
+  if (!exam) {
+    exam = entry.load(dir);
+    cache.set(key, exam);
+  }
+  return { exam, dataRoot };
+}
+
+/** Forget loaded exams (tests, or after `dataset pull`). */
+export function clearExamCache(): void {
+  cache.clear();
+}

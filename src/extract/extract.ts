@@ -1,0 +1,173 @@
+import type { Question } from '../exam/types.js';
+
+/**
+ * Answer extraction. `referenceParse` is the reference harness's behaviour, kept
+ * for comparison; `extractAnswer` is ours: the same, plus fixes for cases where
+ * the model's intent is unambiguous. Every fix is named in `notes` so a viewer
+ * and `rescore` can say why an outcome differs from the reference.
+ */
+
+export type ExtractionNote =
+  | 'last-marker' // several 【回答】: the last one that parses wins
+  | 'alt-marker' // 【解答】 etc. used because 【回答】 is absent
+  | 'bracket-stripped' // "c】", "「d」", "d." → the letter
+  | 'fullwidth' // ａ / ０-９ / ，→ ASCII
+  | 'numeric-normalised'; // "3 1 5" → 315, "28**" → 28, "1.200 g/日" → 1.200
+
+export interface Extraction {
+  /** Letters (sorted, unique) or one numeric string for calculation questions. */
+  readonly predicted: string[];
+  readonly ok: boolean;
+  /** Which text gave the answer. */
+  readonly source: 'content' | 'reasoning' | null;
+  readonly notes: ExtractionNote[];
+}
+
+export const PRIMARY_MARKER = '【回答】';
+/** Other answer markers, used only where the instructed 【回答】 is absent. */
+export const ALT_MARKERS = ['【解答】', '【最終回答】', '【答え】', '【正解】'] as const;
+
+const DEFAULT_LETTERS = ['a', 'b', 'c', 'd', 'e'];
+
+type QuestionShape = Pick<Question, 'type'> & Partial<Pick<Question, 'choices'>>;
+
+// ---------------------------------------------------------------------------
+// The reference behaviour
+// ---------------------------------------------------------------------------
+
+const REFERENCE_PATTERN = /【回答】\s*(.+)/u;
+
+/** Exactly what the reference harness's `parse_answer` does. */
+export function referenceParse(raw: string, type: Question['type']): { predicted: string[]; ok: boolean } {
+  const m = REFERENCE_PATTERN.exec(raw);
+  if (!m) return { predicted: [], ok: false };
+  const answer = (m[1] ?? '').trim();
+  if (type === 'calculation') return { predicted: [answer], ok: true };
+  const cleaned = answer.replace(/[*_`#]/g, '').trim();
+  const tokens = cleaned.split(/[,、\s]+/u);
+  const letters = [...new Set(tokens.filter((t) => /^[a-eA-E]$/.test(t)).map((t) => t.toLowerCase()))].sort();
+  return { predicted: letters, ok: letters.length > 0 };
+}
+
+/** The reference's full procedure: content first, then the reasoning text. */
+export function referenceExtract(content: string, reasoning: string | null | undefined, type: Question['type']): { predicted: string[]; ok: boolean } {
+  const r = referenceParse(content, type);
+  if (!r.ok && reasoning) return referenceParse(reasoning, type);
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Ours
+// ---------------------------------------------------------------------------
+
+function markerPositions(text: string, marker: string): number[] {
+  const out: number[] = [];
+  let i = text.indexOf(marker);
+  while (i >= 0) {
+    out.push(i + marker.length);
+    i = text.indexOf(marker, i + marker.length);
+  }
+  return out;
+}
+
+/** The text the reference's `\s*(.+)` would capture after a marker: skip white space (even line breaks), then to the end of that line. */
+function answerLineAt(text: string, start: number): string {
+  let i = start;
+  while (i < text.length && /\s/u.test(text[i] as string)) i++;
+  let j = text.indexOf('\n', i);
+  if (j < 0) j = text.length;
+  // The reference's \s* gives one white-space character back when nothing else follows; either way the capture strips to "".
+  return text.slice(i, j).trim();
+}
+
+const OPENERS = /^[「『【(（[<〈"'“‘]+/u;
+const CLOSERS = /[」』】)）\]>〉"'”’.。:：]+$/u;
+
+function parseChoices(line: string, letters: readonly string[], notes: Set<ExtractionNote>): string[] {
+  const normalised = line.normalize('NFKC');
+  const cleaned = normalised.replace(/[*_`#]/g, '').trim();
+  const found = new Set<string>();
+  let usedFullwidth = false;
+  let usedBrackets = false;
+  const rawTokens = line.replace(/[*_`#]/g, '').trim().split(/[,、\s]+/u);
+  for (const token of cleaned.split(/[,、\s]+/u)) {
+    let t = token.toLowerCase();
+    if (!letters.includes(t)) {
+      const stripped = t.replace(OPENERS, '').replace(CLOSERS, '');
+      if (!letters.includes(stripped)) continue;
+      t = stripped;
+      usedBrackets = true;
+    }
+    found.add(t);
+  }
+  if (found.size > 0 && normalised !== line) {
+    // Only a note when the original (un-normalised) tokens would not have given the same letters.
+    const plain = new Set(rawTokens.map((x) => x.toLowerCase()).filter((x) => letters.includes(x)));
+    usedFullwidth = plain.size !== found.size;
+  }
+  if (usedBrackets) notes.add('bracket-stripped');
+  if (usedFullwidth) notes.add('fullwidth');
+  return [...found].sort();
+}
+
+/**
+ * A calculation answer as a plain decimal string: full-width digits and
+ * markdown removed, digits spaced out as on a mark sheet joined ("3 1 5" → "315"),
+ * trailing units ignored ("1.200 g/日" → "1.200").
+ */
+export function normaliseNumber(text: string): string | null {
+  const s = text
+    .normalize('NFKC')
+    .replace(/\\boxed\{([^}]*)\}/g, '$1')
+    .replace(/[*_`#${}]/g, '')
+    .replace(/[，]/g, ',')
+    .trim();
+  const m = /^[-+]?\d(?:[\d ]|,(?=\d{3}(?!\d)))*(?:\s*\.\s*\d[\d ]*)?/u.exec(s);
+  if (!m) return null;
+  const value = m[0].replace(/[\s,]/g, '');
+  return Number.isFinite(Number(value)) ? value : null;
+}
+
+function parseNumber(line: string, notes: Set<ExtractionNote>): string[] {
+  const value = normaliseNumber(line);
+  if (value === null) return [];
+  if (value !== line.trim()) notes.add('numeric-normalised');
+  return [value];
+}
+
+function parseText(text: string, q: QuestionShape): { predicted: string[]; notes: ExtractionNote[] } | null {
+  let positions = markerPositions(text, PRIMARY_MARKER);
+  let alt = false;
+  if (positions.length === 0) {
+    for (const m of ALT_MARKERS) positions.push(...markerPositions(text, m));
+    positions.sort((a, b) => a - b);
+    alt = positions.length > 0;
+  }
+  const letters = q.choices && q.choices.length > 0 ? q.choices : DEFAULT_LETTERS;
+  let first: string[] | null = null;
+  for (let k = positions.length - 1; k >= 0; k--) {
+    const notes = new Set<ExtractionNote>();
+    const line = answerLineAt(text, positions[k] as number);
+    const predicted = q.type === 'calculation' ? parseNumber(line, notes) : parseChoices(line, letters, notes);
+    if (predicted.length === 0) continue;
+    if (alt) notes.add('alt-marker');
+    if (k !== 0) {
+      // Name the rule only when it changes the outcome against the first marker.
+      const n0 = new Set<ExtractionNote>();
+      const l0 = answerLineAt(text, positions[0] as number);
+      first = q.type === 'calculation' ? parseNumber(l0, n0) : parseChoices(l0, letters, n0);
+      if (first.join(',') !== predicted.join(',')) notes.add('last-marker');
+    }
+    return { predicted, notes: [...notes] };
+  }
+  return null;
+}
+
+/** Extract the answer from a response: the content first, then (if nothing) the reasoning text. */
+export function extractAnswer(content: string | null | undefined, reasoning: string | null | undefined, q: QuestionShape): Extraction {
+  const fromContent = content ? parseText(content, q) : null;
+  if (fromContent) return { ...fromContent, ok: true, source: 'content' };
+  const fromReasoning = reasoning ? parseText(reasoning, q) : null;
+  if (fromReasoning) return { ...fromReasoning, ok: true, source: 'reasoning' };
+  return { predicted: [], ok: false, source: null, notes: [] };
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Exam, ImageMode, Question } from '../exam/types.js';
+import { UserError } from '../util/errors.js';
+
+/**
+ * Prompts identical to the reference harness (JMLE2026-Bench `benchmark.py`),
+ * so scores are comparable with the published leaderboard.
+ */
+
+const PREAMBLE = 'あなたは医師国家試験を解く医学の専門家です。';
+const FORMAT_LINE = '最終回答は必ず以下の形式で出力してください:';
+export const ANSWER_MARKER = '【回答】';
+
+export function systemPrompt(q: Pick<Question, 'type' | 'selectCount'>): string {
+  if (q.type === 'calculation') {
+    return `${PREAMBLE}\n問題を読み、数値で回答してください。\n\n${FORMAT_LINE}\n${ANSWER_MARKER}3.14`;
+  }
+  const n = q.selectCount;
+  const example = ['a', 'c', 'e'].slice(0, n).join(',');
+  return `${PREAMBLE}\n問題を読み、正解を${n}つ選んでください。\n\n${FORMAT_LINE}\n${ANSWER_MARKER}${example}`;
+}
+
+/** The user message text: serial context, an empty line, then the question. */
+export function userText(q: Pick<Question, 'text' | 'serial'>): string {
+  const parts: string[] = [];
+  if (q.serial) parts.push(q.serial.context, '');
+  parts.push(q.text);
+  return parts.join('\n');
+}
+
+export type ContentPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user';
+  readonly content: string | readonly ContentPart[];
+}
+
+export interface Prompt {
+  readonly questionId: string;
+  readonly messages: readonly ChatMessage[];
+}
+
+/** Build the chat messages for one question. In vision mode every image follows as a data URL. */
+export function buildPrompt(exam: Exam, q: Question, imageMode: ImageMode): Prompt {
+  const content: ContentPart[] = [{ type: 'text', text: userText(q) }];
+  if (imageMode === 'vision' && q.images.length > 0) {
+    if (!exam.imageDir) throw new UserError(`${q.id}: this exam has no images; use --image-mode blind or skip`);
+    for (const name of q.images) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(exam.imageDir, name));
+      } catch {
+        throw new UserError(`${q.id}: image ${name} is missing; run \`jmle-bench dataset pull\` or use --image-mode blind`);
+      }
+      content.push({ type: 'image_url', image_url: { url: `data:image/png;base64,${bytes.toString('base64')}` } });
+    }
+  }
+  return {
+    questionId: q.id,
+    messages: [
+      { role: 'system', content: systemPrompt(q) },
+      { role: 'user', content },
+    ],
+  };
+}

@@ -1,0 +1,90 @@
+import type { Exam } from '../exam/types.js';
+import { computeSummary, type Summary } from '../scoring/summary.js';
+import { rescoreRecord } from '../scoring/record.js';
+import { UserError } from '../util/errors.js';
+import { HARNESS } from '../version.js';
+import type { ResultFile, ResultRecord } from './schema.js';
+
+/** One record whose outcome changed on rescoring, and why. */
+export interface Change {
+  readonly questionId: string;
+  readonly before: { predicted: string[]; correct: boolean; parse_success: boolean; gold: string[] };
+  readonly after: { predicted: string[]; correct: boolean; parse_success: boolean; gold: string[] };
+  readonly reasons: string[];
+}
+
+export interface Rescored {
+  readonly file: ResultFile;
+  readonly summary: Summary;
+  readonly changes: Change[];
+  readonly warnings: string[];
+}
+
+const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function explain(before: ResultRecord, after: ResultRecord): string[] {
+  const reasons: string[] = [];
+  if (!same(before.gold, after.gold)) reasons.push(`answer key changed: ${before.gold.join(',') || '-'} → ${after.gold.join(',') || '-'}`);
+  const notes = after.parse_notes ?? [];
+  if (notes.length > 0) reasons.push(`extraction: ${notes.join(', ')}`);
+  if (after.parse_source === 'reasoning' && !before.parse_success) reasons.push('answer found in the reasoning text');
+  if (!before.parse_success && after.parse_success && notes.length === 0 && after.parse_source !== 'reasoning') reasons.push('answer now parsed');
+  if (before.parse_success && !after.parse_success) reasons.push('no valid answer after the marker');
+  if (reasons.length === 0 && before.correct !== after.correct) {
+    reasons.push(after.correct ? 'numeric comparison (same number)' : 'numeric comparison (different number)');
+  }
+  if (reasons.length === 0) reasons.push('re-extracted');
+  return reasons;
+}
+
+/**
+ * Re-extract and re-score every record of a result file against `exam`, and
+ * recompute the summary. Never trusts the stored summary. Does not write.
+ */
+export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'): Rescored {
+  const warnings: string[] = [];
+  const fileExam = file.metadata.exam ?? exam.id;
+  if (fileExam !== exam.id) {
+    throw new UserError(`${path} is a run of exam ${fileExam}, not ${exam.id}; pass --exam ${fileExam}`);
+  }
+  const unknown = file.results.filter((r) => !exam.byId.has(r.question_id)).map((r) => r.question_id);
+  if (unknown.length > 0) {
+    const list = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? `, … (${unknown.length} in all)` : '');
+    throw new UserError(`${path}: question ids not in exam ${exam.id} (dataset ${exam.version.slice(0, 12)}): ${list}`);
+  }
+  const seen = new Set<string>();
+  for (const r of file.results) {
+    if (seen.has(r.question_id)) throw new UserError(`${path}: question ${r.question_id} appears more than once`);
+    seen.add(r.question_id);
+  }
+  const stored = file.metadata.dataset_version;
+  if (stored && stored !== exam.version) {
+    warnings.push(
+      `${path} was scored against dataset ${stored.slice(0, 12)}; rescoring against ${exam.version.slice(0, 12)} (answers may differ where the key changed)`,
+    );
+  }
+
+  const changes: Change[] = [];
+  const results = file.results.map((r) => {
+    const q = exam.byId.get(r.question_id);
+    if (!q) throw new Error('unreachable');
+    const next = rescoreRecord(r, q);
+    if (!same(r.predicted, next.predicted) || r.correct !== next.correct || r.parse_success !== next.parse_success || !same(r.gold, next.gold)) {
+      changes.push({
+        questionId: r.question_id,
+        before: { predicted: r.predicted, correct: r.correct, parse_success: r.parse_success, gold: r.gold },
+        after: { predicted: next.predicted, correct: next.correct, parse_success: next.parse_success, gold: next.gold },
+        reasons: explain(r, next),
+      });
+    }
+    return next;
+  });
+  const summary = computeSummary(results, exam);
+  const metadata = {
+    ...file.metadata,
+    exam: exam.id,
+    dataset_version: exam.version,
+    rescored_by: { ...HARNESS, at: new Date().toISOString() },
+  };
+  return { file: { ...file, metadata, summary: summary as unknown as Record<string, unknown>, results }, summary, changes, warnings };
+}

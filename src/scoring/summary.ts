@@ -1,0 +1,238 @@
+import type { Exam, Question } from '../exam/types.js';
+import type { ResultRecord } from '../results/schema.js';
+import { ratio4 } from '../util/round.js';
+
+/**
+ * The summary, always recomputed from per-question records and the answer key.
+ * Field names and rounding (4 decimals, Python's) are the reference harness's;
+ * fields after `by_image` are jmle-bench additions.
+ */
+
+export interface Tally {
+  correct: number;
+  total: number;
+  accuracy: number;
+}
+
+export interface KinkiSummary {
+  /** Whether the exam publishes its prohibited choices. */
+  readonly disclosed: boolean;
+  /** How many prohibited choices the run selected; null = unknown. */
+  readonly selected: number | null;
+  readonly max: number;
+  readonly pass: boolean | null;
+  /** Question ids where a prohibited choice was selected. */
+  readonly questions: string[];
+}
+
+export interface UsageSummary {
+  prompt_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number;
+  /** Records that reported usage. */
+  records_with_usage: number;
+  requests: number;
+  latency_ms_total: number;
+  latency_ms_mean: number | null;
+  latency_ms_p50: number | null;
+  latency_ms_p95: number | null;
+}
+
+export interface Summary {
+  accuracy: number;
+  correct: number;
+  incorrect: number;
+  score: number;
+  score_max: number;
+  score_pct: number;
+  text_only_score: number;
+  text_only_score_max: number;
+  text_only_score_pct: number;
+  required_score: number;
+  required_score_max: number;
+  required_score_pct: number;
+  general_score: number;
+  general_score_max: number;
+  general_score_pct: number;
+  required_pass: boolean | null;
+  general_pass: boolean | null;
+  parse_failures: number;
+  errors: number;
+  by_block: Record<string, Tally>;
+  by_type: Record<string, Tally>;
+  by_image: Record<string, Tally>;
+  // ---- additions ----
+  exam: string;
+  required_pass_threshold: number;
+  general_pass_threshold: number;
+  kinki: KinkiSummary;
+  /** Pass on every criterion; null when a criterion cannot be judged (partial run, undisclosed 禁忌肢). */
+  passed: boolean | null;
+  usage: UsageSummary;
+}
+
+function tally(): Tally {
+  return { correct: 0, total: 0, accuracy: 0 };
+}
+
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx] as number;
+}
+
+export function summariseUsage(records: readonly ResultRecord[]): UsageSummary {
+  let prompt = 0;
+  let completion = 0;
+  let reasoning = 0;
+  let withUsage = 0;
+  let requests = 0;
+  const latencies: number[] = [];
+  for (const r of records) {
+    if (r.usage) {
+      withUsage++;
+      prompt += r.usage.prompt_tokens ?? 0;
+      completion += r.usage.completion_tokens ?? 0;
+      reasoning += r.usage.reasoning_tokens ?? 0;
+    }
+    requests += r.attempts ?? 0;
+    if (typeof r.latency_ms === 'number') latencies.push(r.latency_ms);
+  }
+  latencies.sort((a, b) => a - b);
+  const total = latencies.reduce((s, x) => s + x, 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    reasoning_tokens: reasoning,
+    records_with_usage: withUsage,
+    requests,
+    latency_ms_total: Math.round(total),
+    latency_ms_mean: latencies.length ? Math.round(total / latencies.length) : null,
+    latency_ms_p50: percentile(latencies, 50),
+    latency_ms_p95: percentile(latencies, 95),
+  };
+}
+
+/** Prohibited choices selected in one record (empty when none or undisclosed). */
+export function kinkiSelected(record: Pick<ResultRecord, 'predicted'>, q: Question): string[] {
+  if (!q.kinki || q.kinki.length === 0) return [];
+  return record.predicted.filter((p) => q.kinki?.includes(p));
+}
+
+/**
+ * Compute the summary. `records` must already be scored (`correct` set against
+ * the current key, see `scoreRecord`); every id must exist in `exam`.
+ */
+export function computeSummary(records: readonly ResultRecord[], exam: Exam): Summary {
+  const rules = exam.rules;
+  let correct = 0;
+  let parseFailures = 0;
+  let errors = 0;
+  let score = 0;
+  let scoreMax = 0;
+  let textScore = 0;
+  let textMax = 0;
+  let reqScore = 0;
+  let reqMax = 0;
+  let genScore = 0;
+  let genMax = 0;
+  const byBlock: Record<string, Tally> = {};
+  const byType: Record<string, Tally> = {};
+  const byImage: Record<string, Tally> = {};
+  let kinkiCount = 0;
+  const kinkiQuestions: string[] = [];
+  let kinkiKnown = rules.kinkiDisclosed;
+
+  for (const r of records) {
+    const q = exam.byId.get(r.question_id);
+    if (!q) throw new Error(`record ${r.question_id} is not a question of exam ${exam.id}`);
+    const pts = q.points;
+    const ok = r.correct;
+    if (ok) correct++;
+    if (!r.parse_success) parseFailures++;
+    if (r.error) errors++;
+    scoreMax += pts;
+    if (ok) score += pts;
+    if (!q.requiresImage) {
+      textMax += pts;
+      if (ok) textScore += pts;
+    }
+    if (q.required) {
+      reqMax += pts;
+      if (ok) reqScore += pts;
+    } else {
+      genMax += pts;
+      if (ok) genScore += pts;
+    }
+    const imgKey = q.requiresImage ? 'with_image' : 'text_only';
+    for (const [group, key] of [
+      [byBlock, q.block],
+      [byType, q.type],
+      [byImage, imgKey],
+    ] as const) {
+      const t = (group[key] ??= tally());
+      t.total++;
+      if (ok) t.correct++;
+    }
+    if (rules.kinkiDisclosed) {
+      if (q.kinki === undefined) kinkiKnown = false;
+      const k = kinkiSelected(r, q);
+      if (k.length > 0) {
+        kinkiCount += k.length;
+        kinkiQuestions.push(q.id);
+      }
+    }
+  }
+  for (const group of [byBlock, byType, byImage]) {
+    for (const t of Object.values(group)) t.accuracy = ratio4(t.correct, t.total);
+  }
+  const sortedBlocks: Record<string, Tally> = {};
+  for (const k of Object.keys(byBlock).sort()) sortedBlocks[k] = byBlock[k] as Tally;
+
+  const total = records.length;
+  // As the reference: pass/fail only when the run covers the whole part (its official maximum).
+  const requiredPass = reqMax === rules.requiredMax ? reqScore >= rules.requiredPass : null;
+  const generalPass = genMax === rules.generalMax ? genScore >= rules.generalPass : null;
+  const kinkiPass = kinkiKnown ? kinkiCount <= rules.kinkiMax : null;
+  let passed: boolean | null;
+  if (requiredPass === false || generalPass === false || kinkiPass === false) passed = false;
+  else if (requiredPass === null || generalPass === null || kinkiPass === null) passed = null;
+  else passed = true;
+
+  return {
+    accuracy: ratio4(correct, total),
+    correct,
+    incorrect: total - correct,
+    score,
+    score_max: scoreMax,
+    score_pct: ratio4(score, scoreMax),
+    text_only_score: textScore,
+    text_only_score_max: textMax,
+    text_only_score_pct: ratio4(textScore, textMax),
+    required_score: reqScore,
+    required_score_max: reqMax,
+    required_score_pct: ratio4(reqScore, reqMax),
+    general_score: genScore,
+    general_score_max: genMax,
+    general_score_pct: ratio4(genScore, genMax),
+    required_pass: requiredPass,
+    general_pass: generalPass,
+    parse_failures: parseFailures,
+    errors,
+    by_block: sortedBlocks,
+    by_type: byType,
+    by_image: byImage,
+    exam: exam.id,
+    required_pass_threshold: rules.requiredPass,
+    general_pass_threshold: rules.generalPass,
+    kinki: {
+      disclosed: rules.kinkiDisclosed,
+      selected: kinkiKnown ? kinkiCount : null,
+      max: rules.kinkiMax,
+      pass: kinkiPass,
+      questions: kinkiQuestions,
+    },
+    passed,
+    usage: summariseUsage(records),
+  };
+}

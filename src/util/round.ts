@@ -1,0 +1,34 @@
+/**
+ * Rounding that matches Python's `round(x, n)` and `format(x, '.nf')`: the
+ * exact binary value is rounded to the nearest, ties to even. Result files and
+ * tables must agree with the reference harness to the last digit.
+ */
+export function roundHalfEven(x: number, digits: number): number {
+  return Number(toFixedHalfEven(x, digits));
+}
+
+export function toFixedHalfEven(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  // toFixed(100) is the exact decimal expansion of the double for |x| < 1e21 (enough digits for our ranges).
+  const exact = Math.abs(x).toFixed(100);
+  const dot = exact.indexOf('.');
+  const rest = exact.slice(dot + 1 + digits);
+  const isTie = rest[0] === '5' && /^50*$/.test(rest);
+  if (!isTie) return x.toFixed(digits) === '-0' ? '0' : x.toFixed(digits);
+  // Tie: keep the truncated value if its last digit is even, else round away from zero.
+  const truncated = exact.slice(0, dot + 1 + digits).replace(/\.$/, '');
+  const lastDigit = Number(truncated[truncated.length - 1]);
+  const sign = x < 0 ? '-' : '';
+  if (lastDigit % 2 === 0) return sign + truncated;
+  return x.toFixed(digits);
+}
+
+/** Python's `f"{x:.1%}"`. */
+export function formatPercent(x: number, digits = 1): string {
+  return `${toFixedHalfEven(x * 100, digits)}%`;
+}
+
+/** Python's `round(num / den, 4) if den else 0`. */
+export function ratio4(num: number, den: number): number {
+  return den ? roundHalfEven(num / den, 4) : 0;
+}

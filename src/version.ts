@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export const VERSION = packageVersion();
+export const HARNESS = { name: 'jmle-bench', version: VERSION } as const;
