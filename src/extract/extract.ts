@@ -83,31 +83,32 @@ function answerLineAt(text: string, start: number): string {
 const OPENERS = /^[「『【(（[<〈"'“‘]+/u;
 const CLOSERS = /[」』】)）\]>〉"'”’.。:：]+$/u;
 
+/** The reference's tokenisation: white space, commas and 、; only tokens that are exactly a letter. */
+function plainLetters(line: string, letters: readonly string[]): string {
+  const tokens = line.replace(/[*_`#]/g, '').trim().split(/[,、\s]+/u);
+  return [...new Set(tokens.map((t) => t.toLowerCase()).filter((t) => letters.includes(t)))].sort().join(',');
+}
+
 function parseChoices(line: string, letters: readonly string[], notes: Set<ExtractionNote>): string[] {
   const normalised = line.normalize('NFKC');
-  const cleaned = normalised.replace(/[*_`#]/g, '').trim();
+  let s = normalised.replace(/[*_`#]/g, '').trim().replace(OPENERS, '');
+  // A quoted or bracketed answer ends at its closing mark: 「【回答】d」と出力します → d.
+  const close = s.search(/[」』】”]/u);
+  if (close > 0) s = s.slice(0, close);
   const found = new Set<string>();
-  let usedFullwidth = false;
-  let usedBrackets = false;
-  const rawTokens = line.replace(/[*_`#]/g, '').trim().split(/[,、\s]+/u);
-  for (const token of cleaned.split(/[,、\s]+/u)) {
-    let t = token.toLowerCase();
-    if (!letters.includes(t)) {
-      const stripped = t.replace(OPENERS, '').replace(CLOSERS, '');
-      if (!letters.includes(stripped)) continue;
-      t = stripped;
-      usedBrackets = true;
-    }
-    found.add(t);
+  for (const token of s.split(/[,、\s]+/u)) {
+    const t = token.toLowerCase().replace(OPENERS, '').replace(CLOSERS, '');
+    if (letters.includes(t)) found.add(t);
   }
-  if (found.size > 0 && normalised !== line) {
-    // Only a note when the original (un-normalised) tokens would not have given the same letters.
-    const plain = new Set(rawTokens.map((x) => x.toLowerCase()).filter((x) => letters.includes(x)));
-    usedFullwidth = plain.size !== found.size;
+  const result = [...found].sort();
+  if (result.length > 0) {
+    // Name the fix only where it changes the outcome against the reference's tokenisation.
+    const plain = plainLetters(line, letters);
+    const plainNormalised = plainLetters(normalised, letters);
+    if (plainNormalised !== plain) notes.add('fullwidth');
+    if (result.join(',') !== plainNormalised) notes.add('bracket-stripped');
   }
-  if (usedBrackets) notes.add('bracket-stripped');
-  if (usedFullwidth) notes.add('fullwidth');
-  return [...found].sort();
+  return result;
 }
 
 /**
