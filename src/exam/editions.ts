@@ -25,7 +25,48 @@ export const EDITIONS: Readonly<Record<string, ExamRules>> = {
     notes:
       'Official MHLW criteria for the 120th: required ≥160/200, general ≥224/300, 禁忌肢 ≤3 (the reference harness used 221, the 119th criterion).',
   },
+  // Past exams (issue 6). 112th–116th come from IgakuQA, which carries points per
+  // question (0 = excluded from scoring), so no position rules there; maxima are
+  // the official ones after exclusions.
+  ...pastEdition('112', 2018, 160, 200, 208, 299, true),
+  ...pastEdition('113', 2019, 160, 200, 209, 296, true),
+  ...pastEdition('114', 2020, 158, 197, 217, 299, true),
+  ...pastEdition('115', 2021, 160, 200, 209, 300, true),
+  ...pastEdition('116', 2022, 158, 197, 214, 297, true),
+  ...pastEdition('119', 2025, 160, 200, 221, 300, false, REQUIRED_3PT),
 };
+
+function pastEdition(
+  id: string,
+  year: number,
+  requiredPass: number,
+  requiredMax: number,
+  generalPass: number,
+  generalMax: number,
+  kinkiDisclosed: boolean,
+  pointRules: readonly PointRule[] = [],
+): Record<string, ExamRules> {
+  return {
+    [id]: {
+      id,
+      title: `第${id}回医師国家試験 (Feb ${year})`,
+      year,
+      blocks: ['A', 'B', 'C', 'D', 'E', 'F'],
+      requiredBlocks: ['B', 'E'],
+      requiredMax,
+      generalMax,
+      requiredPass,
+      generalPass,
+      kinkiMax: 3,
+      kinkiDisclosed,
+      pointRules,
+      defaultPoints: 1,
+      notes: `Official MHLW criteria for the ${id}th: required ≥${requiredPass}/${requiredMax}, general ≥${generalPass}/${generalMax}, 禁忌肢 ≤3${
+        kinkiDisclosed ? ' (prohibited choices from IgakuQA metadata)' : ' (prohibited choices not disclosed)'
+      }.`,
+    },
+  };
+}
 
 export const DEFAULT_EXAM = '120';
 

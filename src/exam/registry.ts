@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { DEFAULT_EXAM, EDITIONS } from './editions.js';
 import { JMLE2026_SOURCE, loadJmle2026 } from './sources/jmle2026.js';
+import { IGAKUQA_EXAMS, IGAKUQA_SOURCE, loadIgakuqa } from './sources/igakuqa.js';
+import { IGAKUQA119_SOURCE, loadIgakuqa119 } from './sources/igakuqa119.js';
 import { resolveDataRoot, type DataRoot } from './data-root.js';
 import { UserError } from '../util/errors.js';
 import type { Exam } from './types.js';
@@ -13,7 +15,11 @@ export interface ExamEntry {
   readonly load: (sourceDir: string) => Exam;
 }
 
-const ENTRIES: ExamEntry[] = [{ id: '120', source: JMLE2026_SOURCE, load: loadJmle2026 }];
+const ENTRIES: ExamEntry[] = [
+  ...IGAKUQA_EXAMS.map((id) => ({ id, source: IGAKUQA_SOURCE, load: (dir: string) => loadIgakuqa(dir, id) })),
+  { id: '119', source: IGAKUQA119_SOURCE, load: loadIgakuqa119 },
+  { id: '120', source: JMLE2026_SOURCE, load: loadJmle2026 },
+];
 
 export function registerExam(entry: ExamEntry): void {
   const i = ENTRIES.findIndex((e) => e.id === entry.id);

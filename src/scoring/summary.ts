@@ -23,6 +23,8 @@ export interface KinkiSummary {
   readonly pass: boolean | null;
   /** Question ids where a prohibited choice was selected. */
   readonly questions: string[];
+  /** Which prohibited choices were selected, per question (same order as `questions`). */
+  readonly selections: { question_id: string; choices: string[] }[];
 }
 
 export interface UsageSummary {
@@ -58,6 +60,8 @@ export interface Summary {
   general_pass: boolean | null;
   parse_failures: number;
   errors: number;
+  /** Records of questions excluded from scoring (0 points): not in correct/incorrect/accuracy or the tallies. */
+  excluded: number;
   by_block: Record<string, Tally>;
   by_type: Record<string, Tally>;
   by_image: Record<string, Tally>;
@@ -140,7 +144,9 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
   const byType: Record<string, Tally> = {};
   const byImage: Record<string, Tally> = {};
   let kinkiCount = 0;
+  let excluded = 0;
   const kinkiQuestions: string[] = [];
+  const kinkiSelections: { question_id: string; choices: string[] }[] = [];
   let kinkiKnown = rules.kinkiDisclosed;
 
   for (const r of records) {
@@ -148,9 +154,14 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
     if (!q) throw new Error(`record ${r.question_id} is not a question of exam ${exam.id}`);
     const pts = q.points;
     const ok = r.correct;
-    if (ok) correct++;
     if (!r.parse_success) parseFailures++;
     if (r.error) errors++;
+    if (pts === 0) {
+      // Excluded from scoring by the official key (e.g. IgakuQA points "0"): counts for nothing.
+      excluded++;
+      continue;
+    }
+    if (ok) correct++;
     scoreMax += pts;
     if (ok) score += pts;
     if (!q.requiresImage) {
@@ -180,6 +191,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
       if (k.length > 0) {
         kinkiCount += k.length;
         kinkiQuestions.push(q.id);
+        kinkiSelections.push({ question_id: q.id, choices: k });
       }
     }
   }
@@ -189,7 +201,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
   const sortedBlocks: Record<string, Tally> = {};
   for (const k of Object.keys(byBlock).sort()) sortedBlocks[k] = byBlock[k] as Tally;
 
-  const total = records.length;
+  const total = records.length - excluded;
   // As the reference: pass/fail only when the run covers the whole part (its official maximum).
   const requiredPass = reqMax === rules.requiredMax ? reqScore >= rules.requiredPass : null;
   const generalPass = genMax === rules.generalMax ? genScore >= rules.generalPass : null;
@@ -219,6 +231,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
     general_pass: generalPass,
     parse_failures: parseFailures,
     errors,
+    excluded,
     by_block: sortedBlocks,
     by_type: byType,
     by_image: byImage,
@@ -231,6 +244,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
       max: rules.kinkiMax,
       pass: kinkiPass,
       questions: kinkiQuestions,
+      selections: kinkiSelections,
     },
     passed,
     usage: summariseUsage(records),
