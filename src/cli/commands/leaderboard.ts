@@ -1,0 +1,104 @@
+import { loadResultDir } from '../../results/collection.js';
+import { chartFormat, writeChart } from '../../reports/chart.js';
+import {
+  allTableMarkdown,
+  buildLeaderboard,
+  leaderboardCsv,
+  leaderboardJson,
+  leaderboardMarkdown,
+  textTableMarkdown,
+} from '../../reports/leaderboard.js';
+import { leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
+import { UserError } from '../../util/errors.js';
+import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
+
+const FORMATS = ['md', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const leaderboardCommand: Command = {
+  name: 'leaderboard',
+  summary: 'Build the leaderboard tables (and chart) from every result file, rescored',
+  help: `Usage: jmle-bench leaderboard [--results DIR] [--readme FILE] [--plot FILE.png|.svg]
+                            [--format md|json|csv] [--ci] [--data-dir DIR] [--exam ID]
+
+Reads every *.json result file in DIR, rescores each against the current
+dataset and the edition's rules (stored summaries are never trusted) and builds
+the reference's two tables: All questions (skip-mode runs excluded; name in
+bold when both the required and the general threshold are passed) and
+Text-only. Sorted by score %. When one name appears in several runs, the best
+run is kept and a note says so. Files that cannot be read are listed as skipped.
+
+Options:
+  --results DIR    folder of result files (default: results/)
+  --readme FILE    replace the tables between <!-- leaderboard-all-start/end -->
+                   and <!-- leaderboard-text-start/end --> in FILE (atomic;
+                   nothing else changes; rerunning changes nothing)
+  --plot FILE      write the chart (grouped bars, all / text-only score %) as
+                   .png or .svg (replaces an earlier chart)
+  --format F       md (default), json or csv; json and csv include 95% CIs
+  --ci             add 95% bootstrap CI columns to the Markdown tables (and
+                   whiskers to the chart)
+  --resamples N    bootstrap resamples (default ${DEFAULT_RESAMPLES})
+  --seed N         bootstrap seed (default ${DEFAULT_SEED})
+  --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
+  --exam ID        exam edition (default: the files' own, else 120)
+
+Examples:
+  jmle-bench leaderboard
+  jmle-bench leaderboard --readme README.md --plot results/leaderboard.png
+  jmle-bench leaderboard --format json > leaderboard.json
+  jmle-bench leaderboard --ci`,
+  options: {
+    ...DATA_OPTIONS,
+    results: { type: 'string' },
+    readme: { type: 'string' },
+    plot: { type: 'string' },
+    format: { type: 'string' },
+    ci: { type: 'boolean' },
+    resamples: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  async run(args, io) {
+    const format = (str(args, 'format') ?? 'md') as Format;
+    if (!FORMATS.includes(format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+    const resamples = intOption(args, 'resamples', DEFAULT_RESAMPLES, 100, 1_000_000);
+    const seed = intOption(args, 'seed', DEFAULT_SEED, 0, 0xffffffff);
+    const showCi = flag(args, 'ci');
+    const dir = str(args, 'results') ?? 'results';
+    const exam = str(args, 'exam');
+    const plot = str(args, 'plot');
+    if (plot) chartFormat(plot); // a bad extension fails before any work
+
+    const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), exam, env: io.env });
+    for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
+    if (runs.length === 0) {
+      throw new UserError(
+        skipped.length ? `no result file in ${dir} could be loaded (${skipped.length} skipped, see above)` : `no result files (*.json) in ${dir}; pass --results DIR`,
+      );
+    }
+    const exams = [...new Set(runs.map((r) => r.exam.id))];
+    if (exams.length > 1) throw new UserError(`${dir} holds runs of several exams (${exams.join(', ')}); pick one with --exam ID`);
+    for (const r of runs) for (const w of r.warnings) writeLine(io.stderr, `warning: ${w}`);
+
+    const withCi = showCi || format !== 'md';
+    const lb = buildLeaderboard(runs, { ci: withCi ? { resamples, seed } : false });
+    for (const n of lb.notes) writeLine(io.stderr, `note: ${n}`);
+
+    if (format === 'json') writeLine(io.stdout, JSON.stringify(leaderboardJson(lb, { skipped }), null, 2));
+    else if (format === 'csv') io.stdout.write(leaderboardCsv(lb));
+    else io.stdout.write(leaderboardMarkdown(lb, { ci: showCi }));
+
+    const readme = str(args, 'readme');
+    if (readme) {
+      const tables = { all: allTableMarkdown(lb, { ci: showCi }), text: textTableMarkdown(lb, { ci: showCi }) };
+      const { changed } = updateReadmeBlocks(readme, leaderboardBlocks(tables));
+      writeLine(io.stderr, changed ? `leaderboard updated in ${readme}` : `${readme} already up to date`);
+    }
+    if (plot) {
+      const c = writeChart(plot, lb);
+      writeLine(io.stderr, `chart written: ${plot} (${c.width}×${c.height})`);
+    }
+    return 0;
+  },
+};

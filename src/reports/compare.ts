@@ -1,0 +1,294 @@
+import type { ImageMode } from '../exam/types.js';
+import type { LoadedRun } from '../results/collection.js';
+import { computeSummary, type Summary } from '../scoring/summary.js';
+import {
+  discordance,
+  mcnemarExact,
+  pairedBootstrap,
+  questionVectors,
+  type BootstrapOptions,
+  type Discordance,
+  type Interval,
+} from '../scoring/stats.js';
+import { formatPercent, roundHalfEven, toFixedHalfEven } from '../util/round.js';
+
+/**
+ * The paired view of two runs on the same questions: each run's score and
+ * pass/fail, the difference with a paired-bootstrap interval, McNemar's exact
+ * test, and the questions where exactly one of them is right.
+ */
+
+export interface Side {
+  readonly name: string;
+  readonly path: string;
+  readonly model: string;
+  readonly imageMode: ImageMode;
+  /** Summary over the compared (shared) questions only. */
+  readonly summary: Summary;
+}
+
+export interface DiscordantQuestion {
+  readonly id: string;
+  readonly block: string;
+  readonly number: number;
+  readonly points: number;
+  readonly answerA: readonly string[];
+  readonly answerB: readonly string[];
+  readonly gold: readonly string[];
+  /** Which run is right. */
+  readonly right: 'A' | 'B';
+}
+
+export interface Comparison {
+  readonly exam: string;
+  readonly examTitle: string;
+  readonly datasetVersion: string;
+  /** Number of shared questions the comparison is made on. */
+  readonly questions: number;
+  readonly onlyInA: string[];
+  readonly onlyInB: string[];
+  readonly warnings: string[];
+  readonly a: Side;
+  readonly b: Side;
+  readonly diff: {
+    /** A − B, fractions. */
+    readonly scorePct: number;
+    readonly accuracy: number;
+    readonly scoreCi: Interval;
+    readonly accuracyCi: Interval;
+    readonly resamples: number;
+    readonly seed: number;
+  };
+  readonly mcnemar: Discordance & { readonly p: number };
+  readonly discordant: DiscordantQuestion[];
+}
+
+const short = (v: string | null) => (v ? v.slice(0, 12) : 'unknown');
+
+/** Compare two rescored runs of the same exam on the questions both answered. */
+export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions = {}): Comparison {
+  if (a.exam.id !== b.exam.id) throw new Error(`cannot compare runs of different exams (${a.exam.id}, ${b.exam.id})`);
+  const exam = a.exam;
+  const warnings: string[] = [];
+  const idsA = new Set(a.file.results.map((r) => r.question_id));
+  const idsB = new Set(b.file.results.map((r) => r.question_id));
+  const shared = new Set([...idsA].filter((id) => idsB.has(id)));
+  const order = new Map(exam.questions.map((q, i) => [q.id, i]));
+  const byOrder = (x: string, y: string) => (order.get(x) ?? 0) - (order.get(y) ?? 0);
+  const onlyInA = [...idsA].filter((id) => !idsB.has(id)).sort(byOrder);
+  const onlyInB = [...idsB].filter((id) => !idsA.has(id)).sort(byOrder);
+
+  if (a.storedDatasetVersion !== b.storedDatasetVersion) {
+    warnings.push(
+      `the runs were scored against different dataset versions (A: ${short(a.storedDatasetVersion)}, B: ${short(b.storedDatasetVersion)}); both are rescored against ${short(exam.version)}`,
+    );
+  }
+  if (onlyInA.length > 0 || onlyInB.length > 0) {
+    warnings.push(
+      `the runs answered different questions (A: ${idsA.size}, B: ${idsB.size}); comparing on the ${shared.size} they share` +
+        (onlyInA.length ? `; only in A: ${onlyInA.length}` : '') +
+        (onlyInB.length ? `; only in B: ${onlyInB.length}` : ''),
+    );
+  }
+  if (a.imageMode !== b.imageMode) warnings.push(`the runs used different image modes (A: ${a.imageMode}, B: ${b.imageMode})`);
+
+  const recA = a.file.results.filter((r) => shared.has(r.question_id)).sort((x, y) => byOrder(x.question_id, y.question_id));
+  const recB = b.file.results.filter((r) => shared.has(r.question_id)).sort((x, y) => byOrder(x.question_id, y.question_id));
+  const va = questionVectors(recA, exam);
+  const vb = questionVectors(recB, exam);
+  const paired = pairedBootstrap(va.points, va.correct, vb.correct, opts);
+  const d = discordance(va.correct, vb.correct);
+
+  const discordant: DiscordantQuestion[] = [];
+  recA.forEach((ra, i) => {
+    const rb = recB[i];
+    if (!rb || ra.correct === rb.correct) return;
+    const q = exam.byId.get(ra.question_id);
+    if (!q) return;
+    discordant.push({
+      id: q.id,
+      block: q.block,
+      number: q.number,
+      points: q.points,
+      answerA: ra.predicted,
+      answerB: rb.predicted,
+      gold: ra.gold,
+      right: ra.correct ? 'A' : 'B',
+    });
+  });
+
+  const side = (run: LoadedRun, records: typeof recA): Side => ({
+    name: run.name,
+    path: run.path,
+    model: run.file.metadata.model,
+    imageMode: run.imageMode,
+    summary: computeSummary(records, exam),
+  });
+
+  return {
+    exam: exam.id,
+    examTitle: exam.rules.title,
+    datasetVersion: exam.version,
+    questions: shared.size,
+    onlyInA,
+    onlyInB,
+    warnings,
+    a: side(a, recA),
+    b: side(b, recB),
+    diff: {
+      scorePct: paired.scoreDiff,
+      accuracy: paired.accuracyDiff,
+      scoreCi: paired.score,
+      accuracyCi: paired.accuracy,
+      resamples: paired.resamples,
+      seed: paired.seed,
+    },
+    mcnemar: { ...d, p: mcnemarExact(d.onlyA, d.onlyB) },
+    discordant,
+  };
+}
+
+// ---------------------------------------------------------------- rendering
+
+/** Percentage points with a sign: `+1.0`. */
+export function fmtPoints(x: number): string {
+  const s = toFixedHalfEven(x * 100, 1);
+  if (Number(s) === 0) return '0.0';
+  return Number(s) > 0 ? `+${s}` : s;
+}
+
+export function fmtP(p: number): string {
+  if (p >= 0.001) return toFixedHalfEven(p, 4);
+  return p.toExponential(2);
+}
+
+/** Pass/fail lines per the exam's rules; 禁忌肢 is "unknown" where the exam does not disclose it. */
+export function passLines(s: Summary): { required: string; general: string; kinki: string; overall: string } {
+  const verdict = (v: boolean | null) => (v === null ? 'n/a (partial run)' : v ? 'pass' : 'fail');
+  const required = `${s.required_score}/${s.required_score_max} ${verdict(s.required_pass)} (≥${s.required_pass_threshold})`;
+  const general = `${s.general_score}/${s.general_score_max} ${verdict(s.general_pass)} (≥${s.general_pass_threshold})`;
+  const kinki =
+    s.kinki.selected === null
+      ? 'unknown (not disclosed for this exam)'
+      : `${s.kinki.selected} selected ${s.kinki.pass ? 'pass' : 'fail'} (≤${s.kinki.max})`;
+  let overall: string;
+  if (s.passed === true) overall = 'pass';
+  else if (s.passed === false) overall = 'fail';
+  else if (s.required_pass === true && s.general_pass === true && s.kinki.selected === null) overall = 'pass on required and general; 禁忌肢 unknown';
+  else overall = 'undetermined (partial run)';
+  return { required, general, kinki, overall };
+}
+
+const answer = (a: readonly string[]) => (a.length ? a.join(',') : '∅');
+
+/** Display width: full-width characters take two columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
+  return w;
+}
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
+
+export function comparisonText(c: Comparison): string {
+  const lines: string[] = [];
+  const pa = passLines(c.a.summary);
+  const pb = passLines(c.b.summary);
+  const sa = c.a.summary;
+  const sb = c.b.summary;
+  const ratio = (n: number, d: number, p: number) => `${n}/${d} (${formatPercent(p)})`;
+  const rows: [string, string, string][] = [
+    ['', `A: ${c.a.name}`, `B: ${c.b.name}`],
+    ['file', c.a.path, c.b.path],
+    ['image mode', c.a.imageMode, c.b.imageMode],
+    ['score', ratio(sa.score, sa.score_max, sa.score_pct), ratio(sb.score, sb.score_max, sb.score_pct)],
+    ['accuracy', ratio(sa.correct, sa.correct + sa.incorrect, sa.accuracy), ratio(sb.correct, sb.correct + sb.incorrect, sb.accuracy)],
+    ['required (必修)', pa.required, pb.required],
+    ['general', pa.general, pb.general],
+    ['禁忌肢', pa.kinki, pb.kinki],
+    ['pass/fail', pa.overall, pb.overall],
+  ];
+  const w0 = Math.max(...rows.map((r) => width(r[0])));
+  const w1 = Math.max(...rows.map((r) => width(r[1])));
+  lines.push(`Comparing on ${c.questions} questions of ${c.examTitle} (dataset ${c.datasetVersion.slice(0, 12)})`, '');
+  for (const r of rows) lines.push(`  ${pad(r[0], w0)}  ${pad(r[1], w1)}  ${r[2]}`.trimEnd());
+  const level = Math.round(c.diff.scoreCi.level * 100);
+  const ci = (i: Interval) => `[${fmtPoints(i.low)}, ${fmtPoints(i.high)}]`;
+  lines.push(
+    '',
+    `Difference A − B (percentage points; ${level}% paired bootstrap CI, ${c.diff.resamples} resamples, seed ${c.diff.seed})`,
+    `  score %    ${fmtPoints(c.diff.scorePct)}  ${ci(c.diff.scoreCi)}`,
+    `  accuracy   ${fmtPoints(c.diff.accuracy)}  ${ci(c.diff.accuracyCi)}`,
+    '',
+    `McNemar exact test on the discordant questions: only A right ${c.mcnemar.onlyA}, only B right ${c.mcnemar.onlyB} → p = ${fmtP(c.mcnemar.p)}`,
+    `  (both right ${c.mcnemar.both}, both wrong ${c.mcnemar.neither})`,
+    '',
+  );
+  if (c.discordant.length === 0) lines.push('No question where exactly one run is right.');
+  else {
+    lines.push(`Questions where exactly one is right (${c.discordant.length}):`);
+    const table: string[][] = [['id', 'block', 'pts', 'A', 'B', 'gold', 'right']];
+    for (const q of c.discordant) table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right]);
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => width(r[i] ?? ''))));
+    for (const r of table) lines.push('  ' + r.map((v, i) => pad(v, widths[i] ?? 0)).join('  ').trimEnd());
+  }
+  return lines.join('\n') + '\n';
+}
+
+const r4 = (x: number) => roundHalfEven(x, 4);
+
+function sideJson(s: Side) {
+  const m = s.summary;
+  return {
+    name: s.name,
+    path: s.path,
+    model: s.model,
+    image_mode: s.imageMode,
+    score: m.score,
+    score_max: m.score_max,
+    score_pct: m.score_pct,
+    correct: m.correct,
+    total: m.correct + m.incorrect,
+    accuracy: m.accuracy,
+    required_score: m.required_score,
+    required_score_max: m.required_score_max,
+    required_pass: m.required_pass,
+    general_score: m.general_score,
+    general_score_max: m.general_score_max,
+    general_pass: m.general_pass,
+    /** null = unknown (the exam does not disclose its prohibited choices). */
+    kinki_selected: m.kinki.selected,
+    kinki_pass: m.kinki.pass,
+    passed: m.passed,
+  };
+}
+
+export function comparisonJson(c: Comparison) {
+  return {
+    exam: c.exam,
+    dataset_version: c.datasetVersion,
+    questions: c.questions,
+    only_in_a: c.onlyInA,
+    only_in_b: c.onlyInB,
+    warnings: c.warnings,
+    a: sideJson(c.a),
+    b: sideJson(c.b),
+    difference: {
+      score_pct: r4(c.diff.scorePct),
+      score_pct_ci: { low: r4(c.diff.scoreCi.low), high: r4(c.diff.scoreCi.high), level: c.diff.scoreCi.level },
+      accuracy: r4(c.diff.accuracy),
+      accuracy_ci: { low: r4(c.diff.accuracyCi.low), high: r4(c.diff.accuracyCi.high), level: c.diff.accuracyCi.level },
+      resamples: c.diff.resamples,
+      seed: c.diff.seed,
+    },
+    mcnemar: { only_a: c.mcnemar.onlyA, only_b: c.mcnemar.onlyB, both: c.mcnemar.both, neither: c.mcnemar.neither, p: c.mcnemar.p },
+    discordant: c.discordant.map((q) => ({
+      id: q.id,
+      block: q.block,
+      points: q.points,
+      answer_a: q.answerA,
+      answer_b: q.answerB,
+      gold: q.gold,
+      right: q.right,
+    })),
+  };
+}

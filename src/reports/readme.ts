@@ -1,0 +1,151 @@
+import { accessSync, chmodSync, constants, readFileSync, statSync } from 'node:fs';
+import { loadResultDir } from '../results/collection.js';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { UserError } from '../util/errors.js';
+import { allTableMarkdown, buildLeaderboard, textTableMarkdown } from './leaderboard.js';
+
+/**
+ * Replacing generated blocks between marker comments in a README, as the
+ * reference does: the content after the start marker's line up to the end
+ * marker is replaced; everything else stays byte for byte.
+ */
+
+export interface MarkerBlock {
+  /** e.g. `<!-- leaderboard-all-start -->` (the content starts on the next line). */
+  readonly start: string;
+  readonly end: string;
+  /** New content; should end with a newline so the end marker keeps its own line. */
+  readonly content: string;
+}
+
+export const LEADERBOARD_MARKERS = {
+  all: { start: '<!-- leaderboard-all-start -->', end: '<!-- leaderboard-all-end -->' },
+  text: { start: '<!-- leaderboard-text-start -->', end: '<!-- leaderboard-text-end -->' },
+} as const;
+
+/** Markers of `blocks` not found (in order) in `text`. */
+export function missingMarkers(text: string, blocks: readonly Pick<MarkerBlock, 'start' | 'end'>[]): string[] {
+  const missing: string[] = [];
+  for (const b of blocks) {
+    const s = text.indexOf(b.start);
+    if (s < 0) missing.push(b.start);
+    if (text.indexOf(b.end, s < 0 ? 0 : s + b.start.length) < 0) missing.push(b.end);
+  }
+  return missing;
+}
+
+/**
+ * Replace every block's content. Throws `UserError` naming the missing markers.
+ * Idempotent: applying the same blocks to the result returns it unchanged.
+ */
+export function replaceMarkerBlocks(text: string, blocks: readonly MarkerBlock[], where = 'README'): string {
+  const missing = missingMarkers(text, blocks);
+  if (missing.length > 0) {
+    throw new UserError(`${where}: missing marker${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; add them where the tables should go`);
+  }
+  let out = text;
+  for (const b of blocks) {
+    const s = out.indexOf(b.start);
+    const afterStart = s + b.start.length;
+    const nl = out.indexOf('\n', afterStart);
+    const e = out.indexOf(b.end, afterStart);
+    // Content begins on the line after the start marker (the reference's "marker\n").
+    let from: number;
+    let prefix = '';
+    if (nl >= 0 && nl < e) from = nl + 1;
+    else {
+      from = afterStart;
+      prefix = '\n';
+    }
+    out = out.slice(0, from) + prefix + b.content + out.slice(e);
+  }
+  return out;
+}
+
+export interface ReadmeUpdate {
+  readonly path: string;
+  /** False when the README already had exactly this content (nothing was written). */
+  readonly changed: boolean;
+}
+
+function errCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
+
+/**
+ * Replace the blocks in the README at `path`, atomically. Writes nothing when
+ * the content is already current (a second run leaves the file byte-identical).
+ * Unreadable/unwritable file or missing markers: `UserError`, file unchanged.
+ */
+export function updateReadmeBlocks(path: string, blocks: readonly MarkerBlock[]): ReadmeUpdate {
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read README ${path} (${errCode(e)}); pass --readme with an existing Markdown file`);
+  }
+  const next = replaceMarkerBlocks(text, blocks, path);
+  if (next === text) return { path, changed: false };
+  let mode: number;
+  try {
+    // The atomic rename would replace a read-only file too; respect the file's permission.
+    accessSync(path, constants.W_OK);
+    mode = statSync(path).mode & 0o7777;
+  } catch (e) {
+    throw new UserError(`cannot write README ${path} (${errCode(e)}); check its permissions`);
+  }
+  try {
+    writeFileAtomicSync(path, next);
+  } catch (e) {
+    throw new UserError(`cannot write README ${path} (${errCode(e)}); check the permissions of its folder`);
+  }
+  try {
+    chmodSync(path, mode);
+  } catch {
+    /* the content is written; a mode we cannot restore is not worth failing for */
+  }
+  return { path, changed: true };
+}
+
+/** The two leaderboard blocks of a README, from rendered tables. */
+export function leaderboardBlocks(tables: { all: string; text: string }): MarkerBlock[] {
+  return [
+    { ...LEADERBOARD_MARKERS.all, content: tables.all },
+    { ...LEADERBOARD_MARKERS.text, content: tables.text },
+  ];
+}
+
+export interface ReadmeLeaderboardOptions {
+  /** The README to update. */
+  readonly readme: string;
+  /** Folder of result files (e.g. `results/`). */
+  readonly resultsDir: string;
+  readonly dataDir?: string;
+  readonly exam?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * For the end of `run`: rebuild the leaderboard from every result file in
+ * `resultsDir` (rescored) and replace the README's tables, as the reference
+ * does. Returns false, touching nothing, when the README does not exist, has
+ * no leaderboard markers, or no result file loads; true when it was rewritten
+ * (false too when it was already current). An unwritable README throws `UserError`.
+ */
+export function updateReadmeLeaderboard(opts: ReadmeLeaderboardOptions): boolean {
+  let text: string;
+  try {
+    text = readFileSync(opts.readme, 'utf8');
+  } catch {
+    return false;
+  }
+  const blocks = [LEADERBOARD_MARKERS.all, LEADERBOARD_MARKERS.text];
+  if (missingMarkers(text, blocks).length > 0) return false;
+  const { runs } = loadResultDir(opts.resultsDir, { dataDir: opts.dataDir, exam: opts.exam, env: opts.env });
+  const examId = opts.exam ?? runs[0]?.exam.id;
+  const same = runs.filter((r) => r.exam.id === examId);
+  if (same.length === 0) return false;
+  const lb = buildLeaderboard(same);
+  return updateReadmeBlocks(opts.readme, leaderboardBlocks({ all: allTableMarkdown(lb), text: textTableMarkdown(lb) })).changed;
+}

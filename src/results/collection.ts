@@ -1,0 +1,113 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_EXAM } from '../exam/editions.js';
+import { loadExam } from '../exam/registry.js';
+import type { Exam, ImageMode } from '../exam/types.js';
+import type { Summary } from '../scoring/summary.js';
+import { UserError } from '../util/errors.js';
+import { readResultFileSync } from './io.js';
+import { rescoreFile, type Change } from './rescore.js';
+import { displayName, type ResultFile } from './schema.js';
+
+/**
+ * Loading many result files at once: every file is rescored against the
+ * current dataset and rules (stored summaries are never trusted). Used by the
+ * leaderboard, compare and the viewer.
+ */
+
+export interface LoadOptions {
+  readonly dataDir?: string;
+  /** Exam edition every file must belong to; default: each file's own (`metadata.exam`), else 120. */
+  readonly exam?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LoadedRun {
+  readonly path: string;
+  /** The rescored file (records re-extracted and re-scored, summary recomputed). */
+  readonly file: ResultFile;
+  readonly summary: Summary;
+  /** Records whose outcome changed on rescoring. */
+  readonly changes: Change[];
+  readonly warnings: string[];
+  readonly exam: Exam;
+  /** `metadata.display_name`, else `metadata.model`. */
+  readonly name: string;
+  /** As the reference: a file without `image_mode` counts as blind. */
+  readonly imageMode: ImageMode;
+  /** The dataset version the file said it was scored against (before rescoring), if any. */
+  readonly storedDatasetVersion: string | null;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface ResultCollection {
+  readonly runs: LoadedRun[];
+  readonly skipped: SkippedFile[];
+}
+
+/** Read, validate and rescore one result file. Throws `UserError` naming the file on any problem. */
+export function loadResultFile(path: string, opts: LoadOptions = {}): LoadedRun {
+  const original = readResultFileSync(path);
+  const examId = opts.exam ?? original.metadata.exam ?? DEFAULT_EXAM;
+  const { exam } = loadExam({ exam: examId, dataDir: opts.dataDir, env: opts.env });
+  const r = rescoreFile(original, exam, path);
+  return {
+    path,
+    file: r.file,
+    summary: r.summary,
+    changes: r.changes,
+    warnings: r.warnings,
+    exam,
+    name: displayName(original.metadata),
+    imageMode: original.metadata.image_mode ?? 'blind',
+    storedDatasetVersion: original.metadata.dataset_version ?? null,
+  };
+}
+
+/** The `*.json` files directly in `dir`, sorted by name. */
+export function resultFilePaths(dir: string): string[] {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is not a directory; pass --results DIR with the result files`);
+    names = readdirSync(dir);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new UserError(`cannot read results directory ${dir} (${code}); pass --results DIR with the result files`);
+  }
+  return names
+    .filter((n) => n.toLowerCase().endsWith('.json') && !n.startsWith('.'))
+    .sort()
+    .map((n) => join(dir, n))
+    .filter((p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * Load every result file of `dir`, rescoring each. A file that cannot be read,
+ * parsed or scored is listed in `skipped` with the reason; the rest still load.
+ * A missing directory is an error (`UserError`).
+ */
+export function loadResultDir(dir: string, opts: LoadOptions = {}): ResultCollection {
+  if (opts.exam) loadExam({ exam: opts.exam, dataDir: opts.dataDir, env: opts.env }); // a bad --exam or missing data is one error, not n skips
+  const runs: LoadedRun[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const path of resultFilePaths(dir)) {
+    try {
+      runs.push(loadResultFile(path, opts));
+    } catch (e) {
+      const msg = (e as Error).message;
+      skipped.push({ path, reason: e instanceof UserError ? msg : `unexpected error: ${msg}` });
+    }
+  }
+  return { runs, skipped };
+}
