@@ -1,7 +1,8 @@
 import type { Command } from '../command.js';
 import { rescoreCommand } from './rescore.js';
+import { runCommand } from './run.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { compareCommand } from './compare.js';
 
 /** Every CLI command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [rescoreCommand, leaderboardCommand, compareCommand];
+export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand];

@@ -1,0 +1,115 @@
+import OpenAI from 'openai';
+import { redact } from '../util/redact.js';
+import { parseRetryAfter, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider, type TokenUsage } from './types.js';
+
+/** Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM, SGLang, Ollama, … */
+export interface OpenAICompatibleOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** Per-request timeout in seconds. */
+  readonly timeoutS: number;
+  /** Merged into every request body (e.g. `{"reasoning":{"enabled":true}}`). */
+  readonly extraBody?: Readonly<Record<string, unknown>> | null;
+  /** Sent as the request's `seed` when given. */
+  readonly seed?: number | null;
+}
+
+const MAX_ERROR_CHARS = 500;
+
+function oneLine(s: string): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return redact(flat.length > MAX_ERROR_CHARS ? `${flat.slice(0, MAX_ERROR_CHARS)}…` : flat);
+}
+
+function num(x: unknown): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+function readUsage(u: unknown): TokenUsage | null {
+  if (!u || typeof u !== 'object') return null;
+  const o = u as Record<string, unknown>;
+  const details = (o['completion_tokens_details'] ?? null) as Record<string, unknown> | null;
+  return {
+    prompt_tokens: num(o['prompt_tokens']),
+    completion_tokens: num(o['completion_tokens']),
+    reasoning_tokens: details && typeof details === 'object' ? num(details['reasoning_tokens']) : null,
+    total_tokens: num(o['total_tokens']),
+  };
+}
+
+function headerOf(headers: unknown, name: string): string | null {
+  if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  return null;
+}
+
+/** Map an SDK (or fetch) error to what scheduling needs to know. Messages are redacted. */
+export function classifyError(e: unknown): ProviderError {
+  if (e instanceof ProviderError) return e;
+  if (e instanceof OpenAI.APIUserAbortError) return new ProviderError('aborted', 'request aborted');
+  if (e instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'request timed out');
+  if (e instanceof OpenAI.APIConnectionError) {
+    const cause = (e as { cause?: { message?: string } }).cause?.message;
+    return new ProviderError('connection', oneLine(`connection error${cause ? `: ${cause}` : ''}`));
+  }
+  if (e instanceof OpenAI.APIError) {
+    const status = e.status ?? null;
+    const msg = oneLine(e.message || `HTTP ${status}`);
+    const ms = headerOf(e.headers, 'retry-after-ms');
+    const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(headerOf(e.headers, 'retry-after'));
+    if (status === 401 || status === 403) return new ProviderError('auth', msg, { status });
+    if (status === 404) return new ProviderError('not-found', msg, { status });
+    if (status === 429) return new ProviderError('rate-limit', msg, { status, retryAfterMs });
+    if (status === 408 || status === 409 || (status !== null && status >= 500)) return new ProviderError('server', msg, { status, retryAfterMs });
+    if (status === null) return new ProviderError('connection', msg);
+    return new ProviderError('bad-request', msg, { status });
+  }
+  const err = e as Error;
+  if (err?.name === 'AbortError') return new ProviderError('aborted', 'request aborted');
+  // A body that is not JSON, or a truncated one: the server misbehaved; worth another try.
+  return new ProviderError('bad-response', oneLine(`bad response: ${err?.message ?? String(e)}`));
+}
+
+export function openAICompatible(opts: OpenAICompatibleOptions): Provider {
+  const client = new OpenAI({
+    baseURL: opts.baseUrl,
+    apiKey: opts.apiKey,
+    timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
+    // Our withRetry owns retries (backoff, Retry-After, fail-fast); the SDK must not retry on its own.
+    maxRetries: 0,
+  });
+  const extra = opts.extraBody ?? {};
+  const seed = opts.seed ?? null;
+  return {
+    name: 'openai-compatible',
+    async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
+      const body = {
+        model: request.model,
+        messages: request.messages,
+        ...(seed !== null ? { seed } : {}),
+        ...extra,
+      } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+      let resp: OpenAI.Chat.ChatCompletion;
+      try {
+        resp = await client.chat.completions.create(body, { signal: options.signal });
+      } catch (e) {
+        throw classifyError(e);
+      }
+      const choices = (resp as { choices?: unknown }).choices;
+      if (!Array.isArray(choices) || choices.length === 0) {
+        throw new ProviderError('bad-response', 'bad response: no choices in the reply');
+      }
+      const choice = choices[0] as { message?: Record<string, unknown>; finish_reason?: unknown };
+      const msg = choice.message ?? {};
+      const content = typeof msg['content'] === 'string' ? msg['content'] : '';
+      // As the reference: `msg.reasoning or msg.reasoning_content`.
+      const reasoning = [msg['reasoning'], msg['reasoning_content']].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
+      return {
+        content,
+        reasoning,
+        usage: readUsage((resp as { usage?: unknown }).usage),
+        finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+        attempts: 1,
+      };
+    },
+  };
+}

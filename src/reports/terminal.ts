@@ -1,0 +1,83 @@
+import type { ExamRules } from '../exam/types.js';
+import type { Summary, Tally } from '../scoring/summary.js';
+import { formatPercent } from '../util/round.js';
+
+/**
+ * The end-of-run summary block, as the reference harness prints it, with
+ * pass/fail against the edition's thresholds, 禁忌肢, tokens, latency and cost.
+ */
+export interface SummaryBlockInput {
+  readonly model: string;
+  readonly summary: Summary;
+  readonly rules: ExamRules;
+  /** Where the result file was written (null: nothing written). */
+  readonly path: string | null;
+  readonly costUsd?: number | null;
+  readonly interrupted?: boolean;
+}
+
+const RULE = '='.repeat(60);
+
+function passMark(pass: boolean | null, threshold: number): string {
+  if (pass === null) return `(pass mark ${threshold}; partial run)`;
+  return `${pass ? 'PASS' : 'FAIL'} (pass mark ${threshold})`;
+}
+
+function tallyLines(group: Record<string, Tally>, skipEmpty = false): string[] {
+  return Object.entries(group)
+    .filter(([, t]) => !skipEmpty || t.total > 0)
+    .map(([k, t]) => `    ${k}: ${t.correct}/${t.total} (${formatPercent(t.accuracy)})`);
+}
+
+function kinkiLine(s: Summary): string {
+  const k = s.kinki;
+  if (k.selected === null) return `  禁忌肢:    unknown (not disclosed)`;
+  const verdict = k.pass === null ? '' : k.pass ? '  PASS' : '  FAIL';
+  const where = k.questions.length ? ` [${k.questions.slice(0, 5).join(', ')}${k.questions.length > 5 ? ', …' : ''}]` : '';
+  return `  禁忌肢:    ${k.selected} selected (max ${k.max})${verdict}${where}`;
+}
+
+function seconds(ms: number | null): string {
+  return ms === null ? '--' : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function formatSummaryBlock(input: SummaryBlockInput): string {
+  const s = input.summary;
+  const r = input.rules;
+  const general = r.blocks.filter((b) => !r.requiredBlocks.includes(b));
+  const reqLabel = `Required (${r.requiredBlocks.join('+')}):`;
+  const genLabel = `General  (${general.join('+')}):`;
+  const w = Math.max(reqLabel.length, genLabel.length) + 2;
+  const total = s.correct + s.incorrect;
+  const u = s.usage;
+  const lines = [
+    '',
+    RULE,
+    `  Model:     ${input.model}${input.interrupted ? '   (interrupted: partial run)' : ''}`,
+    `  Score:     ${s.score}/${s.score_max} (${formatPercent(s.score_pct)})`,
+    `    ${reqLabel.padEnd(w)}${s.required_score}/${s.required_score_max} (${formatPercent(s.required_score_pct)})   ${passMark(s.required_pass, r.requiredPass)}`,
+    `    ${genLabel.padEnd(w)}${s.general_score}/${s.general_score_max} (${formatPercent(s.general_score_pct)})   ${passMark(s.general_pass, r.generalPass)}`,
+    kinkiLine(s),
+    `  Accuracy:  ${s.correct}/${total} (${formatPercent(s.accuracy)})`,
+    `  Parse failures: ${s.parse_failures}`,
+    `  Errors:    ${s.errors}`,
+    '',
+    '  By block:',
+    ...tallyLines(s.by_block),
+    '',
+    '  By type:',
+    ...tallyLines(s.by_type),
+    '',
+    '  By image:',
+    ...tallyLines(s.by_image, true),
+    '',
+  ];
+  if (u.records_with_usage > 0) {
+    lines.push(`  Tokens:    ${u.prompt_tokens} prompt, ${u.completion_tokens} completion${u.reasoning_tokens ? ` (${u.reasoning_tokens} reasoning)` : ''}`);
+  }
+  lines.push(`  Requests:  ${u.requests}   Latency: mean ${seconds(u.latency_ms_mean)}, p50 ${seconds(u.latency_ms_p50)}, p95 ${seconds(u.latency_ms_p95)}`);
+  if (input.costUsd !== null && input.costUsd !== undefined) lines.push(`  Cost:      $${input.costUsd.toFixed(4)}`);
+  lines.push(RULE);
+  lines.push(input.path ? `  Results saved to: ${input.path}` : '  Nothing finished; no result file written.');
+  return lines.join('\n');
+}

@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Exam, ImageMode, Question } from '../exam/types.js';
+import { withRateLimit } from '../providers/limit.js';
+import { withRetry, type RetryOptions } from '../providers/retry.js';
+import type { Provider } from '../providers/types.js';
+import { writeResultFile } from '../results/io.js';
+import type { ResultFile, ResultRecord } from '../results/schema.js';
+import { rescoreRecord } from '../scoring/record.js';
+import { computeSummary, type Summary } from '../scoring/summary.js';
+import { UserError } from '../util/errors.js';
+import { runQuestions } from './engine.js';
+import { Journal, journalPathFor } from './journal.js';
+import { buildMetadata, costUsd } from './metadata.js';
+import { isSuccessful } from './record.js';
+import { checkPriorRun, mergeRecords, type PriorRun } from './resume.js';
+import { checkImages, selectQuestions } from './select.js';
+
+/**
+ * `runBenchmark`: select the questions, take over what a resumed run already
+ * has, ask the rest through `withRetry(withRateLimit(provider))`, journal every
+ * answer, and write the result file atomically. Everything a user can get
+ * wrong is checked before the first request or file write.
+ */
+export interface BenchmarkOptions {
+  readonly exam: Exam;
+  readonly model: string;
+  /** The bare provider; limits and retries are added here. */
+  readonly provider: Provider;
+  readonly out: string;
+  readonly baseUrl?: string | null;
+  readonly imageMode?: ImageMode;
+  readonly extraBody?: Readonly<Record<string, unknown>> | null;
+  readonly parallel?: number;
+  readonly maxRetries?: number;
+  readonly rpm?: number | null;
+  readonly blocks?: readonly string[] | null;
+  readonly questionIds?: readonly string[] | null;
+  readonly seed?: number | null;
+  readonly displayName?: string | null;
+  readonly priceIn?: number | null;
+  readonly priceOut?: number | null;
+  /** An earlier run to continue (see `loadPriorRun`). */
+  readonly prior?: PriorRun | null;
+  /** How the user passes the key, for the fail-fast message (default "--api-key / OPENAI_API_KEY"). */
+  readonly keyHint?: string;
+  /** Replace an existing `out` that is not the resumed file. */
+  readonly overwrite?: boolean;
+  /** Backoff tuning (tests). */
+  readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'onRetry'>;
+  readonly stopSignal?: AbortSignal;
+  readonly abortSignal?: AbortSignal;
+  /** Called once the plan is known, before the first request. */
+  readonly onStart?: (plan: RunPlan) => void;
+  /** Called for every finished question (progress). */
+  readonly onRecord?: (record: ResultRecord) => void;
+  /**
+   * Called after the result file is written (complete or interrupted runs).
+   * The hook point for follow-up work such as updating a README leaderboard.
+   */
+  readonly onFinished?: (result: BenchmarkResult) => void | Promise<void>;
+}
+
+export interface RunPlan {
+  /** Every question of the run (selection). */
+  readonly selected: readonly Question[];
+  /** Questions that will be asked now. */
+  readonly toAsk: readonly Question[];
+  /** Records taken over from the resumed run. */
+  readonly kept: number;
+  readonly skippedImage: number;
+  readonly out: string;
+  readonly journal: string;
+}
+
+export interface BenchmarkResult {
+  readonly path: string;
+  readonly file: ResultFile;
+  readonly summary: Summary;
+  /** Stopped by Ctrl-C before every question was answered. */
+  readonly interrupted: boolean;
+  readonly plan: RunPlan;
+  /** Records produced by this invocation. */
+  readonly newRecords: number;
+  /** Highest number of requests in flight. */
+  readonly peakInFlight: number;
+  readonly wallMs: number;
+}
+
+export class RunFailedError extends UserError {}
+
+function fatalMessage(status: number | null, kind: string, model: string, keyHint: string): string {
+  if (kind === 'auth') return `authentication failed (${status ?? 401}): check ${keyHint}`;
+  return `model not found (${status ?? 404}): check --model "${model}" (and --base-url)`;
+}
+
+/** Check everything and decide what to ask. Throws UserError; writes nothing. */
+export function planRun(opts: BenchmarkOptions): RunPlan & { previous: ResultRecord[] } {
+  const imageMode = opts.imageMode ?? 'blind';
+  const parallel = opts.parallel ?? 8;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel must be at least 1, got ${parallel}`);
+  const sel = selectQuestions(opts.exam, { blocks: opts.blocks, questionIds: opts.questionIds, imageMode });
+  if (sel.questions.length === 0) throw new UserError('no questions selected; check --blocks / --questions / --image-mode');
+  checkImages(opts.exam, sel.questions, imageMode, existsSync);
+
+  const out = opts.out;
+  const journal = journalPathFor(out);
+  const prior = opts.prior ?? null;
+  const resumingHere = prior !== null && resolve(prior.outPath) === resolve(out);
+  if (!resumingHere && !opts.overwrite) {
+    if (existsSync(out)) throw new UserError(`${out} already exists; use --resume ${out} to continue it, --overwrite to replace it, or another --out`);
+    if (existsSync(journal)) throw new UserError(`${journal} (an interrupted run) exists; use --resume ${journal} to continue it, or --overwrite`);
+  }
+  let previous: ResultRecord[] = [];
+  if (prior) {
+    checkPriorRun(prior, { model: opts.model, exam: opts.exam, imageMode });
+    previous = prior.records;
+  }
+  const done = new Set(previous.filter(isSuccessful).map((r) => r.question_id));
+  const toAsk = sel.questions.filter((q) => !done.has(q.id));
+  return { selected: sel.questions, toAsk, kept: done.size, skippedImage: sel.skippedImage, out, journal, previous };
+}
+
+export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkResult> {
+  const t0 = performance.now();
+  const startedAt = new Date();
+  const plan = planRun(opts);
+  const { previous, ...publicPlan } = plan;
+  const imageMode = opts.imageMode ?? 'blind';
+  const parallel = opts.parallel ?? 8;
+  const maxRetries = opts.maxRetries ?? 5;
+  const exam = opts.exam;
+
+  const limited = withRateLimit(opts.provider, { concurrency: parallel, rpm: opts.rpm ?? null });
+  const provider = withRetry(limited, { maxRetries, ...opts.retry });
+
+  const meta = (status: 'running' | 'complete' | 'interrupted', attempted: number, finishedAt: Date | null, cost: number | null) =>
+    buildMetadata({
+      model: opts.model,
+      baseUrl: opts.baseUrl ?? null,
+      startedAt: typeof opts.prior?.metadata['started_at'] === 'string' ? new Date(opts.prior.metadata['started_at']) : startedAt,
+      finishedAt,
+      imageMode,
+      extraBody: opts.extraBody ?? null,
+      attempted,
+      skippedImage: plan.skippedImage,
+      displayName: opts.displayName ?? null,
+      exam,
+      provider: opts.provider.name,
+      seed: opts.seed ?? null,
+      parallel,
+      maxRetries,
+      rpm: opts.rpm ?? null,
+      blocks: opts.blocks ?? null,
+      questionIds: opts.questionIds ?? null,
+      priceIn: opts.priceIn ?? null,
+      priceOut: opts.priceOut ?? null,
+      costUsd: cost,
+      status,
+      planned: plan.selected.length,
+    });
+
+  // The journal's seed: answers already received, so the journal alone can resume.
+  const kept = previous.filter(isSuccessful);
+  const journal = new Journal(plan.journal, meta('running', plan.selected.length, null, null), kept);
+  opts.onStart?.(publicPlan);
+
+  const engine = await runQuestions({
+    exam,
+    questions: plan.toAsk,
+    provider,
+    model: opts.model,
+    imageMode,
+    parallel,
+    stopSignal: opts.stopSignal,
+    abortSignal: opts.abortSignal,
+    onRecord: (r) => {
+      journal.append(r);
+      opts.onRecord?.(r);
+    },
+  });
+  await journal.flush();
+
+  if (engine.fatal) {
+    await journal.close();
+    throw new RunFailedError(fatalMessage(engine.fatal.status, engine.fatal.kind, opts.model, opts.keyHint ?? '--api-key / OPENAI_API_KEY'));
+  }
+
+  // Previous records (rescored against the current key, as the reference does), then this run's.
+  const merged = mergeRecords(
+    previous.map((r) => {
+      const q = exam.byId.get(r.question_id);
+      return q ? rescoreRecord(r, q) : r;
+    }),
+    engine.records,
+  );
+  const results = merged.sort((a, b) => (a.question_id < b.question_id ? -1 : a.question_id > b.question_id ? 1 : 0));
+  const interrupted = engine.stopped;
+
+  const summary = computeSummary(results, exam);
+  const cost = costUsd(summary.usage, opts.priceIn ?? null, opts.priceOut ?? null);
+  const file: ResultFile = {
+    metadata: meta(interrupted ? 'interrupted' : 'complete', results.length, new Date(), cost),
+    summary: summary as unknown as Record<string, unknown>,
+    results,
+  };
+  const result: BenchmarkResult = {
+    path: opts.out,
+    file,
+    summary,
+    interrupted,
+    plan: publicPlan,
+    newRecords: engine.records.length,
+    peakInFlight: limited.peak,
+    wallMs: performance.now() - t0,
+  };
+  if (results.length === 0) {
+    // Stopped before anything finished: nothing to save.
+    await journal.close();
+    return result;
+  }
+  mkdirSync(dirname(opts.out), { recursive: true });
+  await writeResultFile(opts.out, file);
+  await journal.remove();
+  await opts.onFinished?.(result);
+  return result;
+}

@@ -1,0 +1,90 @@
+import type { Exam, ImageMode, Question } from '../exam/types.js';
+import { buildPrompt } from '../prompt/prompt.js';
+import { ProviderError, type Provider } from '../providers/types.js';
+import type { ResultRecord } from '../results/schema.js';
+import { answeredRecord, erroredRecord } from './record.js';
+
+/**
+ * The engine: a pool of `parallel` workers takes questions in order, asks the
+ * provider, and hands each finished record to `onRecord` at once. It knows
+ * nothing about files or terminals.
+ *
+ * - `stopSignal` (first Ctrl-C): no new requests; requests in flight finish.
+ * - `abortSignal` (second Ctrl-C): requests in flight are aborted and not recorded.
+ * - fail-fast: if the very first finished request fails with 401/403/404, the
+ *   run stops at once (in-flight requests are aborted) and `fatal` is returned.
+ */
+export interface EngineOptions {
+  readonly exam: Exam;
+  readonly questions: readonly Question[];
+  /** Already wrapped with retry and limits. */
+  readonly provider: Provider;
+  readonly model: string;
+  readonly imageMode: ImageMode;
+  readonly parallel: number;
+  readonly stopSignal?: AbortSignal;
+  readonly abortSignal?: AbortSignal;
+  readonly onRecord?: (record: ResultRecord) => void;
+  readonly now?: () => number;
+}
+
+export interface EngineResult {
+  /** Finished records in finishing order. */
+  readonly records: ResultRecord[];
+  /** Stopped (or aborted) before every question was asked and answered. */
+  readonly stopped: boolean;
+  /** Set when the run stopped because the key or the model is wrong. */
+  readonly fatal: ProviderError | null;
+}
+
+const FATAL_KINDS = new Set(['auth', 'not-found']);
+
+export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
+  const now = opts.now ?? (() => performance.now());
+  const internal = new AbortController();
+  const signal = opts.abortSignal ? AbortSignal.any([opts.abortSignal, internal.signal]) : internal.signal;
+  const records: ResultRecord[] = [];
+  let next = 0;
+  let finished = 0;
+  let fatal: ProviderError | null = null;
+  let userError: unknown = null;
+
+  const shouldStop = () => fatal !== null || userError !== null || opts.stopSignal?.aborted === true || signal.aborted;
+
+  async function worker(): Promise<void> {
+    while (!shouldStop() && next < opts.questions.length) {
+      const q = opts.questions[next++] as Question;
+      let prompt;
+      try {
+        prompt = buildPrompt(opts.exam, q, opts.imageMode);
+      } catch (e) {
+        userError = e;
+        internal.abort();
+        return;
+      }
+      const t0 = now();
+      let record: ResultRecord;
+      try {
+        const c = await opts.provider.complete({ model: opts.model, messages: prompt.messages, question: q }, { signal });
+        record = answeredRecord(q, c, now() - t0);
+      } catch (e) {
+        const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
+        if (err.kind === 'aborted' || signal.aborted) continue; // not finished: asked again on resume
+        if (FATAL_KINDS.has(err.kind) && finished === 0) {
+          fatal ??= err;
+          internal.abort();
+          return;
+        }
+        record = erroredRecord(q, err, now() - t0);
+      }
+      finished++;
+      records.push(record);
+      opts.onRecord?.(record);
+    }
+  }
+
+  const n = Math.max(1, Math.min(opts.parallel, opts.questions.length));
+  await Promise.all(Array.from({ length: n }, worker));
+  if (userError) throw userError;
+  return { records, stopped: records.length < opts.questions.length, fatal };
+}

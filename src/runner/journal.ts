@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
+import { UserError } from '../util/errors.js';
+import { ResultRecordSchema, MetadataSchema, type Metadata, type ResultRecord } from '../results/schema.js';
+
+/**
+ * The journal `<out>.jsonl`: every finished question, appended and flushed to
+ * disk at once, so a `kill -9` or a power cut loses at most the requests in
+ * flight. Line 1 is a header (`{"jmle_bench_journal":1,"metadata":{…}}`),
+ * then one result record per line. The file is created on the first record
+ * (so a run that fails at once leaves nothing behind) and removed once the
+ * result file is written.
+ */
+
+export const JOURNAL_FORMAT = 1;
+
+export function journalPathFor(out: string): string {
+  return `${out}.jsonl`;
+}
+
+export interface JournalContents {
+  readonly metadata: Metadata | null;
+  readonly records: ResultRecord[];
+  /** Lines that could not be read (a torn last line after a crash is normal). */
+  readonly badLines: number;
+}
+
+export function readJournal(path: string): JournalContents {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  let metadata: Metadata | null = null;
+  const records: ResultRecord[] = [];
+  let badLines = 0;
+  lines.forEach((line, i) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      badLines++;
+      return;
+    }
+    if (data && typeof data === 'object' && 'jmle_bench_journal' in data) {
+      const m = MetadataSchema.safeParse((data as { metadata?: unknown }).metadata);
+      if (m.success) metadata = m.data;
+      return;
+    }
+    if (i === 0) throw new UserError(`${path} is not a jmle-bench journal (no header line)`);
+    const r = ResultRecordSchema.safeParse(data);
+    if (r.success) records.push(r.data);
+    else badLines++;
+  });
+  return { metadata, records, badLines };
+}
+
+export class Journal {
+  readonly path: string;
+  private readonly header: string;
+  private readonly seed: readonly ResultRecord[];
+  private fh: FileHandle | null = null;
+  private pending: string[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private count = 0;
+
+  /** `seed`: records carried over from a resumed run, written first so the journal alone is enough to resume. */
+  constructor(path: string, metadata: Metadata, seed: readonly ResultRecord[] = []) {
+    this.path = path;
+    this.header = JSON.stringify({ jmle_bench_journal: JOURNAL_FORMAT, metadata });
+    this.seed = seed;
+  }
+
+  /** Records appended so far (not counting the seed). */
+  get written(): number {
+    return this.count;
+  }
+
+  get created(): boolean {
+    return this.fh !== null;
+  }
+
+  /** Queue a record; writes are batched and each batch is fsynced. */
+  append(record: ResultRecord): void {
+    this.pending.push(JSON.stringify(record));
+    this.count++;
+    this.chain = this.chain.then(() => this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    if (this.pending.length === 0 || this.failure) return;
+    const lines = this.pending;
+    this.pending = [];
+    try {
+      if (!this.fh) {
+        mkdirSync(dirname(this.path), { recursive: true });
+        const first = [this.header, ...this.seed.map((r) => JSON.stringify(r)), ...lines].join('\n') + '\n';
+        // Atomic: a stale journal (resumed or overwritten) is replaced whole, never half.
+        await writeFileAtomic(this.path, first);
+        this.fh = await open(this.path, 'a');
+        return;
+      }
+      await this.fh.appendFile(lines.join('\n') + '\n');
+      await this.fh.sync();
+    } catch (e) {
+      this.failure = e;
+    }
+  }
+
+  /** Wait until every queued record is on disk. Throws if a write failed. */
+  async flush(): Promise<void> {
+    await this.chain;
+    if (this.failure) throw new UserError(`cannot write the journal ${this.path}: ${(this.failure as Error).message}`, 1);
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    const fh = this.fh;
+    this.fh = null;
+    if (fh) await fh.close();
+  }
+
+  /** After the result file is safely written the journal is redundant. */
+  async remove(): Promise<void> {
+    await this.close();
+    if (existsSync(this.path)) await unlink(this.path).catch(() => undefined);
+  }
+}

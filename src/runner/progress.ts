@@ -1,0 +1,98 @@
+import type { ResultRecord } from '../results/schema.js';
+import { redact } from '../util/redact.js';
+
+/**
+ * Progress on stderr. On a terminal: one live bar (done/total, accuracy so
+ * far, errors, requests per second, ETA), redrawn at most 10 times a second.
+ * Otherwise (CI, pipes): one plain line per 10 questions and at the end.
+ */
+export type ProgressMode = 'bar' | 'lines' | 'off';
+
+export interface ProgressStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '--';
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(sec).padStart(2, '0')}s`;
+  return `${sec}s`;
+}
+
+export class Progress {
+  private done = 0;
+  private correct = 0;
+  private errors = 0;
+  private readonly started: number;
+  private lastDraw = 0;
+  private barShown = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly total: number,
+    private readonly stream: ProgressStream,
+    private readonly mode: ProgressMode,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+    if (mode === 'bar' && total > 0) {
+      this.timer = setInterval(() => this.draw(true), 1000);
+      this.timer.unref();
+      this.draw(true);
+    }
+  }
+
+  private stats(): string {
+    const elapsed = (this.now() - this.started) / 1000;
+    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    const eta = rate > 0 ? ((this.total - this.done) / rate) * 1000 : NaN;
+    const acc = this.done > 0 ? `${((this.correct / this.done) * 100).toFixed(1)}%` : '--';
+    return `acc ${acc}  err ${this.errors}  ${rate.toFixed(1)} req/s  ETA ${this.done >= this.total ? '0s' : formatDuration(eta)}`;
+  }
+
+  private draw(force = false): void {
+    const t = this.now();
+    if (!force && t - this.lastDraw < 100 && this.done < this.total) return;
+    this.lastDraw = t;
+    const width = 24;
+    const filled = this.total > 0 ? Math.round((this.done / this.total) * width) : width;
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    const n = String(this.total).length;
+    const line = `  ${bar} ${String(this.done).padStart(n)}/${this.total}  ${this.stats()}`;
+    this.stream.write(`\r\x1b[2K${line}`);
+    this.barShown = true;
+  }
+
+  record(r: ResultRecord): void {
+    this.done++;
+    if (r.correct) this.correct++;
+    if (r.error) this.errors++;
+    if (this.mode === 'bar') this.draw();
+    else if (this.mode === 'lines' && (this.done % 10 === 0 || this.done === this.total)) {
+      this.stream.write(`  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.stats().replace(/^acc \S+ {2}/, '').replace(/ {2}/g, ', ')}\n`);
+    }
+  }
+
+  /** A message that must not be overwritten by the bar (errors, Ctrl-C notes). */
+  note(text: string): void {
+    if (this.mode === 'bar' && this.barShown) this.stream.write('\r\x1b[2K');
+    this.stream.write(redact(text) + '\n');
+    if (this.mode === 'bar' && this.barShown) this.draw(true);
+  }
+
+  finish(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.mode === 'bar' && this.barShown) {
+      this.draw(true);
+      this.stream.write('\n');
+      this.barShown = false;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import type { Exam, ImageMode } from '../exam/types.js';
+import { readResultFileSync } from '../results/io.js';
+import type { Metadata, ResultRecord } from '../results/schema.js';
+import { UserError } from '../util/errors.js';
+import { journalPathFor, readJournal } from './journal.js';
+import { isSuccessful } from './record.js';
+
+/**
+ * What an earlier run left behind: its result file and/or its journal,
+ * merged. `--resume` accepts either path; the output of the resumed run is
+ * the result file's path.
+ */
+export interface PriorRun {
+  /** The path the user gave. */
+  readonly given: string;
+  /** The result file path of that run (without `.jsonl`). */
+  readonly outPath: string;
+  readonly metadata: Metadata;
+  /** One record per question: a successful one wherever any attempt succeeded, else the latest. */
+  readonly records: ResultRecord[];
+  readonly badJournalLines: number;
+}
+
+/** Later records win, except that a failure never replaces a success. */
+export function mergeRecords(...lists: readonly (readonly ResultRecord[])[]): ResultRecord[] {
+  const byId = new Map<string, ResultRecord>();
+  for (const list of lists) {
+    for (const r of list) {
+      const old = byId.get(r.question_id);
+      if (old && isSuccessful(old) && !isSuccessful(r)) continue;
+      byId.set(r.question_id, r);
+    }
+  }
+  return [...byId.values()];
+}
+
+export function loadPriorRun(given: string): PriorRun {
+  const outPath = given.endsWith('.jsonl') ? given.slice(0, -'.jsonl'.length) : given;
+  const journalPath = journalPathFor(outPath);
+  const hasFile = existsSync(outPath);
+  const hasJournal = existsSync(journalPath);
+  if (!hasFile && !hasJournal) throw new UserError(`--resume: ${given} not found (neither ${outPath} nor ${journalPath} exists)`);
+  const file = hasFile ? readResultFileSync(outPath) : null;
+  const journal = hasJournal ? readJournal(journalPath) : null;
+  const metadata = file?.metadata ?? journal?.metadata ?? null;
+  if (!metadata) throw new UserError(`--resume: ${journalPath} has no readable header; cannot tell which model and dataset it belongs to`);
+  return {
+    given,
+    outPath,
+    metadata,
+    records: mergeRecords(file?.results ?? [], journal?.records ?? []),
+    badJournalLines: journal?.badLines ?? 0,
+  };
+}
+
+function short(v: string): string {
+  return v.length > 12 ? `${v.slice(0, 12)}…` : v;
+}
+
+/** Refuse to mix runs: another model, exam, dataset version or image mode. Says which. */
+export function checkPriorRun(prior: PriorRun, want: { model: string; exam: Exam; imageMode: ImageMode }): void {
+  const m = prior.metadata;
+  const p = prior.given;
+  if (m.model !== want.model) {
+    throw new UserError(`--resume: ${p} is a run of model "${m.model}", not "${want.model}"; use --model ${m.model} or start a new run with another --out`);
+  }
+  if (m.exam && m.exam !== want.exam.id) {
+    throw new UserError(`--resume: ${p} is a run of exam ${m.exam}, not ${want.exam.id}; pass --exam ${m.exam}`);
+  }
+  if (m.dataset_version && m.dataset_version !== want.exam.version) {
+    throw new UserError(
+      `--resume: ${p} was run on dataset version ${short(m.dataset_version)}, but the data is now version ${short(want.exam.version)}; start a new run (or \`jmle-bench rescore\` the old file)`,
+    );
+  }
+  if (m.image_mode && m.image_mode !== want.imageMode) {
+    throw new UserError(`--resume: ${p} was run with --image-mode ${m.image_mode}, not ${want.imageMode}; pass --image-mode ${m.image_mode}`);
+  }
+  const foreign = prior.records.find((r) => !want.exam.byId.has(r.question_id));
+  if (foreign) throw new UserError(`--resume: ${p} holds question ${foreign.question_id}, which is not in exam ${want.exam.id}`);
+}

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { Exam, ImageMode, Question } from '../exam/types.js';
+import { UserError } from '../util/errors.js';
+
+/** Which questions a run asks: block and id filters, then the image mode (skip drops image questions). */
+export interface Selection {
+  readonly questions: readonly Question[];
+  /** Image questions dropped by `--image-mode skip` (the reference's `skipped_image`). */
+  readonly skippedImage: number;
+}
+
+/** "A,b" → ["A","B"]; every letter must be a block of the exam. */
+export function parseBlocks(value: string, exam: Exam): string[] {
+  const letters = value
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== '');
+  if (letters.length === 0) throw new UserError('--blocks is empty; give block letters such as A,B');
+  const unknown = letters.filter((l) => !exam.rules.blocks.includes(l));
+  if (unknown.length > 0) {
+    throw new UserError(`--blocks: unknown block ${unknown.map((u) => `"${u}"`).join(', ')}; exam ${exam.id} has blocks ${exam.rules.blocks.join(', ')}`);
+  }
+  return [...new Set(letters)];
+}
+
+/** "120A-1,120B-3" → ids; every id must be a question of the exam. */
+export function parseQuestionIds(value: string, exam: Exam): string[] {
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (ids.length === 0) throw new UserError('--questions is empty; give question ids such as 120A-1,120B-2');
+  const unknown = ids.filter((id) => !exam.byId.has(id));
+  if (unknown.length > 0) {
+    const example = exam.questions[0]?.id ?? '';
+    throw new UserError(`--questions: unknown question ${unknown.slice(0, 3).map((u) => `"${u}"`).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} in exam ${exam.id} (ids look like "${example}")`);
+  }
+  return [...new Set(ids)];
+}
+
+export function selectQuestions(exam: Exam, opts: { blocks?: readonly string[] | null; questionIds?: readonly string[] | null; imageMode: ImageMode }): Selection {
+  let qs = exam.questions as readonly Question[];
+  if (opts.blocks && opts.blocks.length > 0) {
+    const set = new Set(opts.blocks);
+    qs = qs.filter((q) => set.has(q.block));
+  }
+  if (opts.questionIds && opts.questionIds.length > 0) {
+    const set = new Set(opts.questionIds);
+    qs = qs.filter((q) => set.has(q.id));
+  }
+  let skippedImage = 0;
+  if (opts.imageMode === 'skip') {
+    const before = qs.length;
+    qs = qs.filter((q) => !q.requiresImage);
+    skippedImage = before - qs.length;
+  }
+  return { questions: qs, skippedImage };
+}
+
+/** Vision mode needs every image of the selection on disk: fail before any request. */
+export function checkImages(exam: Exam, questions: readonly Question[], imageMode: ImageMode, exists: (path: string) => boolean): void {
+  if (imageMode !== 'vision') return;
+  const ids = new Set(questions.filter((q) => q.images.length > 0).map((q) => q.id));
+  const missing = exam.issues.filter((i) => i.kind === 'missing-image' && i.questionId !== undefined && ids.has(i.questionId));
+  if (missing.length === 0 && exam.imageDir) {
+    for (const q of questions) {
+      for (const name of q.images) {
+        if (!exists(join(exam.imageDir, name))) missing.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${name} is missing from ${exam.imageDir}` });
+      }
+    }
+  }
+  if (ids.size > 0 && !exam.imageDir) {
+    throw new UserError(`--image-mode vision: exam ${exam.id} has no images; use --image-mode blind or skip`);
+  }
+  if (missing.length > 0) {
+    const first = missing[0] as (typeof missing)[number];
+    throw new UserError(
+      `--image-mode vision: ${missing.length} image(s) missing (first: ${first.message}); run \`jmle-bench dataset pull\` or use --image-mode blind`,
+    );
+  }
+}
