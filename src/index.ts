@@ -6,6 +6,7 @@ export type { Exam, ExamRules, Question, QuestionType, ImageMode, DatasetIssue, 
 export { EDITIONS, DEFAULT_EXAM } from './exam/editions.js';
 export { loadExam, examEntries, type LoadOptions } from './exam/registry.js';
 export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
+export { pullDataset, pullSource, datasetInfo, loadManifest, type PullResult, type PullEvent, type DatasetInfo, type Manifest } from './dataset/index.js';
 export { buildPrompt, systemPrompt, userText, type Prompt, type ChatMessage } from './prompt/prompt.js';
 export { extractAnswer, referenceParse, normaliseNumber, type Extraction } from './extract/extract.js';
 export { isCorrect, numericEqual } from './scoring/correct.js';

@@ -3,6 +3,7 @@ import { rescoreCommand } from './rescore.js';
 import { runCommand } from './run.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { compareCommand } from './compare.js';
+import { datasetCommand } from './dataset.js';
 
 /** Every CLI command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand];
+export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand, datasetCommand];
