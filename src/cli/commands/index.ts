@@ -4,6 +4,8 @@ import { runCommand } from './run.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { compareCommand } from './compare.js';
 import { datasetCommand } from './dataset.js';
+import { viewCommand } from './view.js';
+import { exportSiteCommand } from './export-site.js';
 
 /** Every CLI command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand, datasetCommand];
+export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand, datasetCommand, viewCommand, exportSiteCommand];

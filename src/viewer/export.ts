@@ -1,0 +1,122 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Exam } from '../exam/types.js';
+import { UserError } from '../util/errors.js';
+import { VERSION } from '../version.js';
+import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
+import { examImageNames, leaderboardPayload, questionsPayload } from './data.js';
+import { loadRunRecords, loadRuns } from './load.js';
+import { resolveImage } from './paths.js';
+
+/**
+ * `jmle-bench export-site OUT`: the viewer as static files (relative URLs,
+ * hash routing) for any static host. Writes only into an empty or new folder,
+ * or over a previous export (recognised by its marker file, which lists the
+ * files it wrote; only those are replaced).
+ */
+
+export const EXPORT_MARKER = '.jmle-bench-export.json';
+
+export interface ExportOptions {
+  readonly resultsDir: string;
+  readonly exam: Exam;
+  readonly appDir?: string;
+}
+
+export interface ExportReport {
+  readonly out: string;
+  readonly files: number;
+  readonly runs: number;
+  readonly skipped: readonly { file: string; reason: string }[];
+  readonly images: number;
+}
+
+const SAFE_REL = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._/-]+$/;
+
+function previousExportFiles(out: string): string[] | null {
+  const marker = join(out, EXPORT_MARKER);
+  if (!existsSync(marker)) return null;
+  try {
+    const data = JSON.parse(readFileSync(marker, 'utf8')) as { tool?: unknown; files?: unknown };
+    if (data.tool !== 'jmle-bench export-site' || !Array.isArray(data.files)) return null;
+    return data.files.filter((f): f is string => typeof f === 'string' && SAFE_REL.test(f));
+  } catch {
+    return null;
+  }
+}
+
+/** Check OUT and clear what a previous export wrote there; refuses anything else. */
+function prepareOut(out: string): void {
+  if (!existsSync(out)) {
+    mkdirSync(out, { recursive: true });
+    return;
+  }
+  if (!statSync(out).isDirectory()) throw new UserError(`export-site: ${out} exists and is not a folder; choose a new or empty folder`);
+  const entries = readdirSync(out);
+  if (entries.length === 0) return;
+  const previous = previousExportFiles(out);
+  if (!previous) {
+    throw new UserError(`export-site: ${out} is not empty and is not a previous export; choose a new or empty folder (nothing was written)`);
+  }
+  const dirs = new Set<string>();
+  for (const rel of previous) {
+    const abs = join(out, rel);
+    try {
+      if (statSync(abs).isFile()) unlinkSync(abs);
+    } catch {
+      // already gone
+    }
+    for (let d = dirname(rel); d !== '.' && d !== ''; d = dirname(d)) dirs.add(d);
+  }
+  // Remove folders the previous export created, deepest first, if now empty.
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    try {
+      if (readdirSync(join(out, d)).length === 0) rmdirSync(join(out, d));
+    } catch {
+      // not there or not empty
+    }
+  }
+}
+
+export function exportSite(outArg: string, opts: ExportOptions): ExportReport {
+  const out = resolve(outArg);
+  const { exam } = opts;
+  // Load and check everything before touching OUT.
+  const appFiles = listAppFiles(opts.appDir ?? defaultAppDir());
+  const { runs, skipped } = loadRuns(opts.resultsDir, exam);
+  const runData = runs.map((r) => ({ id: r.id, records: loadRunRecords(r, exam) }));
+  const images: [string, string][] = [];
+  if (exam.imageDir) {
+    for (const name of [...examImageNames(exam)].sort()) {
+      const file = resolveImage(exam.imageDir, new Set([name]), name);
+      if (file && SAFE_REL.test(name)) images.push([name, file]);
+    }
+  }
+
+  prepareOut(out);
+  const written: string[] = [];
+  const write = (rel: string, data: string | Buffer) => {
+    const abs = join(out, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, data);
+    written.push(rel);
+  };
+  for (const [rel, abs] of appFiles) {
+    if (rel === 'index.html') write(rel, withDataMode(readFileSync(abs, 'utf8'), 'static'));
+    else {
+      mkdirSync(dirname(join(out, rel)), { recursive: true });
+      copyFileSync(abs, join(out, rel));
+      written.push(rel);
+    }
+  }
+  write('data/leaderboard.json', JSON.stringify(leaderboardPayload(exam, runs, skipped)));
+  write('data/questions.json', JSON.stringify(questionsPayload(exam)));
+  for (const r of runData) write(`data/runs/${r.id}.json`, JSON.stringify(r));
+  for (const [name, file] of images) {
+    mkdirSync(join(out, 'images'), { recursive: true });
+    copyFileSync(file, join(out, 'images', name));
+    written.push(`images/${name}`);
+  }
+  writeFileSync(join(out, EXPORT_MARKER), JSON.stringify({ tool: 'jmle-bench export-site', version: VERSION, files: written }, null, 2));
+  return { out, files: written.length, runs: runs.length, skipped, images: images.length };
+}

@@ -1,0 +1,180 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Exam } from '../exam/types.js';
+import { UserError } from '../util/errors.js';
+import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
+import { examImageNames, leaderboardPayload, questionsPayload } from './data.js';
+import { loadRunRecords, loadRuns, type RunSource } from './load.js';
+import { contentType, parseRequestPath, resolveImage } from './paths.js';
+import type { SkippedFile } from './types.js';
+
+/**
+ * `jmle-bench view`: a small node:http server. It serves only the built app,
+ * three JSON endpoints and the exam's images; every other path is 404, and
+ * anything that looks like a path escape is 400.
+ */
+
+export const CSP =
+  "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export interface ViewerOptions {
+  readonly resultsDir: string;
+  readonly exam: Exam;
+  readonly host?: string;
+  /** 0 = any free port. */
+  readonly port?: number;
+  readonly appDir?: string;
+}
+
+export interface Viewer {
+  readonly url: string;
+  readonly server: Server;
+  readonly runs: readonly RunSource[];
+  readonly skipped: readonly SkippedFile[];
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, head: boolean, cache = 'no-store'): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': cache });
+  res.end(head ? undefined : body);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, head: boolean): void {
+  send(res, status, 'text/plain; charset=utf-8', text + '\n', head);
+}
+
+function sendFile(res: ServerResponse, path: string, head: boolean, cache: string): void {
+  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': contentType(path), 'Cache-Control': cache });
+  if (head) {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/** Build the request handler (exported for tests that want no socket). */
+export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; skipped: readonly SkippedFile[]; appDir: string; checkHost: boolean }) {
+  const { exam } = opts;
+  const appFiles = listAppFiles(opts.appDir);
+  const indexHtml = withDataMode(readFileSync(appFiles.get('index.html') as string, 'utf8'), 'api');
+  const leaderboard = JSON.stringify(leaderboardPayload(exam, opts.runs, opts.skipped));
+  let questions: string | undefined;
+  const runJson = new Map<string, string>();
+  const runsById = new Map(opts.runs.map((r) => [r.id, r] as const));
+  const imageNames = examImageNames(exam);
+  const json = 'application/json; charset=utf-8';
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      res.setHeader('Allow', 'GET, HEAD');
+      sendText(res, 405, 'method not allowed', false);
+      return;
+    }
+    if (opts.checkHost) {
+      // Loopback only: refuse other Host names (DNS rebinding).
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+      if (!LOOPBACK.has(host)) {
+        sendText(res, 403, 'forbidden host', head);
+        return;
+      }
+    }
+    const parsed = parseRequestPath(req.url ?? '/');
+    if (!parsed.ok) {
+      sendText(res, parsed.status, parsed.reason, head);
+      return;
+    }
+    const s = parsed.segments;
+    const route = s.join('/');
+    if (s.length === 0 || route === 'index.html') {
+      send(res, 200, 'text/html; charset=utf-8', indexHtml, head, 'no-cache');
+      return;
+    }
+    if (route === 'api/leaderboard') {
+      send(res, 200, json, leaderboard, head);
+      return;
+    }
+    if (route === 'api/questions') {
+      questions ??= JSON.stringify(questionsPayload(exam));
+      send(res, 200, json, questions, head);
+      return;
+    }
+    if (s.length === 3 && s[0] === 'api' && s[1] === 'runs') {
+      const run = runsById.get(s[2] as string);
+      if (!run) {
+        sendText(res, 404, 'no such run', head);
+        return;
+      }
+      let body = runJson.get(run.id);
+      if (body === undefined) {
+        try {
+          body = JSON.stringify({ id: run.id, records: loadRunRecords(run, exam) });
+        } catch (e) {
+          send(res, 500, json, JSON.stringify({ error: `${run.file}: ${(e as Error).message}` }), head);
+          return;
+        }
+        runJson.set(run.id, body);
+      }
+      send(res, 200, json, body, head);
+      return;
+    }
+    if (s.length === 2 && s[0] === 'images' && exam.imageDir) {
+      const file = resolveImage(exam.imageDir, imageNames, s[1] as string);
+      if (file) {
+        sendFile(res, file, head, 'public, max-age=3600');
+        return;
+      }
+      sendText(res, 404, 'not found', head);
+      return;
+    }
+    const asset = appFiles.get(route);
+    if (asset && route !== 'index.html') {
+      sendFile(res, asset, head, route.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return;
+    }
+    sendText(res, 404, 'not found', head);
+  };
+}
+
+export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
+  const host = opts.host ?? '127.0.0.1';
+  const { runs, skipped } = loadRuns(opts.resultsDir, opts.exam);
+  const handler = createHandler({ exam: opts.exam, runs, skipped, appDir: opts.appDir ?? defaultAppDir(), checkHost: LOOPBACK.has(host) });
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new UserError(`port ${opts.port} on ${host} is in use; pass another --port (0 = any free port)`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new UserError(`cannot listen on host ${host}; pass --host with an address of this machine`));
+      else if (e.code === 'EACCES') reject(new UserError(`not allowed to listen on port ${opts.port}; pass a --port above 1023`));
+      else reject(e);
+    });
+    server.listen(opts.port ?? 8765, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${urlHost}:${addr.port}/`,
+    server,
+    runs,
+    skipped,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,159 @@
+import type { LeaderboardPayload, RunEntry } from '../../../src/viewer/types';
+import { barChart, type BarRow } from '../components';
+import { bar, h, type Child } from '../dom';
+import { pct, passMark } from '../format';
+import { go, href, type Route } from '../router';
+
+/** Leaderboard: headline figures, a sortable table, score charts, the rules. Needs the summaries only. */
+
+type SortKey = 'rank' | 'model' | 'score' | 'pct' | 'text' | 'correct' | 'required' | 'general' | 'pass';
+
+const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean; wide?: boolean }[] = [
+  { key: 'rank', label: 'Rank', numeric: true },
+  { key: 'model', label: 'Model', numeric: false },
+  { key: 'score', label: 'Score', numeric: true },
+  { key: 'pct', label: 'Score %', numeric: true },
+  { key: 'text', label: 'Text-only %', numeric: true, wide: true },
+  { key: 'correct', label: 'Correct', numeric: true },
+  { key: 'required', label: 'Required', numeric: true, wide: true },
+  { key: 'general', label: 'General', numeric: true, wide: true },
+  { key: 'pass', label: 'Pass', numeric: true },
+];
+
+const passes = (r: RunEntry) => r.summary.required_pass === true && r.summary.general_pass === true;
+
+/** Ranked by score, then accuracy, then name (stable, deterministic). */
+export function ranked(runs: readonly RunEntry[]): RunEntry[] {
+  return [...runs].sort((a, b) => b.summary.score - a.summary.score || b.summary.accuracy - a.summary.accuracy || a.displayName.localeCompare(b.displayName));
+}
+
+function sortValue(r: RunEntry, key: SortKey, rank: number): number | string {
+  const s = r.summary;
+  switch (key) {
+    case 'rank':
+      return rank;
+    case 'model':
+      return r.displayName.toLowerCase();
+    case 'score':
+      return s.score;
+    case 'pct':
+      return s.score_pct;
+    case 'text':
+      return s.text_only_score_pct;
+    case 'correct':
+      return s.correct;
+    case 'required':
+      return s.required_score;
+    case 'general':
+      return s.general_score;
+    case 'pass':
+      return passes(r) ? 1 : 0;
+  }
+}
+
+export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLElement {
+  const exam = data.exam;
+  const order = ranked(data.runs);
+  const rankOf = new Map(order.map((r, i) => [r.id, i + 1]));
+  const key = (COLUMNS.find((c) => c.key === route.params.get('sort'))?.key ?? 'rank') as SortKey;
+  const defaultDir = key === 'rank' || key === 'model' ? 'asc' : 'desc';
+  const dir = route.params.get('dir') === 'asc' || route.params.get('dir') === 'desc' ? (route.params.get('dir') as 'asc' | 'desc') : defaultDir;
+  const rows = [...order].sort((a, b) => {
+    const va = sortValue(a, key, rankOf.get(a.id) ?? 0);
+    const vb = sortValue(b, key, rankOf.get(b.id) ?? 0);
+    const c = typeof va === 'string' ? va.localeCompare(vb as string) : va - (vb as number);
+    return (dir === 'asc' ? c : -c) || (rankOf.get(a.id) ?? 0) - (rankOf.get(b.id) ?? 0);
+  });
+
+  const top = order[0];
+  const passing = data.runs.filter(passes).length;
+  const first = data.runs[0]?.summary;
+  const reqPass = first?.required_pass_threshold ?? exam.requiredPass;
+  const genPass = first?.general_pass_threshold ?? exam.generalPass;
+
+  const headline = h(
+    'div',
+    { class: 'cards', 'data-testid': 'headline' },
+    h(
+      'div',
+      { class: 'card' },
+      h('p', { class: 'label' }, 'Top score'),
+      top ? h('p', { class: 'big' }, `${top.summary.score}/${top.summary.score_max}`) : h('p', { class: 'big' }, '—'),
+      top ? h('p', null, h('a', { href: href('model', top.id) }, top.displayName), ` · ${pct(top.summary.score_pct)}`) : null,
+    ),
+    h(
+      'div',
+      { class: 'card' },
+      h('p', { class: 'label' }, 'Pass required + general'),
+      h('p', { class: 'big', 'data-testid': 'passing' }, `${passing} of ${data.runs.length}`),
+      h('p', null, `models (禁忌肢 ${exam.kinkiDisclosed ? `≤ ${exam.kinkiMax}` : 'not disclosed: unknown'})`),
+    ),
+    h('div', { class: 'card' }, h('p', { class: 'label' }, 'Questions'), h('p', { class: 'big' }, String(exam.questionCount)), h('p', null, `${exam.textOnlyCount} text-only · max ${exam.scoreMax} points`)),
+  );
+
+  const sortButton = (c: (typeof COLUMNS)[number]) => {
+    const active = c.key === key;
+    const nextDir = active ? (dir === 'asc' ? 'desc' : 'asc') : c.key === 'rank' || c.key === 'model' ? 'asc' : 'desc';
+    return h(
+      'th',
+      { scope: 'col', class: `${c.numeric ? 'num' : ''}${c.wide ? ' wide' : ''}`, 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none', 'data-key': c.key },
+      h('button', { type: 'button', class: 'sort', onclick: () => go(href('leaderboard', null, { sort: c.key, dir: nextDir }), true) }, c.label, active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''),
+    );
+  };
+
+  const table = h(
+    'div',
+    { class: 'tablewrap' },
+    h(
+      'table',
+      { class: 'board', 'data-testid': 'leaderboard' },
+      h('thead', null, h('tr', null, COLUMNS.map(sortButton))),
+      h(
+        'tbody',
+        null,
+        rows.map((r) => {
+          const s = r.summary;
+          return h(
+            'tr',
+            { 'data-run': r.id },
+            h('td', { class: 'num rank' }, String(rankOf.get(r.id))),
+            h('td', { class: 'model' }, h('a', { href: href('model', r.id) }, r.displayName), h('span', { class: 'sub' }, `${r.model} · ${r.imageMode ?? '?'} · ${r.file}`)),
+            h('td', { class: 'num score' }, `${s.score}/${s.score_max}`),
+            h('td', { class: 'num pctcell' }, h('span', { class: 'pcttext' }, pct(s.score_pct)), bar(s.score_pct)),
+            h('td', { class: 'num wide' }, pct(s.text_only_score_pct)),
+            h('td', { class: 'num' }, `${s.correct}/${s.correct + s.incorrect}`),
+            h('td', { class: `num wide ${s.required_pass === false ? 'bad' : ''}` }, `${s.required_score}/${s.required_score_max}`),
+            h('td', { class: `num wide ${s.general_pass === false ? 'bad' : ''}` }, `${s.general_score}/${s.general_score_max}`),
+            h('td', { class: `num pass ${passes(r) ? 'ok' : 'bad'}`, title: `required ${passMark(s.required_pass)} general ${passMark(s.general_pass)}` }, passes(r) ? '✓' : '✗'),
+          );
+        }),
+      ),
+    ),
+  );
+
+  const rule = h(
+    'p',
+    { class: 'rule', 'data-testid': 'rule' },
+    `Scoring: ${exam.scoreRule}. Pass: required (必修, blocks ${exam.requiredBlocks.join('/')}) ≥ ${reqPass}/${exam.requiredMax} and general ≥ ${genPass}/${exam.generalMax}; `,
+    exam.kinkiDisclosed ? `禁忌肢 ≤ ${exam.kinkiMax}.` : `禁忌肢 ≤ ${exam.kinkiMax} is not checked: the prohibited choices of this exam are not disclosed (unknown).`,
+    ' Every result file is rescored against the current answer key when loaded.',
+  );
+
+  const rowsFor = (get: (r: RunEntry) => [number, number, number]): BarRow[] =>
+    order
+      .map((r) => {
+        const [ratio, num, den] = get(r);
+        return { label: r.displayName, value: ratio, valueText: pct(ratio), detail: `${r.displayName}: ${pct(ratio)} (${num}/${den} points)`, href: href('model', r.id) };
+      })
+      .sort((a, b) => b.value - a.value);
+
+  const charts = h(
+    'div',
+    { class: 'charts' },
+    barChart(`Score % — all ${exam.questionCount} questions`, rowsFor((r) => [r.summary.score_pct, r.summary.score, r.summary.score_max]), 'chart-all'),
+    barChart(`Score % — text-only ${exam.textOnlyCount} questions`, rowsFor((r) => [r.summary.text_only_score_pct, r.summary.text_only_score, r.summary.text_only_score_max]), 'chart-text'),
+  );
+
+  const empty: Child = data.runs.length === 0 ? h('p', { class: 'notice' }, 'No result files could be loaded.') : null;
+  return h('div', { class: 'view leaderboard' }, h('h2', null, 'Leaderboard'), headline, empty, table, rule, charts);
+}
