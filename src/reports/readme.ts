@@ -77,21 +77,35 @@ function errCode(e: unknown): string {
  * the content is already current (a second run leaves the file byte-identical).
  * Unreadable/unwritable file or missing markers: `UserError`, file unchanged.
  */
-export function updateReadmeBlocks(path: string, blocks: readonly MarkerBlock[]): ReadmeUpdate {
-  let text: string;
+function readReadme(path: string): string {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new UserError(`cannot read README ${path} (${errCode(e)}); pass --readme with an existing Markdown file`);
   }
+}
+
+/** Check up front that `path` is a readable README holding the markers (throws `UserError` otherwise). */
+export function checkReadme(path: string, blocks: readonly Pick<MarkerBlock, 'start' | 'end'>[]): void {
+  replaceMarkerBlocks(
+    readReadme(path),
+    blocks.map((b) => ({ ...b, content: '' })),
+    path,
+  );
+}
+
+export function updateReadmeBlocks(path: string, blocks: readonly MarkerBlock[]): ReadmeUpdate {
+  const text = readReadme(path);
   const next = replaceMarkerBlocks(text, blocks, path);
   if (next === text) return { path, changed: false };
   let mode: number;
   try {
-    // The atomic rename would replace a read-only file too; respect the file's permission.
+    // The atomic rename would replace a read-only file too (and root may write anything):
+    // a README without any write permission bit is read-only by the owner's choice.
     accessSync(path, constants.W_OK);
     mode = statSync(path).mode & 0o7777;
+    if ((mode & 0o222) === 0) throw Object.assign(new Error('read-only'), { code: 'EACCES' });
   } catch (e) {
     throw new UserError(`cannot write README ${path} (${errCode(e)}); check its permissions`);
   }

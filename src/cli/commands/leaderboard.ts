@@ -8,7 +8,7 @@ import {
   leaderboardMarkdown,
   textTableMarkdown,
 } from '../../reports/leaderboard.js';
-import { leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
+import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
 import { UserError } from '../../util/errors.js';
 import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
@@ -69,6 +69,8 @@ Examples:
     const exam = str(args, 'exam');
     const plot = str(args, 'plot');
     if (plot) chartFormat(plot); // a bad extension fails before any work
+    const readme = str(args, 'readme');
+    if (readme) checkReadme(readme, [LEADERBOARD_MARKERS.all, LEADERBOARD_MARKERS.text]); // so does a README without markers
 
     const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), exam, env: io.env });
     for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
@@ -89,7 +91,6 @@ Examples:
     else if (format === 'csv') io.stdout.write(leaderboardCsv(lb));
     else io.stdout.write(leaderboardMarkdown(lb, { ci: showCi }));
 
-    const readme = str(args, 'readme');
     if (readme) {
       const tables = { all: allTableMarkdown(lb, { ci: showCi }), text: textTableMarkdown(lb, { ci: showCi }) };
       const { changed } = updateReadmeBlocks(readme, leaderboardBlocks(tables));
