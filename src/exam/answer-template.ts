@@ -12,7 +12,8 @@ import type { AnswerTemplate } from './types.js';
 const BOX = '①②③④⑤⑥⑦⑧⑨⑩';
 const BOX_CLASS = `[${BOX}]`;
 /** The answer line: "解答：" then optional printed digits, then boxes with at most one point. */
-const TEMPLATE = new RegExp(`解答[：:]\\s*((?:\\d[\\d,，\\s]*)?)(${BOX_CLASS}(?:\\s*[.．]?\\s*${BOX_CLASS})*)`, 'u');
+const SP = '[ \\t\\u3000]*'; // spaces within the answer line, never a line break (the 120th prints a digit grid below it)
+const TEMPLATE = new RegExp(`解答[：:]${SP}((?:\\d[\\d,，]*${SP})?)(${BOX_CLASS}(?:${SP}[.．]?${SP}${BOX_CLASS})*)`, 'u');
 
 export interface ParsedTemplate {
   readonly template: AnswerTemplate;
@@ -27,7 +28,7 @@ export function parseAnswerTemplate(text: string): ParsedTemplate | undefined {
   const m = TEMPLATE.exec(text);
   if (!m) return undefined;
   const prefixRaw = m[1] ?? '';
-  const boxes = (m[2] ?? '').replace(/\s/g, '');
+  const boxes = (m[2] ?? '').replace(/[ \t\u3000]/g, '');
   const digits = [...boxes].filter((c) => BOX.includes(c)).length;
   const point = boxes.search(/[.．]/u);
   const integerDigits = point < 0 ? digits : [...boxes.slice(0, point)].filter((c) => BOX.includes(c)).length;
