@@ -27,7 +27,10 @@ export interface BenchmarkOptions {
   readonly model: string;
   /** The bare provider; limits and retries are added here. */
   readonly provider: Provider;
+  /** The result file (relative paths are taken from `cwd`). */
   readonly out: string;
+  /** Directory for relative paths (default: process.cwd()). */
+  readonly cwd?: string;
   readonly baseUrl?: string | null;
   readonly imageMode?: ImageMode;
   readonly extraBody?: Readonly<Record<string, unknown>> | null;
@@ -103,13 +106,14 @@ export function planRun(opts: BenchmarkOptions): RunPlan & { previous: ResultRec
   if (sel.questions.length === 0) throw new UserError('no questions selected; check --blocks / --questions / --image-mode');
   checkImages(opts.exam, sel.questions, imageMode, existsSync);
 
+  const cwd = opts.cwd ?? process.cwd();
   const out = opts.out;
   const journal = journalPathFor(out);
   const prior = opts.prior ?? null;
-  const resumingHere = prior !== null && resolve(prior.outPath) === resolve(out);
+  const resumingHere = prior !== null && resolve(cwd, prior.outPath) === resolve(cwd, out);
   if (!resumingHere && !opts.overwrite) {
-    if (existsSync(out)) throw new UserError(`${out} already exists; use --resume ${out} to continue it, --overwrite to replace it, or another --out`);
-    if (existsSync(journal)) throw new UserError(`${journal} (an interrupted run) exists; use --resume ${journal} to continue it, or --overwrite`);
+    if (existsSync(resolve(cwd, out))) throw new UserError(`${out} already exists; use --resume ${out} to continue it, --overwrite to replace it, or another --out`);
+    if (existsSync(resolve(cwd, journal))) throw new UserError(`${journal} (an interrupted run) exists; use --resume ${journal} to continue it, or --overwrite`);
   }
   let previous: ResultRecord[] = [];
   if (prior) {
@@ -162,7 +166,8 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
 
   // The journal's seed: answers already received, so the journal alone can resume.
   const kept = previous.filter(isSuccessful);
-  const journal = new Journal(plan.journal, meta('running', plan.selected.length, null, null), kept);
+  const cwd = opts.cwd ?? process.cwd();
+  const journal = new Journal(resolve(cwd, plan.journal), meta('running', plan.selected.length, null, null), kept);
   opts.onStart?.(publicPlan);
 
   const engine = await runQuestions({
@@ -219,8 +224,9 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     await journal.close();
     return result;
   }
-  mkdirSync(dirname(opts.out), { recursive: true });
-  await writeResultFile(opts.out, file);
+  const outAbs = resolve(cwd, opts.out);
+  mkdirSync(dirname(outAbs), { recursive: true });
+  await writeResultFile(outAbs, file);
   await journal.remove();
   await opts.onFinished?.(result);
   return result;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Exam, ImageMode } from '../exam/types.js';
 import { readResultFileSync } from '../results/io.js';
 import type { Metadata, ResultRecord } from '../results/schema.js';
@@ -35,14 +36,15 @@ export function mergeRecords(...lists: readonly (readonly ResultRecord[])[]): Re
   return [...byId.values()];
 }
 
-export function loadPriorRun(given: string): PriorRun {
+/** `given` may be relative to `cwd`; messages use it as given. */
+export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
   const outPath = given.endsWith('.jsonl') ? given.slice(0, -'.jsonl'.length) : given;
   const journalPath = journalPathFor(outPath);
-  const hasFile = existsSync(outPath);
-  const hasJournal = existsSync(journalPath);
+  const hasFile = existsSync(resolve(cwd, outPath));
+  const hasJournal = existsSync(resolve(cwd, journalPath));
   if (!hasFile && !hasJournal) throw new UserError(`--resume: ${given} not found (neither ${outPath} nor ${journalPath} exists)`);
-  const file = hasFile ? readResultFileSync(outPath) : null;
-  const journal = hasJournal ? readJournal(journalPath) : null;
+  const file = hasFile ? readResultFileSync(resolve(cwd, outPath)) : null;
+  const journal = hasJournal ? readJournal(resolve(cwd, journalPath)) : null;
   const metadata = file?.metadata ?? journal?.metadata ?? null;
   if (!metadata) throw new UserError(`--resume: ${journalPath} has no readable header; cannot tell which model and dataset it belongs to`);
   return {

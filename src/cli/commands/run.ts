@@ -1,4 +1,3 @@
-import { isAbsolute, resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import type { ImageMode } from '../../exam/types.js';
 import { openAICompatible } from '../../providers/openai.js';
@@ -156,7 +155,7 @@ function strings(x: unknown): string[] | null {
 async function executeRun(args: Parsed, io: Io): Promise<number> {
   // 1. Flags (and what a resumed run already says), all checked before anything is sent or written.
   const resumeArg = str(args, 'resume');
-  const prior: PriorRun | null = resumeArg ? loadPriorRun(resolve(io.cwd, resumeArg)) : null;
+  const prior: PriorRun | null = resumeArg ? loadPriorRun(resumeArg, io.cwd) : null;
   const pm = prior?.metadata;
   const model = str(args, 'model') ?? pm?.model;
   if (!model) throw new UserError('--model is required, e.g. --model gpt-5.2 (or --model random for an offline chance-level baseline)');
@@ -171,7 +170,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const timeoutS = numberOption(args, 'timeout') ?? DEFAULTS.timeout;
   if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got ${timeoutS}`);
   const seedFlag = str(args, 'seed') !== undefined ? intOption(args, 'seed', 0, 0, 2 ** 32 - 1) : null;
-  const seed = seedFlag ?? (typeof pm?.seed === 'number' ? pm.seed : null);
+  const seed = seedFlag ?? (typeof pm?.seed === 'number' ? pm.seed : isRandom ? 0 : null);
   const priceIn = nonNegative(args, 'price-in');
   const priceOut = nonNegative(args, 'price-out');
   const baseUrlText = str(args, 'base-url') ?? (pm?.base_url && !isRandom ? pm.base_url : DEFAULT_BASE_URL);
@@ -204,8 +203,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
     provider = openAICompatible({ baseUrl: baseUrlText, apiKey: key, timeoutS, extraBody, seed: seedFlag ?? (typeof pm?.seed === 'number' ? pm.seed : null) });
   }
 
-  const out = str(args, 'out') ?? (resumeArg ? resumeArg.replace(/\.jsonl$/, '') : `results/${model.replace(/\//g, '_')}_${utcStamp(new Date())}.json`);
-  const outAbs = isAbsolute(out) ? out : resolve(io.cwd, out);
+  const out = str(args, 'out') ?? (prior ? prior.outPath : `results/${model.replace(/\//g, '_')}_${utcStamp(new Date())}.json`);
   const settings: RunSettings = {
     model,
     baseUrl: baseUrlText,
@@ -255,7 +253,8 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       exam,
       model,
       provider,
-      out: outAbs,
+      out,
+      cwd: io.cwd,
       baseUrl: isRandom ? null : baseUrlText,
       imageMode,
       extraBody,
@@ -284,7 +283,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         if (plan.skippedImage) writeLine(io.stderr, `  skipped:     ${plan.skippedImage} (image questions)`);
         if (prior) writeLine(io.stderr, `  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask`);
         writeLine(io.stderr, `  parallel:    ${parallel}`);
-        writeLine(io.stderr, `  journal:     ${plan.journal}`);
+        writeLine(io.stderr, `  journal:     ${out}.jsonl`);
         progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
       },
       onRecord: (r) => {

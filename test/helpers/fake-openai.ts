@@ -1,0 +1,281 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { loadExam } from '../../src/exam/registry.js';
+import type { Exam, Question } from '../../src/exam/types.js';
+import { userText } from '../../src/prompt/prompt.js';
+import { DATA_ROOT } from './data.js';
+
+/**
+ * A fake OpenAI-compatible chat completions server for tests and benches:
+ * answers from the real dataset's key (or as told), logs every request with
+ * its question id, time and concurrency, records the peak concurrency, and
+ * injects faults on command.
+ */
+
+export type Fault =
+  | { kind: '429'; retryAfter?: string }
+  | { kind: '500' }
+  | { kind: '503'; retryAfter?: string }
+  | { kind: 'drop' }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'empty-choices' }
+  | { kind: 'reasoning-only'; field?: 'reasoning' | 'reasoning_content' }
+  | { kind: '400' }
+  | { kind: '401' }
+  | { kind: '403' }
+  | { kind: '404' };
+
+export interface FaultContext {
+  readonly questionId: string | null;
+  /** 1 for the first request for this question, 2 for the next, … */
+  readonly attempt: number;
+  /** 0-based index of the request over the server's life. */
+  readonly index: number;
+}
+
+export interface LoggedRequest {
+  readonly questionId: string | null;
+  readonly attempt: number;
+  /** ms since the server started */
+  readonly t: number;
+  /** requests in flight when this one arrived (itself included) */
+  readonly concurrency: number;
+  readonly model: string | null;
+  readonly body: Record<string, unknown>;
+  /** what the server did: an HTTP status, or "drop" / "hang" */
+  outcome: number | 'drop' | 'hang' | 'pending';
+}
+
+export interface FakeOptions {
+  /** Fixed latency per request, ms (or per question). */
+  latencyMs?: number | ((questionId: string | null) => number);
+  /** The answer text after 【回答】; default: the gold answer. */
+  answer?: (q: Question) => string;
+  fault?: (ctx: FaultContext) => Fault | undefined;
+  /** When set, requests without `Authorization: Bearer <key>` get 401. */
+  apiKey?: string;
+  /** Keep each request's body in the log (default true; off for benches). */
+  keepBodies?: boolean;
+}
+
+export interface FakeServer {
+  /** Base URL, e.g. http://127.0.0.1:12345/v1 */
+  readonly url: string;
+  readonly exam: Exam;
+  readonly requests: LoggedRequest[];
+  readonly peak: number;
+  readonly inFlight: number;
+  /** Questions answered with a 200 and a full body. */
+  readonly answered: Map<string, number>;
+  options: FakeOptions;
+  /** Forget the log and the peak (not the options). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function bodyText(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function userMessageText(body: Record<string, unknown>): string | null {
+  const messages = body['messages'];
+  if (!Array.isArray(messages)) return null;
+  const user = messages.find((m) => m && (m as { role?: string }).role === 'user') as { content?: unknown } | undefined;
+  if (!user) return null;
+  if (typeof user.content === 'string') return user.content;
+  if (Array.isArray(user.content)) {
+    const part = user.content.find((p) => p && (p as { type?: string }).type === 'text') as { text?: string } | undefined;
+    return part?.text ?? null;
+  }
+  return null;
+}
+
+export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeServer> {
+  const { exam } = loadExam({ dataDir: DATA_ROOT });
+  const byText = new Map<string, Question>();
+  for (const q of exam.questions) byText.set(userText(q), q);
+
+  const started = performance.now();
+  const requests: LoggedRequest[] = [];
+  const attempts = new Map<string, number>();
+  const answered = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+  let inFlight = 0;
+  let peak = 0;
+  let index = 0;
+
+  const state = {
+    options,
+    requests,
+    answered,
+    get peak() {
+      return peak;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+  };
+
+  function json(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(data);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
+      json(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
+      return;
+    }
+    const raw = await bodyText(req);
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      json(res, 400, { error: { message: 'request body is not JSON' } });
+      return;
+    }
+    const text = userMessageText(body);
+    const q = text !== null ? (byText.get(text) ?? null) : null;
+    const qid = q?.id ?? null;
+    const attempt = (attempts.get(qid ?? '') ?? 0) + 1;
+    attempts.set(qid ?? '', attempt);
+    inFlight++;
+    peak = Math.max(peak, inFlight);
+    const entry: LoggedRequest = {
+      questionId: qid,
+      attempt,
+      t: performance.now() - started,
+      concurrency: inFlight,
+      model: typeof body['model'] === 'string' ? body['model'] : null,
+      body: state.options.keepBodies === false ? {} : body,
+      outcome: 'pending',
+    };
+    requests.push(entry);
+    let counted = true;
+    const done = () => {
+      if (counted) {
+        counted = false;
+        inFlight--;
+      }
+    };
+    res.on('close', done);
+    res.on('finish', done);
+
+    const ctx: FaultContext = { questionId: qid, attempt, index: index++ };
+    const opt = state.options;
+    const lat = typeof opt.latencyMs === 'function' ? opt.latencyMs(qid) : (opt.latencyMs ?? 0);
+    if (lat > 0) await new Promise((r) => setTimeout(r, lat));
+    if (res.destroyed) return;
+
+    if (opt.apiKey !== undefined && req.headers['authorization'] !== `Bearer ${opt.apiKey}`) {
+      entry.outcome = 401;
+      const sent = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
+      json(res, 401, { error: { message: `Incorrect API key provided: ${sent}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+      return;
+    }
+    const fault = opt.fault?.(ctx);
+    if (fault) {
+      switch (fault.kind) {
+        case '429':
+          entry.outcome = 429;
+          json(res, 429, { error: { message: 'Rate limit reached' } }, fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {});
+          return;
+        case '500':
+        case '503':
+        case '400':
+        case '401':
+        case '403':
+        case '404': {
+          const status = Number(fault.kind);
+          entry.outcome = status;
+          const headers = fault.kind === '503' && fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+          // Like real APIs, some error messages echo the key that was sent (tests check it is redacted).
+          const echoed = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
+          const message = status === 404 ? `The model \`${String(body['model'])}\` does not exist` : status === 400 ? `fake error 400 for key ${echoed}` : `fake error ${status}`;
+          json(res, status, { error: { message } }, headers);
+          return;
+        }
+        case 'drop':
+          entry.outcome = 'drop';
+          req.socket.destroy();
+          return;
+        case 'hang':
+          entry.outcome = 'hang';
+          hanging.add(res);
+          res.on('close', () => hanging.delete(res));
+          return;
+        case 'malformed': {
+          entry.outcome = 200;
+          const t = '{"id":"x","choices":[{"message":{"content":"【回答】a"';
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t) });
+          res.end(t);
+          return;
+        }
+        case 'empty-choices':
+          entry.outcome = 200;
+          json(res, 200, { id: 'x', object: 'chat.completion', created: 0, model: body['model'], choices: [] });
+          return;
+        case 'reasoning-only':
+          break;
+      }
+    }
+    if (!q) {
+      entry.outcome = 400;
+      json(res, 400, { error: { message: 'unknown question' } });
+      return;
+    }
+    const answer = opt.answer ? opt.answer(q) : q.answer.join(',');
+    const reasoningText = `考える。【回答】${answer}`;
+    const message: Record<string, unknown> =
+      fault?.kind === 'reasoning-only'
+        ? { role: 'assistant', content: null, [fault.field ?? 'reasoning']: reasoningText }
+        : { role: 'assistant', content: `【回答】${answer}` };
+    entry.outcome = 200;
+    answered.set(q.id, (answered.get(q.id) ?? 0) + 1);
+    json(res, 200, {
+      id: `chatcmpl-${ctx.index}`,
+      object: 'chat.completion',
+      created: 0,
+      model: body['model'],
+      choices: [{ index: 0, message, finish_reason: 'stop' }],
+      usage: { prompt_tokens: text?.length ?? 0, completion_tokens: 12, total_tokens: (text?.length ?? 0) + 12, completion_tokens_details: { reasoning_tokens: 5 } },
+    });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: { message: String(e) } });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}/v1`,
+    exam,
+    reset() {
+      requests.length = 0;
+      attempts.clear();
+      answered.clear();
+      peak = inFlight;
+    },
+    close() {
+      for (const r of hanging) r.destroy();
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  }) as FakeServer;
+}
