@@ -21,5 +21,12 @@ export { buildLeaderboard, leaderboardMarkdown, leaderboardJson, leaderboardCsv,
 export { updateReadmeLeaderboard, replaceMarkerBlocks, updateReadmeBlocks } from './reports/readme.js';
 export { renderChartSvg, renderPng, writeChart, chartEntries } from './reports/chart.js';
 export { compareRuns, comparisonText, comparisonJson, type Comparison } from './reports/compare.js';
+export { IGAKUQA_SOURCE, IGAKUQA_EXAMS, IGAKUQA_EXCEPTIONS, loadIgakuqa } from './exam/sources/igakuqa.js';
+export { IGAKUQA119_SOURCE, IGAKUQA119_EXCEPTIONS, CHOICE_REPAIRS, loadIgakuqa119 } from './exam/sources/igakuqa119.js';
+export { normaliseKinki, selectedKinki, type KinkiResult } from './exam/kinki.js';
+export { parseAnswerTemplate, keyFromTemplate, type ParsedTemplate } from './exam/answer-template.js';
+export { compareWithExaminees, type ExamineeComparison, type ExamineeQuestion, type ExamineeOptions } from './scoring/examinees.js';
+export { importIgakuqa, igakuqaSystems, importFileName, IGAKUQA_SYSTEM_NAMES, type Imported, type ImportOptions } from './results/import-igakuqa.js';
+export { listExams, type ExamListing } from './cli/commands/exams.js';
 export { UserError, DatasetError } from './util/errors.js';
 export { VERSION } from './version.js';
