@@ -6,6 +6,8 @@ import { compareCommand } from './compare.js';
 import { datasetCommand } from './dataset.js';
 import { viewCommand } from './view.js';
 import { exportSiteCommand } from './export-site.js';
+import { examsCommand } from './exams.js';
+import { importCommand } from './import.js';
 
 /** Every CLI command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand, datasetCommand, viewCommand, exportSiteCommand];
+export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand, datasetCommand, viewCommand, exportSiteCommand, examsCommand, importCommand];
