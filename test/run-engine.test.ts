@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadExam } from '../src/exam/registry.js';
+import { ProviderError, type Completion, type Provider } from '../src/providers/types.js';
+import type { ResultFile, ResultRecord } from '../src/results/schema.js';
+import { runBenchmark } from '../src/runner/benchmark.js';
+import { readJournal } from '../src/runner/journal.js';
+import { loadPriorRun, mergeRecords } from '../src/runner/resume.js';
+import { DATA_ROOT } from './helpers/data.js';
+
+const { exam } = loadExam({ dataDir: DATA_ROOT });
+
+function rec(id: string, ok: boolean): ResultRecord {
+  return { question_id: id, predicted: ok ? ['a'] : [], gold: ['a'], correct: ok, raw_response: ok ? '【回答】a' : '', parse_success: ok, error: ok ? null : 'boom' };
+}
+
+/** Answers the gold key instantly, except that questions in `hang` wait until aborted. */
+function provider(hang: Set<string>, started: string[] = []): Provider {
+  return {
+    name: 'test',
+    complete(request, { signal } = {}): Promise<Completion> {
+      started.push(request.question.id);
+      if (!hang.has(request.question.id)) return Promise.resolve({ content: `【回答】${request.question.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
+      return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new ProviderError('aborted', 'request aborted'))));
+    },
+  };
+}
+
+describe('merging what earlier runs left', () => {
+  it('a later record wins, but a failure never replaces a success', () => {
+    const m = mergeRecords([rec('120A-1', true), rec('120A-2', false)], [rec('120A-1', false), rec('120A-2', true), rec('120A-3', false)]);
+    const by = new Map(m.map((r) => [r.question_id, r]));
+    expect(by.get('120A-1')?.correct).toBe(true);
+    expect(by.get('120A-2')?.correct).toBe(true);
+    expect(by.get('120A-3')?.error).toBe('boom');
+  });
+
+  it('reads a journal whose last line was torn by a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-j-'));
+    const header = JSON.stringify({ jmle_bench_journal: 1, metadata: { model: 'm', exam: '120' } });
+    writeFileSync(join(dir, 'x.json.jsonl'), `${header}\n${JSON.stringify(rec('120A-1', true))}\n{"question_id":"120A-2","predi`);
+    const j = readJournal(join(dir, 'x.json.jsonl'));
+    expect(j.records.map((r) => r.question_id)).toEqual(['120A-1']);
+    expect(j.badLines).toBe(1);
+    const prior = loadPriorRun('x.json', dir);
+    expect(prior.outPath).toBe('x.json');
+    expect(prior.metadata.model).toBe('m');
+  });
+});
+
+describe('runBenchmark: stop and abort', () => {
+  it('stop lets in-flight requests finish; abort drops them unrecorded; the file holds what is done', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-stop-'));
+    const stop = new AbortController();
+    const abort = new AbortController();
+    const hang = new Set(['120A-3', '120A-4']);
+    const started: string[] = [];
+    let finished = 0;
+    const result = await runBenchmark({
+      exam,
+      model: 'm',
+      provider: provider(hang, started),
+      out: 'o.json',
+      cwd: dir,
+      parallel: 2,
+      questionIds: exam.questions.slice(0, 20).map((q) => q.id),
+      stopSignal: stop.signal,
+      abortSignal: abort.signal,
+      onRecord: () => {
+        finished++;
+        if (finished === 2) {
+          // both workers are now stuck on 120A-3 / 120A-4
+          setTimeout(() => stop.abort(), 20);
+          setTimeout(() => abort.abort(), 60);
+        }
+      },
+    });
+    expect(result.interrupted).toBe(true);
+    expect(started).toEqual(['120A-1', '120A-2', '120A-3', '120A-4']);
+    const f = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8')) as ResultFile;
+    expect(f.results.map((r) => r.question_id)).toEqual(['120A-1', '120A-2']);
+    expect(f.metadata['status']).toBe('interrupted');
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+  });
+
+  it('calls the onFinished hook with the written result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-hook-'));
+    let seen: string | null = null;
+    await runBenchmark({
+      exam,
+      model: 'm',
+      provider: provider(new Set()),
+      out: 'h.json',
+      cwd: dir,
+      blocks: ['E'],
+      onFinished: (r) => {
+        seen = `${r.path}:${r.summary.correct}:${existsSync(join(dir, 'h.json'))}`;
+      },
+    });
+    expect(seen).toBe('h.json:50:true');
+  });
+});
