@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,7 @@ const CUT_TWICE = 'jmle2026_dataset.json';
 describe('dataset pull from a local server', () => {
   const root = tmp();
   const dir = join(root, 'jmle2026');
+  const root2 = tmp();
 
   it('installs verified files, refuses a corrupted one and gives up on a file whose connection is always cut', async () => {
     resetFaults();
@@ -245,7 +246,6 @@ describe('dataset pull from a local server', () => {
 
   it('an interrupted pull leaves no temporary file, and the rerun fetches only what is missing', async () => {
     resetFaults();
-    const root2 = tmp();
     const ac = new AbortController();
     let done = 0;
     const onEvent = (e: PullEvent) => {
@@ -271,18 +271,14 @@ describe('dataset pull from a local server', () => {
 
   it('removes a stale temporary file left by a killed pull', async () => {
     resetFaults();
-    const root3 = tmp();
-    const dir3 = join(root3, 'jmle2026');
-    // First a real install of one missing file, with a stale temp file beside it from a "dead" process.
-    await pullSource({ source: 'jmle2026', root: root3, from: base, onEvent: () => undefined });
-    const stale = join(dir3, `.jmle2026_dataset.json.999999999.deadbeef.part`);
-    const { writeFileSync } = await import('node:fs');
+    const dir2 = join(root2, 'jmle2026'); // complete after the previous test
+    const stale = join(dir2, '.jmle2026_dataset.json.999999999.deadbeef.part');
     writeFileSync(stale, 'partial');
-    unlinkSync(join(dir3, 'jmle2026_dataset.json'));
-    requests.clear();
-    const r = await pullSource({ source: 'jmle2026', root: root3, from: base });
+    unlinkSync(join(dir2, 'jmle2026_dataset.json'));
+    const r = await pullSource({ source: 'jmle2026', root: root2, from: base });
     expect(r.complete).toBe(true);
     expect(r.downloaded).toBe(1);
+    expect([...requests.keys()]).toEqual(['jmle2026_dataset.json']);
     expect(existsSync(stale)).toBe(false);
   });
 });
@@ -309,6 +305,11 @@ describe('dataset pull: usage errors', () => {
     const r = await cli(['dataset', 'pull', '--from', `${base}/missing`, '--data-dir', root4, '--ref', 'nosuchref', '--quiet']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('HTTP 404');
-    expect(requests.get('missing/jmle2026_dataset.json')).toBe(1);
+    expect(requests.get('missing/LICENSE')).toBe(1);
+    for (const [path, n] of requests) expect(n, path).toBe(1); // a 404 is not retried
+    // Every file 404s: it stops after a few instead of trying all 112.
+    expect(r.err).toContain('stopped early');
+    expect([...requests.values()].reduce((a, b) => a + b, 0)).toBeLessThan(30);
+    expect(r.out).toMatch(/jmle2026: 0\/112 files installed/);
   });
 });

@@ -94,6 +94,42 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** A promise that rejects when `signal` aborts (never settles otherwise), and its cleanup. */
+function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => onAbort && signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * The body's chunks, failing as soon as `aborted` rejects. (Iterating an aborted
+ * fetch body directly can leave the pending read unsettled forever in Node 20's
+ * undici; racing each read against the signal and cancelling the reader avoids
+ * that hang.)
+ */
+async function* readChunks(body: ReadableStream<Uint8Array>, aborted: Promise<never>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+    try {
+      reader.releaseLock();
+    } catch {
+      /* a read is still pending; the cancel settles it */
+    }
+  }
+}
+
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** One attempt: stream to a temp file while hashing, verify, rename into place. */
@@ -108,8 +144,9 @@ async function attempt(opts: DownloadOptions, received: { n: number }): Promise<
   const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
   const tmp = tempPathFor(opts.dest);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
+  const aborted = abortPromise(signal);
   try {
-    const res = await fetch(opts.url, { signal, redirect: 'follow' });
+    const res = await Promise.race([fetch(opts.url, { signal, redirect: 'follow' }), aborted.promise]);
     if (!res.ok || !res.body) {
       await res.body?.cancel().catch(() => undefined);
       const msg = `${opts.label}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${opts.url}`;
@@ -118,7 +155,7 @@ async function attempt(opts: DownloadOptions, received: { n: number }): Promise<
     const expected = opts.expected;
     const hasher = new FileHasher(expected?.git_blob_sha1 !== undefined ? expected.size : undefined);
     fh = await open(tmp, 'wx', 0o644);
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of readChunks(res.body, aborted.promise)) {
       kick();
       hasher.update(chunk);
       await fh.write(chunk);
@@ -148,6 +185,7 @@ async function attempt(opts: DownloadOptions, received: { n: number }): Promise<
     throw new DownloadError('network', `connection failed: ${describe(e)}`);
   } finally {
     clearTimeout(timer);
+    aborted.dispose();
   }
 }
 

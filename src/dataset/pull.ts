@@ -53,6 +53,8 @@ export interface PullResult {
   readonly skipped: number;
   readonly failed: readonly FileFailure[];
   readonly interrupted: boolean;
+  /** Set when the pull gave up early because nothing could be fetched (server unreachable, ref missing). */
+  readonly gaveUp?: string;
   /** sha256 of the version file, when installed (the 120th: the dataset JSON = `exam.version`). */
   readonly version?: string;
   readonly complete: boolean;
@@ -106,6 +108,10 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
   let skipped = 0;
   let interrupted = false;
   const queue = [...m.files];
+  let gaveUp: string | undefined;
+  // Nothing fetched and several files failed on the connection or with HTTP errors: the server or
+  // the ref is the problem, not the files — stop instead of trying every file.
+  const giveUpAfter = Math.max(3, Math.min(opts.concurrency ?? 8, 8));
 
   const worker = async (): Promise<void> => {
     for (;;) {
@@ -147,6 +153,10 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
           return;
         }
         failed.push({ path: f.path, kind: err.kind, message: err.message });
+        if (downloaded === 0 && !gaveUp && failed.filter((x) => x.kind !== 'checksum').length >= giveUpAfter) {
+          gaveUp = `the first ${failed.length} files failed and none succeeded; check that ${opts.from ?? `github.com/${m.repo}`} is reachable and has ref ${ref}`;
+          queue.length = 0;
+        }
         emit({ type: 'failed', source: m.source, path: f.path, kind: err.kind, message: err.message });
       }
     }
@@ -188,6 +198,7 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
     skipped,
     failed,
     interrupted,
+    ...(gaveUp ? { gaveUp } : {}),
     ...(version ? { version } : {}),
     complete,
   };

@@ -112,6 +112,7 @@ async function pull(args: Parsed, io: Io): Promise<number> {
     return 130;
   }
   const failed = results.flatMap((r) => r.failed);
+  for (const r of results) if (r.gaveUp) writeLine(io.stderr, `jmle-bench: ${r.source}: stopped early: ${r.gaveUp}`);
   if (failed.length) {
     const checksum = failed.filter((f) => f.kind === 'checksum').length;
     const why = checksum ? `${checksum} checksum mismatch(es): the server did not send the pinned bytes` : 'download errors';
