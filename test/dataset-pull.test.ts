@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/command.js';
 import { pullSource, type PullEvent } from '../src/dataset/pull.js';
+import { downloadFile } from '../src/dataset/download.js';
 import { JMLE2026_DIR } from './helpers/data.js';
 
 /**
@@ -66,6 +67,10 @@ beforeAll(async () => {
       if (isOther) path = path.slice('other/'.length);
       requests.set(path, (requests.get(path) ?? 0) + 1);
       if (faults.gate) await faults.gate;
+      if (path.startsWith('synthetic/')) {
+        res.end(Buffer.from('hello\n'));
+        return;
+      }
       const file = localFor(path);
       if (path.includes('..') || !existsSync(file) || !statSync(file).isFile()) {
         res.writeHead(404).end('not found');
@@ -311,5 +316,20 @@ describe('dataset pull: usage errors', () => {
     expect(r.err).toContain('stopped early');
     expect([...requests.values()].reduce((a, b) => a + b, 0)).toBeLessThan(30);
     expect(r.out).toMatch(/jmle2026: 0\/112 files installed/);
+  });
+});
+
+describe('downloadFile with a git blob id (as the 119th images are pinned)', () => {
+  it('accepts bytes whose blob id matches and refuses others, leaving nothing behind', async () => {
+    const d = tmp();
+    const dest = join(d, 'img.png');
+    const got = await downloadFile({ url: `${base}/synthetic/a`, dest, label: 'x/img.png', expected: { path: 'img.png', size: 6, git_blob_sha1: 'ce013625030ba8dba906f756967f9e9ca394464a' } });
+    expect(got.gitBlobSha1).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
+    expect(readFileSync(dest, 'utf8')).toBe('hello\n');
+    const dest2 = join(d, 'img2.png');
+    await expect(
+      downloadFile({ url: `${base}/synthetic/b`, dest: dest2, label: 'x/img2.png', expected: { path: 'img2.png', size: 6, git_blob_sha1: '1'.repeat(40) } }),
+    ).rejects.toThrow(/x\/img2\.png: git blob sha1 mismatch: expected 1{40}, got ce013625030ba8dba906f756967f9e9ca394464a/);
+    expect(readdirSync(d)).toEqual(['img.png']);
   });
 });
