@@ -247,6 +247,15 @@ describe('dataset pull from a local server', () => {
     const again = await cli(['dataset', 'pull', '--from', `${base}/other`, '--data-dir', root, '--ref', 'v2-key', '--quiet']);
     expect(again.code, again.err).toBe(0);
     expect(requests.size).toBe(0);
+
+    // Back to the pinned commit: only the file that differs is fetched again.
+    requests.clear();
+    const back = await cli(['dataset', 'pull', '--from', base, '--data-dir', root, '--quiet']);
+    expect(back.code, back.err).toBe(0);
+    expect([...requests.keys()]).toEqual(['jmle2026_dataset.json']);
+    const j = JSON.parse((await cli(['dataset', 'info', '--data-dir', root, '--json'])).out);
+    expect(j.versionMatchesPinned).toBe(true);
+    expect(j.installed).toMatchObject({ pinned: true, complete: true });
   });
 
   it('an interrupted pull leaves no temporary file, and the rerun fetches only what is missing', async () => {
