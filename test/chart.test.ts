@@ -48,7 +48,7 @@ describe('SVG', () => {
     expect(svg).toContain('>99.2</text>');
     expect(svg).toContain('>61.0</text>');
     expect(svg).toContain('n/a (images skipped)');
-    expect(svg).toMatch(/font-family="'Noto Sans CJK JP'.*sans-serif"/);
+    expect(svg).toMatch(/font-family="'Noto Sans CJK JP'[^"]*sans-serif">医療モデル 甲</);
   });
 
   it('grows downwards with the number of models', () => {

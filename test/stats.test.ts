@@ -170,6 +170,46 @@ describe('bootstrapRun', () => {
   });
 });
 
+/** The textbook algorithm: draw n indices per resample, recompute, take percentiles. */
+function naiveBootstrap(v: QuestionVectors, resamples: number, seed: number) {
+  const rand = mulberry32(seed);
+  const n = v.points.length;
+  const scores = new Float64Array(resamples);
+  const accs = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let earned = 0;
+    let max = 0;
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rand() * n);
+      max += v.points[j]!;
+      earned += v.points[j]! * v.correct[j]!;
+      correct += v.correct[j]!;
+    }
+    scores[b] = earned / max;
+    accs[b] = correct / n;
+  }
+  scores.sort();
+  accs.sort();
+  return { score: [quantile(scores, 0.025), quantile(scores, 0.975)], accuracy: [quantile(accs, 0.025), quantile(accs, 0.975)] };
+}
+
+describe('bootstrapRun equals the textbook algorithm', () => {
+  it('gives the same interval as drawing indices directly, for the same seed', () => {
+    for (const [n, k, seed] of [
+      [400, 9, 1],
+      [302, 4, 20260207],
+      [37, 3, 99],
+    ] as const) {
+      const v = synthetic(n, k);
+      const fast = bootstrapRun(v, { resamples: 3000, seed });
+      const slow = naiveBootstrap(v, 3000, seed);
+      expect([fast.score.low, fast.score.high]).toEqual(slow.score);
+      expect([fast.accuracy.low, fast.accuracy.high]).toEqual(slow.accuracy);
+    }
+  });
+});
+
 describe('pairedBootstrap', () => {
   it('identical runs: zero difference, zero-width interval, p = 1', () => {
     const r = synthetic(400, 7);

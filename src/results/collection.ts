@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXAM } from '../exam/editions.js';
-import { loadExam } from '../exam/registry.js';
+import { examEntry, loadExam } from '../exam/registry.js';
 import type { Exam, ImageMode } from '../exam/types.js';
 import type { Summary } from '../scoring/summary.js';
 import { UserError } from '../util/errors.js';
@@ -49,11 +49,7 @@ export interface ResultCollection {
   readonly skipped: SkippedFile[];
 }
 
-/** Read, validate and rescore one result file. Throws `UserError` naming the file on any problem. */
-export function loadResultFile(path: string, opts: LoadOptions = {}): LoadedRun {
-  const original = readResultFileSync(path);
-  const examId = opts.exam ?? original.metadata.exam ?? DEFAULT_EXAM;
-  const { exam } = loadExam({ exam: examId, dataDir: opts.dataDir, env: opts.env });
+function toRun(path: string, original: ResultFile, exam: Exam): LoadedRun {
   const r = rescoreFile(original, exam, path);
   return {
     path,
@@ -66,6 +62,17 @@ export function loadResultFile(path: string, opts: LoadOptions = {}): LoadedRun 
     imageMode: original.metadata.image_mode ?? 'blind',
     storedDatasetVersion: original.metadata.dataset_version ?? null,
   };
+}
+
+function examIdOf(file: ResultFile, opts: LoadOptions): string {
+  return opts.exam ?? file.metadata.exam ?? DEFAULT_EXAM;
+}
+
+/** Read, validate and rescore one result file. Throws `UserError` naming the file on any problem. */
+export function loadResultFile(path: string, opts: LoadOptions = {}): LoadedRun {
+  const original = readResultFileSync(path);
+  const { exam } = loadExam({ exam: examIdOf(original, opts), dataDir: opts.dataDir, env: opts.env });
+  return toRun(path, original, exam);
 }
 
 /** The `*.json` files directly in `dir`, sorted by name. */
@@ -95,18 +102,30 @@ export function resultFilePaths(dir: string): string[] {
 /**
  * Load every result file of `dir`, rescoring each. A file that cannot be read,
  * parsed or scored is listed in `skipped` with the reason; the rest still load.
- * A missing directory is an error (`UserError`).
+ * A missing directory, an unknown `opts.exam` or missing exam data is an
+ * error for the whole folder (`UserError`), not a skip per file.
  */
 export function loadResultDir(dir: string, opts: LoadOptions = {}): ResultCollection {
-  if (opts.exam) loadExam({ exam: opts.exam, dataDir: opts.dataDir, env: opts.env }); // a bad --exam or missing data is one error, not n skips
+  if (opts.exam) examEntry(opts.exam);
   const runs: LoadedRun[] = [];
   const skipped: SkippedFile[] = [];
+  const skip = (path: string, e: unknown) =>
+    skipped.push({ path, reason: e instanceof UserError ? (e as Error).message : `unexpected error: ${(e as Error).message}` });
   for (const path of resultFilePaths(dir)) {
+    let original: ResultFile;
     try {
-      runs.push(loadResultFile(path, opts));
+      original = readResultFileSync(path);
+      examEntry(examIdOf(original, opts)); // an unknown exam id in a file is that file's problem
     } catch (e) {
-      const msg = (e as Error).message;
-      skipped.push({ path, reason: e instanceof UserError ? msg : `unexpected error: ${msg}` });
+      skip(path, e);
+      continue;
+    }
+    // Missing or broken data is not a file's problem: one error for the whole folder.
+    const { exam } = loadExam({ exam: examIdOf(original, opts), dataDir: opts.dataDir, env: opts.env });
+    try {
+      runs.push(toRun(path, original, exam));
+    } catch (e) {
+      skip(path, e);
     }
   }
   return { runs, skipped };

@@ -84,7 +84,7 @@ export function quantile(sorted: ArrayLike<number>, p: number): number {
 
 function percentileInterval(samples: Float64Array, level: number): Interval {
   samples.sort();
-  const alpha = (1 - level) / 2;
+  const alpha = Math.round(((1 - level) / 2) * 1e12) / 1e12; // 0.025, not 0.025000000000000022
   return { low: quantile(samples, alpha), high: quantile(samples, 1 - alpha), level };
 }
 
@@ -108,6 +108,66 @@ export interface RunIntervals {
 }
 
 /**
+ * The resampling plan for n questions: how often each position is drawn in
+ * each resample, column-major (`counts[j * resamples + b]`). It depends only
+ * on (n, resamples, seed), so every run with n questions shares it: a run's
+ * statistics then only need the positions where it was wrong (or where two
+ * runs differ), which makes 10,000 resamples cheap for strong models.
+ * Results equal drawing indices directly (all sums are exact integers).
+ */
+interface Plan {
+  readonly n: number;
+  readonly resamples: number;
+  readonly counts: Uint16Array | Uint32Array;
+  /** Points drawn per resample, by points vector (usually one or two distinct vectors). */
+  readonly totals: Map<string, Float64Array>;
+}
+
+const PLAN_CACHE_SIZE = 4;
+const plans = new Map<string, Plan>();
+
+function plan(n: number, resamples: number, seed: number): Plan {
+  const key = `${n}:${resamples}:${seed}`;
+  const hit = plans.get(key);
+  if (hit) return hit;
+  const counts = n <= 0xffff ? new Uint16Array(n * resamples) : new Uint32Array(n * resamples);
+  const rand = mulberry32(seed);
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) {
+      const j = (rand() * n) | 0;
+      counts[j * resamples + b]++;
+    }
+  }
+  const p: Plan = { n, resamples, counts, totals: new Map() };
+  if (plans.size >= PLAN_CACHE_SIZE) plans.delete(plans.keys().next().value as string);
+  plans.set(key, p);
+  return p;
+}
+
+/** Total points drawn in each resample for this points vector (cached per vector). */
+function pointTotals(p: Plan, points: Float64Array): Float64Array {
+  const key = points.join(',');
+  const hit = p.totals.get(key);
+  if (hit) return hit;
+  const B = p.resamples;
+  const totals = new Float64Array(B);
+  for (let j = 0; j < p.n; j++) {
+    const pts = points[j] as number;
+    if (pts === 0) continue;
+    const base = j * B;
+    for (let b = 0; b < B; b++) totals[b] += pts * (p.counts[base + b] as number);
+  }
+  if (p.totals.size >= 8) p.totals.clear();
+  p.totals.set(key, totals);
+  return totals;
+}
+
+/** Forget cached resampling plans (they hold a few MB each). */
+export function clearBootstrapCache(): void {
+  plans.clear();
+}
+
+/**
  * Percentile bootstrap over questions: draw n questions with replacement (each
  * with its points and outcome) and recompute score % and accuracy.
  */
@@ -117,23 +177,25 @@ export function bootstrapRun(v: QuestionVectors, opts: BootstrapOptions = {}): R
   const scores = new Float64Array(resamples);
   const accs = new Float64Array(resamples);
   if (n > 0) {
-    const rand = mulberry32(seed);
-    const pts = v.points;
-    const ok = v.correct;
-    for (let b = 0; b < resamples; b++) {
-      let earned = 0;
-      let max = 0;
-      let correct = 0;
-      for (let i = 0; i < n; i++) {
-        const j = (rand() * n) | 0;
-        const p = pts[j] as number;
-        const c = ok[j] as number;
-        max += p;
-        earned += p * c;
-        correct += c;
+    const p = plan(n, resamples, seed);
+    const totals = pointTotals(p, v.points);
+    // Points and questions lost, per resample: only the wrong positions contribute.
+    const lost = new Float64Array(resamples);
+    const wrong = new Float64Array(resamples);
+    for (let j = 0; j < n; j++) {
+      if (v.correct[j] === 1) continue;
+      const pts = v.points[j] as number;
+      const base = j * resamples;
+      for (let b = 0; b < resamples; b++) {
+        const c = p.counts[base + b] as number;
+        lost[b] += pts * c;
+        wrong[b] += c;
       }
-      scores[b] = ratio(earned, max);
-      accs[b] = correct / n;
+    }
+    for (let b = 0; b < resamples; b++) {
+      const max = totals[b] as number;
+      scores[b] = ratio(max - (lost[b] as number), max);
+      accs[b] = (n - (wrong[b] as number)) / n;
     }
   }
   return { score: percentileInterval(scores, level), accuracy: percentileInterval(accs, level), resamples, seed };
@@ -179,24 +241,25 @@ export function pairedBootstrap(
   const scores = new Float64Array(resamples);
   const accs = new Float64Array(resamples);
   if (n > 0) {
-    // Only the per-question differences matter: d = a − b ∈ {−1, 0, 1}.
-    const diff = new Int8Array(n);
-    for (let i = 0; i < n; i++) diff[i] = (correctA[i] as number) - (correctB[i] as number);
-    const rand = mulberry32(seed);
-    for (let b = 0; b < resamples; b++) {
-      let m = 0;
-      let ds = 0;
-      let dc = 0;
-      for (let i = 0; i < n; i++) {
-        const j = (rand() * n) | 0;
-        const p = points[j] as number;
-        const d = diff[j] as number;
-        m += p;
-        ds += p * d;
-        dc += d;
+    const p = plan(n, resamples, seed);
+    const totals = pointTotals(p, points);
+    // Only the discordant positions contribute: d = a − b ∈ {−1, 1}.
+    const ds = new Float64Array(resamples);
+    const dc = new Float64Array(resamples);
+    for (let j = 0; j < n; j++) {
+      const d = (correctA[j] as number) - (correctB[j] as number);
+      if (d === 0) continue;
+      const w = (points[j] as number) * d;
+      const base = j * resamples;
+      for (let b = 0; b < resamples; b++) {
+        const c = p.counts[base + b] as number;
+        ds[b] += w * c;
+        dc[b] += d * c;
       }
-      scores[b] = ratio(ds, m);
-      accs[b] = dc / n;
+    }
+    for (let b = 0; b < resamples; b++) {
+      scores[b] = ratio(ds[b] as number, totals[b] as number);
+      accs[b] = (dc[b] as number) / n;
     }
   }
   return {

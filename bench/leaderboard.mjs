@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Leaderboard at scale: 100 result files (copies of the 10 real ones under different
+// display names, in a temp folder), each rescored against the dataset, then both tables
+// built, with and without bootstrap CIs, and the chart rendered.
+// Writes bench/out/leaderboard.json and the "## leaderboard" section of BENCHMARKS.md.
+// Needs `npm run build` first (imports dist/).
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const dataRoot = resolve(process.env.JMLE_DATA_DIR ?? join(repo, '..', 'shared', 'data'));
+const resultsDir = join(dataRoot, 'jmle2026', 'results');
+const COPIES = 100;
+
+const lib = await import(join(repo, 'dist', 'index.js'));
+const { renderChartSvg, chartEntries, renderPng, leaderboardMarkdown } = lib;
+
+let heapPeak = 0;
+const sampleHeap = () => {
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+};
+const timer = setInterval(sampleHeap, 5);
+
+async function time(fn) {
+  sampleHeap();
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  sampleHeap();
+  return { ms: Math.round(ms * 10) / 10, value };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'jmle-bench-leaderboard-'));
+try {
+  // 100 files: the 10 real ones, each copied 10 times with a distinct display name.
+  const sources = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort();
+  let bytes = 0;
+  for (let i = 0; i < COPIES; i++) {
+    const src = sources[i % sources.length];
+    const data = JSON.parse(readFileSync(join(resultsDir, src), 'utf8'));
+    data.metadata.display_name = `${data.metadata.display_name || data.metadata.model} #${i}`;
+    const text = JSON.stringify(data, null, 2);
+    bytes += Buffer.byteLength(text);
+    writeFileSync(join(tmp, `run-${String(i).padStart(3, '0')}.json`), text);
+  }
+
+  // Load the exam once first so the timings below are about the result files.
+  const examLoad = await time(() => lib.loadExam({ dataDir: dataRoot }));
+  const load = await time(() => lib.loadResultDir(tmp, { dataDir: dataRoot }));
+  const { runs, skipped } = load.value;
+  if (runs.length !== COPIES || skipped.length) throw new Error(`expected ${COPIES} runs, got ${runs.length} (${skipped.length} skipped)`);
+  const build = await time(() => lib.buildLeaderboard(runs));
+  const md = await time(() => leaderboardMarkdown(build.value));
+  const buildCi = await time(() => lib.buildLeaderboard(runs, { ci: true }));
+  const svg = await time(() => renderChartSvg(chartEntries(build.value)));
+  const png = await time(() => renderPng(svg.value.svg, 2));
+  clearInterval(timer);
+  sampleHeap();
+
+  const ru = process.resourceUsage();
+  const result = {
+    at: new Date().toISOString(),
+    node: process.version,
+    files: COPIES,
+    input_mb: Math.round((bytes / 1e6) * 10) / 10,
+    exam_load_ms: examLoad.ms,
+    load_and_rescore_ms: load.ms,
+    per_file_ms: Math.round((load.ms / COPIES) * 100) / 100,
+    build_tables_ms: build.ms,
+    render_markdown_ms: md.ms,
+    build_tables_with_ci_ms: buildCi.ms,
+    ci_resamples: 10000,
+    ci_bootstraps: (buildCi.value.all.length + buildCi.value.text.length),
+    chart_svg_ms: svg.ms,
+    chart_png_ms: png.ms,
+    png_bytes: png.value.length,
+    peak_rss_mb: Math.round(ru.maxRSS / 1024),
+    peak_heap_mb: Math.round(heapPeak / 1e6),
+  };
+  mkdirSync(join(here, 'out'), { recursive: true });
+  writeFileSync(join(here, 'out', 'leaderboard.json'), JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result, null, 2));
+
+  const section = [
+    '## leaderboard',
+    '',
+    `\`node bench/leaderboard.mjs\` (${result.at.slice(0, 10)}, Node ${result.node}): ${COPIES} result files (${result.input_mb} MB; copies of the 10 real runs under distinct names, in a temp folder), each read, validated and rescored against the dataset, then both tables built.`,
+    '',
+    '| Step | Time |',
+    '|------|------|',
+    `| load + rescore ${COPIES} files | ${result.load_and_rescore_ms} ms (${result.per_file_ms} ms per file) |`,
+    `| build both tables | ${result.build_tables_ms} ms |`,
+    `| build both tables with 95% bootstrap CIs (${result.ci_bootstraps} × 10,000 resamples) | ${result.build_tables_with_ci_ms} ms |`,
+    `| chart SVG / PNG (resvg, 2×) | ${result.chart_svg_ms} ms / ${result.chart_png_ms} ms |`,
+    '',
+    `Peak memory: ${result.peak_rss_mb} MB RSS (maxRSS of the whole process, exam and fonts included), ${result.peak_heap_mb} MB JS heap. Loading the exam once: ${result.exam_load_ms} ms. Raw figures: \`bench/out/leaderboard.json\`.`,
+    '',
+  ].join('\n');
+  const mdPath = join(repo, 'BENCHMARKS.md');
+  let doc = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmarks\n';
+  const start = doc.indexOf('\n## leaderboard\n');
+  if (start >= 0) {
+    const next = doc.indexOf('\n## ', start + 1);
+    doc = doc.slice(0, start + 1) + section + (next >= 0 ? doc.slice(next + 1) : '');
+  } else {
+    doc = doc.replace(/\n*$/, '\n\n') + section;
+  }
+  writeFileSync(mdPath, doc);
+} finally {
+  clearInterval(timer);
+  rmSync(tmp, { recursive: true, force: true });
+}
