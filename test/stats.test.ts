@@ -6,6 +6,7 @@ import {
   mulberry32,
   pairedBootstrap,
   quantile,
+  questionVectors,
   type QuestionVectors,
 } from '../src/scoring/stats.js';
 
@@ -39,6 +40,26 @@ function synthetic(n: number, wrongEvery: number): QuestionVectors {
   }
   return vectors(pts, ok);
 }
+
+describe('questionVectors', () => {
+  it('takes points from the exam, outcomes from the records, and leaves out 0-point (excluded) questions', () => {
+    const q = (id: string, points: number, requiresImage = false) => [id, { id, points, requiresImage }] as const;
+    const exam = { byId: new Map([q('a', 1), q('b', 3), q('c', 0), q('d', 1, true)]) } as unknown as Parameters<typeof questionVectors>[1];
+    const records = [
+      { question_id: 'a', correct: true },
+      { question_id: 'b', correct: false },
+      { question_id: 'c', correct: true },
+      { question_id: 'd', correct: true },
+    ];
+    const v = questionVectors(records, exam);
+    expect(v.ids).toEqual(['a', 'b', 'd']);
+    expect(Array.from(v.points)).toEqual([1, 3, 1]);
+    expect(Array.from(v.correct)).toEqual([1, 0, 1]);
+    const text = questionVectors(records, exam, (x) => !x.requiresImage);
+    expect(text.ids).toEqual(['a', 'b']);
+    expect(() => questionVectors([{ question_id: 'zz', correct: true }], exam)).toThrow(/zz/);
+  });
+});
 
 describe('mcnemarExact', () => {
   it('matches hand-computed binomial values', () => {

@@ -43,8 +43,10 @@ export interface Comparison {
   readonly exam: string;
   readonly examTitle: string;
   readonly datasetVersion: string;
-  /** Number of shared questions the comparison is made on. */
+  /** Number of shared scored questions the comparison is made on. */
   readonly questions: number;
+  /** Shared questions excluded from scoring (0 points). */
+  readonly excluded: number;
   readonly onlyInA: string[];
   readonly onlyInB: string[];
   readonly warnings: string[];
@@ -104,7 +106,7 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
     const rb = recB[i];
     if (!rb || ra.correct === rb.correct) return;
     const q = exam.byId.get(ra.question_id);
-    if (!q) return;
+    if (!q || q.points === 0) return; // excluded from scoring
     discordant.push({
       id: q.id,
       block: q.block,
@@ -129,7 +131,8 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
     exam: exam.id,
     examTitle: exam.rules.title,
     datasetVersion: exam.version,
-    questions: shared.size,
+    questions: va.ids.length,
+    excluded: shared.size - va.ids.length,
     onlyInA,
     onlyInB,
     warnings,
@@ -209,7 +212,8 @@ export function comparisonText(c: Comparison): string {
   ];
   const w0 = Math.max(...rows.map((r) => width(r[0])));
   const w1 = Math.max(...rows.map((r) => width(r[1])));
-  lines.push(`Comparing on ${c.questions} questions of ${c.examTitle} (dataset ${c.datasetVersion.slice(0, 12)})`, '');
+  const excluded = c.excluded ? ` (+${c.excluded} excluded from scoring)` : '';
+  lines.push(`Comparing on ${c.questions} questions${excluded} of ${c.examTitle} (dataset ${c.datasetVersion.slice(0, 12)})`, '');
   for (const r of rows) lines.push(`  ${pad(r[0], w0)}  ${pad(r[1], w1)}  ${r[2]}`.trimEnd());
   const level = Math.round(c.diff.scoreCi.level * 100);
   const ci = (i: Interval) => `[${fmtPoints(i.low)}, ${fmtPoints(i.high)}]`;
@@ -267,6 +271,7 @@ export function comparisonJson(c: Comparison) {
     exam: c.exam,
     dataset_version: c.datasetVersion,
     questions: c.questions,
+    excluded: c.excluded,
     only_in_a: c.onlyInA,
     only_in_b: c.onlyInB,
     warnings: c.warnings,

@@ -46,7 +46,7 @@ export interface Leaderboard {
   readonly exam: string;
   readonly examTitle: string;
   readonly datasetVersion: string;
-  /** Question counts of the exam (all / text-only), for headings and chart legends. */
+  /** Scored question counts of the exam (all / text-only), for headings and chart legends. */
   readonly questions: { readonly all: number; readonly text: number };
   readonly all: LeaderboardRow[];
   readonly text: LeaderboardRow[];
@@ -159,7 +159,11 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
     exam: exam.id,
     examTitle: exam.rules.title,
     datasetVersion: exam.version,
-    questions: { all: exam.questions.length, text: exam.questions.filter((q) => !q.requiresImage).length },
+    // Scored questions (0-point ones are excluded from scoring, as in the summary).
+    questions: {
+      all: exam.questions.filter((q) => q.points > 0).length,
+      text: exam.questions.filter((q) => q.points > 0 && !q.requiresImage).length,
+    },
     all,
     text,
     notes,

@@ -50,7 +50,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Build the vectors of a run's (scored) records, optionally restricted to some questions. */
+/** Build the vectors of a run's (scored) records, optionally restricted to some questions; 0-point questions are left out. */
 export function questionVectors(
   records: readonly Pick<ResultRecord, 'question_id' | 'correct'>[],
   exam: Pick<Exam, 'byId'>,
@@ -62,7 +62,8 @@ export function questionVectors(
   for (const r of records) {
     const q = exam.byId.get(r.question_id);
     if (!q) throw new Error(`record ${r.question_id} is not a question of this exam`);
-    if (!include(q)) continue;
+    // Excluded from scoring (0 points): not in the summary's score or accuracy, so not here either.
+    if (q.points === 0 || !include(q)) continue;
     ids.push(q.id);
     pts.push(q.points);
     ok.push(r.correct ? 1 : 0);
