@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { redact } from '../util/redact.js';
+import { nodeFetch } from './node-fetch.js';
 import { parseRetryAfter, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider, type TokenUsage } from './types.js';
 
 /** Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM, SGLang, Ollama, … */
@@ -76,6 +77,7 @@ export function openAICompatible(opts: OpenAICompatibleOptions): Provider {
     timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
     // Our withRetry owns retries (backoff, Retry-After, fail-fast); the SDK must not retry on its own.
     maxRetries: 0,
+    fetch: nodeFetch,
   });
   const extra = opts.extraBody ?? {};
   const seed = opts.seed ?? null;

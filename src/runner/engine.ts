@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import { buildPrompt } from '../prompt/prompt.js';
 import { ProviderError, type Provider } from '../providers/types.js';
@@ -43,6 +44,7 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
   const now = opts.now ?? (() => performance.now());
   const internal = new AbortController();
   const signal = opts.abortSignal ? AbortSignal.any([opts.abortSignal, internal.signal]) : internal.signal;
+  setMaxListeners(opts.parallel + 16, signal);
   const records: ResultRecord[] = [];
   let next = 0;
   let finished = 0;
@@ -64,8 +66,12 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
       }
       const t0 = now();
       let record: ResultRecord;
+      // One child signal per request, so the shared signal holds at most `parallel` listeners.
+      const own = new AbortController();
+      const relay = () => own.abort();
+      signal.addEventListener('abort', relay, { once: true });
       try {
-        const c = await opts.provider.complete({ model: opts.model, messages: prompt.messages, question: q }, { signal });
+        const c = await opts.provider.complete({ model: opts.model, messages: prompt.messages, question: q }, { signal: own.signal });
         record = answeredRecord(q, c, now() - t0);
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
@@ -76,6 +82,8 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
           return;
         }
         record = erroredRecord(q, err, now() - t0);
+      } finally {
+        signal.removeEventListener('abort', relay);
       }
       finished++;
       records.push(record);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { close, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
@@ -63,7 +63,7 @@ export class Journal {
   readonly path: string;
   private readonly header: string;
   private readonly seed: readonly ResultRecord[];
-  private fh: FileHandle | null = null;
+  private fd: number | null = null;
   private pending: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
@@ -82,7 +82,7 @@ export class Journal {
   }
 
   get created(): boolean {
-    return this.fh !== null;
+    return this.fd !== null;
   }
 
   /** Queue a record; writes are batched and each batch is fsynced. */
@@ -97,16 +97,26 @@ export class Journal {
     const lines = this.pending;
     this.pending = [];
     try {
-      if (!this.fh) {
+      if (this.fd === null) {
         mkdirSync(dirname(this.path), { recursive: true });
         const first = [this.header, ...this.seed.map((r) => JSON.stringify(r)), ...lines].join('\n') + '\n';
         // Atomic: a stale journal (resumed or overwritten) is replaced whole, never half.
         await writeFileAtomic(this.path, first);
-        this.fh = await open(this.path, 'a');
+        this.fd = openSync(this.path, 'a');
         return;
       }
-      await this.fh.appendFile(lines.join('\n') + '\n');
-      await this.fh.sync();
+      // Plain fd calls: the promise FileHandle API costs several times more CPU per record.
+      const fd = this.fd;
+      const buf = Buffer.from(lines.join('\n') + '\n', 'utf8');
+      await new Promise<void>((resolve, reject) => {
+        const writeFrom = (offset: number): void =>
+          write(fd, buf, offset, buf.length - offset, null, (err, n) => {
+            if (err) return reject(err);
+            if (offset + n < buf.length) return writeFrom(offset + n);
+            fdatasync(fd, (e) => (e ? reject(e) : resolve()));
+          });
+        writeFrom(0);
+      });
     } catch (e) {
       this.failure = e;
     }
@@ -120,9 +130,9 @@ export class Journal {
 
   async close(): Promise<void> {
     await this.chain;
-    const fh = this.fh;
-    this.fh = null;
-    if (fh) await fh.close();
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) await new Promise<void>((resolve) => close(fd, () => resolve()));
   }
 
   /** After the result file is safely written the journal is redundant. */
