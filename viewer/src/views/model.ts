@@ -137,10 +137,10 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
         'tr',
         { 'data-qid': q.id, tabindex: 0, class: r.correct ? 'row-ok' : 'row-bad', onclick: () => select(q.id), onkeydown: (e) => (e as KeyboardEvent).key === 'Enter' && select(q.id) },
         h('td', null, q.id),
-        h('td', null, q.block),
+        h('td', { class: 'wide' }, q.block),
         h('td', { class: 'num' }, String(q.number)),
         h('td', { class: 'num' }, String(q.points)),
-        h('td', null, typeLabel(q.type)),
+        h('td', { class: 'wide' }, typeLabel(q.type)),
         h('td', { class: 'center' }, q.requiresImage ? h('span', { class: 'imgbadge' }, '画像') : ''),
         h('td', { class: `center ${r.correct ? 'ok' : 'bad'}` }, r.correct ? '✓' : '✗'),
         h('td', { class: r.correct ? 'ok' : 'bad' }, answer(r.predicted)),
@@ -156,7 +156,7 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     h(
       'table',
       { class: 'questions', 'data-testid': 'question-list' },
-      h('thead', null, h('tr', null, ['ID', 'Block', 'No.', 'Pts', 'Type', 'Image', 'Correct', 'Predicted', 'Gold'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', null, h('tr', null, ['ID', 'Block', 'No.', 'Pts', 'Type', 'Image', 'Correct', 'Predicted', 'Gold'].map((c) => h('th', { scope: 'col', class: c === 'Block' || c === 'Type' ? 'wide' : null }, c)))),
       tbody,
     ),
   );
@@ -177,7 +177,13 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     }
     const row = rowsById.get(q.id);
     row?.classList.add('selected');
-    row?.scrollIntoView({ block: 'nearest' });
+    // Bring the row into view inside the list only (not the page), once laid out.
+    requestAnimationFrame(() => {
+      if (!row) return;
+      const box = table;
+      const top = row.offsetTop;
+      if (top < box.scrollTop + 30 || top > box.scrollTop + box.clientHeight - 30) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    });
     const idx = list.indexOf(q);
     const prev = idx > 0 ? list[idx - 1] : undefined;
     const next = idx >= 0 ? list[idx + 1] : undefined;

@@ -69,17 +69,21 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
           ),
         ),
     );
-    qlist.querySelector('a.active')?.scrollIntoView({ block: 'nearest' });
+    requestAnimationFrame(() => {
+      const a = qlist.querySelector<HTMLElement>('a.active');
+      if (!a) return;
+      const top = a.offsetTop;
+      if (top < qlist.scrollTop || top > qlist.scrollTop + qlist.clientHeight - 30) qlist.scrollTop = Math.max(0, top - qlist.clientHeight / 3);
+    });
   };
   const drawChooser = () => {
-    const chosen = new Set(models.map((m) => m.id));
     const setModels = (ids: string[]) => go(href('question', q?.id ?? null, { models: ids.join(',') || ',' }), true);
     replaceChildren(
       chooser,
       h(
         'details',
         { open: true },
-        h('summary', null, `Models to compare (${chosen.size} of ${data.runs.length})`),
+        h('summary', null, ''),
         h(
           'div',
           { class: 'chooser-actions' },
@@ -96,9 +100,9 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
               h('input', {
                 type: 'checkbox',
                 value: r.id,
-                checked: chosen.has(r.id),
                 onchange: (e) => {
                   const on = (e.target as HTMLInputElement).checked;
+                  const chosen = new Set(models.map((m) => m.id));
                   const ids = ranked(data.runs).filter((x) => (x.id === r.id ? on : chosen.has(x.id))).map((x) => x.id);
                   setModels(ids);
                 },
@@ -109,6 +113,14 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
         ),
       ),
     );
+    syncChooser();
+  };
+  /** Tick the chosen models in place (keeps focus and scroll). */
+  const syncChooser = () => {
+    const chosen = new Set(models.map((m) => m.id));
+    for (const input of chooser.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) input.checked = chosen.has(input.value);
+    const summary = chooser.querySelector('summary');
+    if (summary) summary.textContent = `Models to compare (${chosen.size} of ${data.runs.length})`;
   };
 
   const card = (m: RunEntry, run: Run | undefined, question: QuestionView) => {
@@ -190,7 +202,7 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
       q = nq;
       if (blockChanged) drawBlocks();
       drawList();
-      if (modelsChanged) drawChooser();
+      if (modelsChanged) syncChooser();
       drawDetail();
       drawAnswers();
       return true;
