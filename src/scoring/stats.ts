@@ -136,7 +136,8 @@ function plan(n: number, resamples: number, seed: number): Plan {
   for (let b = 0; b < resamples; b++) {
     for (let i = 0; i < n; i++) {
       const j = (rand() * n) | 0;
-      counts[j * resamples + b]++;
+      const k = j * resamples + b;
+      counts[k] = (counts[k] as number) + 1;
     }
   }
   const p: Plan = { n, resamples, counts, totals: new Map() };
@@ -156,7 +157,7 @@ function pointTotals(p: Plan, points: Float64Array): Float64Array {
     const pts = points[j] as number;
     if (pts === 0) continue;
     const base = j * B;
-    for (let b = 0; b < B; b++) totals[b] += pts * (p.counts[base + b] as number);
+    for (let b = 0; b < B; b++) totals[b] = (totals[b] as number) + pts * (p.counts[base + b] as number);
   }
   if (p.totals.size >= 8) p.totals.clear();
   p.totals.set(key, totals);
@@ -189,8 +190,8 @@ export function bootstrapRun(v: QuestionVectors, opts: BootstrapOptions = {}): R
       const base = j * resamples;
       for (let b = 0; b < resamples; b++) {
         const c = p.counts[base + b] as number;
-        lost[b] += pts * c;
-        wrong[b] += c;
+        lost[b] = (lost[b] as number) + pts * c;
+        wrong[b] = (wrong[b] as number) + c;
       }
     }
     for (let b = 0; b < resamples; b++) {
@@ -254,8 +255,8 @@ export function pairedBootstrap(
       const base = j * resamples;
       for (let b = 0; b < resamples; b++) {
         const c = p.counts[base + b] as number;
-        ds[b] += w * c;
-        dc[b] += d * c;
+        ds[b] = (ds[b] as number) + w * c;
+        dc[b] = (dc[b] as number) + d * c;
       }
     }
     for (let b = 0; b < resamples; b++) {
