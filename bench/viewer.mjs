@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// The results viewer at scale: the 10 real result files plus 20 copies (30 runs, in a
+// temp folder), served by `jmle-bench view` (in-process, built dist/), driven by
+// Debian's Chromium through playwright-core. Measures server start (load + rescore),
+// time until the leaderboard is interactive in a fresh browser context, first opening
+// of a model, question switching, and the static export.
+// Writes bench/out/viewer.json and the "## viewer" section of BENCHMARKS.md.
+// Needs `npm run build` first (imports dist/, serves dist/viewer/app/).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const dataRoot = resolve(process.env.JMLE_DATA_DIR ?? join(repo, '..', 'shared', 'data'));
+const resultsDir = join(dataRoot, 'jmle2026', 'results');
+const COPIES = 20;
+const LOADS = 7;
+const SWITCHES = 20;
+
+const { loadExam } = await import(join(repo, 'dist', 'exam', 'registry.js'));
+const { startViewer } = await import(join(repo, 'dist', 'viewer', 'server.js'));
+const { exportSite } = await import(join(repo, 'dist', 'viewer', 'export.js'));
+
+const round = (x) => Math.round(x * 10) / 10;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const tmp = mkdtempSync(join(tmpdir(), 'jmle-bench-viewer-'));
+const dir = join(tmp, 'results');
+mkdirSync(dir);
+const sources = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort();
+for (const f of sources) copyFileSync(join(resultsDir, f), join(dir, f));
+for (let i = 0; i < COPIES; i++) {
+  const f = sources[i % sources.length];
+  const data = JSON.parse(readFileSync(join(resultsDir, f), 'utf8'));
+  data.metadata.display_name = `${data.metadata.display_name ?? data.metadata.model} (copy ${i + 1})`;
+  writeFileSync(join(dir, `copy${String(i + 1).padStart(2, '0')}_${f}`), JSON.stringify(data));
+}
+const files = readdirSync(dir).length;
+
+const { exam } = loadExam({ dataDir: dataRoot });
+let t0 = performance.now();
+const viewer = await startViewer({ resultsDir: dir, exam, port: 0 });
+const serverStartMs = performance.now() - t0;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+try {
+  // Leaderboard: fresh context each time (no cache); interactive = table rendered with
+  // every run and the app's handlers attached (data-ready), then one sort click handled.
+  const loads = [];
+  const inPage = [];
+  const sorted = [];
+  let leaderboardBytes = 0;
+  for (let i = 0; i < LOADS; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await ctx.newPage();
+    page.on('response', async (r) => {
+      if (r.url().endsWith('/api/leaderboard')) leaderboardBytes = (await r.body()).length;
+    });
+    t0 = performance.now();
+    await page.goto(viewer.url);
+    await page.waitForFunction((n) => document.querySelector('#app[data-ready]') && document.querySelectorAll('table.board tbody tr').length === n, files);
+    loads.push(performance.now() - t0);
+    inPage.push(await page.evaluate(() => performance.now()));
+    t0 = performance.now();
+    await page.locator('th[data-key=model] button').click();
+    await page.waitForSelector('th[data-key=model][aria-sort=ascending]');
+    sorted.push(performance.now() - t0);
+    await ctx.close();
+  }
+
+  // A model opened for the first time (records fetched, rescored server-side, list of 400 drawn).
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(viewer.url);
+  await page.waitForSelector('#app[data-ready]');
+  const firstRun = await page.locator('table.board tbody tr').first().getAttribute('data-run');
+  t0 = performance.now();
+  await page.locator('table.board tbody tr td.model a').first().click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=question-list] tbody tr').length === 400);
+  const modelOpenMs = performance.now() - t0;
+  // Reopen it (client cache).
+  await page.goto(`${viewer.url}#/`);
+  await page.waitForSelector('table.board');
+  t0 = performance.now();
+  await page.goto(`${viewer.url}#/model/${firstRun}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=question-list] tbody tr').length === 400);
+  const modelReopenMs = performance.now() - t0;
+
+  // Question switching in the model view (next → detail of the next question).
+  await page.locator('[data-testid=question-list] tbody tr').first().click();
+  await page.waitForSelector('[data-testid=detail] section.question');
+  const modelSwitch = [];
+  for (let i = 0; i < SWITCHES; i++) {
+    const before = await page.locator('[data-testid=detail] section.question').getAttribute('data-qid');
+    t0 = performance.now();
+    await page.locator('[data-testid=detail] [data-testid=next]').click();
+    await page.waitForFunction((b) => document.querySelector('[data-testid=detail] section.question')?.getAttribute('data-qid') !== b, before);
+    modelSwitch.push(performance.now() - t0);
+  }
+
+  // Question view comparing 5 models: after their first load, switching is client-side.
+  const five = await page.evaluate(async () => (await (await fetch('api/leaderboard')).json()).runs.slice(0, 5).map((r) => r.id));
+  await page.goto(`${viewer.url}#/question/120A-1?models=${five.join(',')}`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=answers] article.answer:not(.loading)').length === 5);
+  const questionSwitch = [];
+  for (let i = 0; i < SWITCHES; i++) {
+    const before = await page.locator('[data-testid=question-detail] section.question').getAttribute('data-qid');
+    t0 = performance.now();
+    await page.locator('[data-testid=question-detail] [data-testid=next]').click();
+    await page.waitForFunction(
+      (b) =>
+        document.querySelector('[data-testid=question-detail] section.question')?.getAttribute('data-qid') !== b &&
+        document.querySelectorAll('[data-testid=answers] article.answer:not(.loading)').length === 5,
+      before,
+    );
+    questionSwitch.push(performance.now() - t0);
+  }
+  await ctx.close();
+
+  t0 = performance.now();
+  const report = exportSite(join(tmp, 'site'), { resultsDir: dir, exam });
+  const exportMs = performance.now() - t0;
+
+  const out = {
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    files,
+    server_start_ms: round(serverStartMs),
+    leaderboard_json_bytes: leaderboardBytes,
+    leaderboard_interactive_ms: { median: round(median(loads)), max: round(Math.max(...loads)), runs: loads.map(round) },
+    leaderboard_interactive_in_page_ms: { median: round(median(inPage)), max: round(Math.max(...inPage)) },
+    sort_click_ms: { median: round(median(sorted)) },
+    model_first_open_ms: round(modelOpenMs),
+    model_reopen_ms: round(modelReopenMs),
+    model_question_switch_ms: { median: round(median(modelSwitch)), max: round(Math.max(...modelSwitch)) },
+    question_view_switch_5_models_ms: { median: round(median(questionSwitch)), max: round(Math.max(...questionSwitch)) },
+    export_site_ms: round(exportMs),
+    export_files: report.files,
+  };
+  mkdirSync(join(here, 'out'), { recursive: true });
+  writeFileSync(join(here, 'out', 'viewer.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log(JSON.stringify(out, null, 2));
+
+  const section = [
+    '## viewer',
+    '',
+    `\`node bench/viewer.mjs\` (${out.date}, Node ${out.node}, Debian Chromium headless via playwright-core): \`jmle-bench view\` serving ${files} result files (the 10 real runs plus ${COPIES} copies, in a temp folder).`,
+    '',
+    '| Step | Time |',
+    '|------|------|',
+    `| server start: read, validate and rescore ${files} files | ${out.server_start_ms} ms |`,
+    `| leaderboard interactive in a fresh browser context (navigation → all ${files} rows drawn, handlers attached; median of ${LOADS}) | ${out.leaderboard_interactive_ms.median} ms (max ${out.leaderboard_interactive_ms.max} ms) |`,
+    `| sort the table (click → redrawn) | ${out.sort_click_ms.median} ms |`,
+    `| open a model the first time (its records fetched, list of 400 drawn) | ${out.model_first_open_ms} ms |`,
+    `| open it again (client cache) | ${out.model_reopen_ms} ms |`,
+    `| next question in the per-model view (median / max of ${SWITCHES}) | ${out.model_question_switch_ms.median} / ${out.model_question_switch_ms.max} ms |`,
+    `| next question in the per-question view, 5 models compared (median / max) | ${out.question_view_switch_5_models_ms.median} / ${out.question_view_switch_5_models_ms.max} ms |`,
+    `| \`export-site\` (${out.export_files} files) | ${out.export_site_ms} ms |`,
+    '',
+    `The leaderboard request carries summaries only (${Math.round(out.leaderboard_json_bytes / 1024)} KB for ${files} runs); a run's per-question records (~0.2–2 MB) are fetched when it is first opened and kept for the session, so switching questions never touches the network. Target: leaderboard interactive in < 1 s. Times include playwright's round trips. Raw figures: \`bench/out/viewer.json\`.`,
+    '',
+  ].join('\n');
+  const mdPath = join(repo, 'BENCHMARKS.md');
+  let doc = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmarks\n';
+  const start = doc.indexOf('\n## viewer\n');
+  if (start >= 0) {
+    const next = doc.indexOf('\n## ', start + 1);
+    doc = doc.slice(0, start + 1) + section + (next >= 0 ? doc.slice(next + 1) : '');
+  } else {
+    doc = doc.replace(/\n*$/, '\n\n') + section;
+  }
+  writeFileSync(mdPath, doc);
+} finally {
+  await browser.close();
+  await viewer.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
