@@ -46,7 +46,7 @@ const files = readdirSync(dir).length;
 
 const { exam } = loadExam({ dataDir: dataRoot });
 let t0 = performance.now();
-const viewer = await startViewer({ resultsDir: dir, exam, port: 0 });
+const viewer = await startViewer({ resultsDir: dir, exam, port: 0, dataDir: dataRoot });
 const serverStartMs = performance.now() - t0;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -128,7 +128,7 @@ try {
   await ctx.close();
 
   t0 = performance.now();
-  const report = exportSite(join(tmp, 'site'), { resultsDir: dir, exam });
+  const report = exportSite(join(tmp, 'site'), { resultsDir: dir, exam, dataDir: dataRoot });
   const exportMs = performance.now() - t0;
 
   const out = {

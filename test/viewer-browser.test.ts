@@ -96,10 +96,10 @@ async function close(o: Opened): Promise<void> {
 
 beforeAll(async () => {
   fx = makeResultsFixture();
-  viewer = await startViewer({ resultsDir: fx.dir, exam, port: 0 });
+  viewer = await startViewer({ resultsDir: fx.dir, exam, port: 0, dataDir: DATA_ROOT });
   const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-site-'));
   exportDir = join(root, 'site');
-  exportSite(exportDir, { resultsDir: fx.dir, exam });
+  exportSite(exportDir, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT });
   const st = await serveStatic(root);
   staticServer = st.server;
   staticUrl = st.url;

@@ -38,7 +38,7 @@ let viewer: Viewer;
 
 beforeAll(async () => {
   fx = makeResultsFixture();
-  viewer = await startViewer({ resultsDir: fx.dir, exam, port: 0 });
+  viewer = await startViewer({ resultsDir: fx.dir, exam, port: 0, dataDir: DATA_ROOT });
 });
 afterAll(async () => {
   await viewer?.close();
@@ -172,7 +172,7 @@ describe('export-site', () => {
     const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-export-'));
     try {
       const out = join(root, 'site');
-      const r = exportSite(out, { resultsDir: fx.dir, exam });
+      const r = exportSite(out, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT });
       expect(r.runs).toBe(fx.realFiles.length + 1);
       expect(r.skipped).toHaveLength(2);
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<meta name="jmle-data" content="static">');
@@ -182,14 +182,14 @@ describe('export-site', () => {
       expect(JSON.stringify(lb)).not.toContain(fx.dir); // no local paths published
       // Re-export: allowed, and a file the user added is kept.
       writeFileSync(join(out, 'CNAME'), 'example.org');
-      exportSite(out, { resultsDir: fx.dir, exam });
+      exportSite(out, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT });
       expect(readFileSync(join(out, 'CNAME'), 'utf8')).toBe('example.org');
       expect(existsSync(join(out, EXPORT_MARKER))).toBe(true);
       // A non-empty folder that is not an export: refused, untouched.
       const other = join(root, 'other');
       mkdirSync(other);
       writeFileSync(join(other, 'notes.txt'), 'mine');
-      expect(() => exportSite(other, { resultsDir: fx.dir, exam })).toThrow(/not empty and is not a previous export/);
+      expect(() => exportSite(other, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT })).toThrow(/not empty and is not a previous export/);
       expect(readdirSync(other)).toEqual(['notes.txt']);
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -42,7 +42,7 @@ export function leaderboardPayload(exam: Exam, runs: readonly RunSource[], skipp
   return {
     exam: examInfo(exam),
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    runs: runs.map(({ path: _path, ...entry }) => entry),
+    runs: runs.map(({ records: _records, ...entry }) => entry),
     skipped,
   };
 }

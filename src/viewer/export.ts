@@ -5,7 +5,7 @@ import { UserError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
 import { examImageNames, leaderboardPayload, questionsPayload } from './data.js';
-import { loadRunRecords, loadRuns } from './load.js';
+import { loadRuns, runRecords, type DataOptions } from './load.js';
 import { resolveImage } from './paths.js';
 
 /**
@@ -17,7 +17,7 @@ import { resolveImage } from './paths.js';
 
 export const EXPORT_MARKER = '.jmle-bench-export.json';
 
-export interface ExportOptions {
+export interface ExportOptions extends DataOptions {
   readonly resultsDir: string;
   readonly exam: Exam;
   readonly appDir?: string;
@@ -83,8 +83,8 @@ export function exportSite(outArg: string, opts: ExportOptions): ExportReport {
   const { exam } = opts;
   // Load and check everything before touching OUT.
   const appFiles = listAppFiles(opts.appDir ?? defaultAppDir());
-  const { runs, skipped } = loadRuns(opts.resultsDir, exam);
-  const runData = runs.map((r) => ({ id: r.id, records: loadRunRecords(r, exam) }));
+  const { runs, skipped } = loadRuns(opts.resultsDir, exam, opts);
+  const runData = runs.map((r) => ({ id: r.id, records: runRecords(r) }));
   const images: [string, string][] = [];
   if (exam.imageDir) {
     for (const name of [...examImageNames(exam)].sort()) {

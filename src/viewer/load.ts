@@ -1,27 +1,28 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import type { Exam } from '../exam/types.js';
-import { parseResultText } from '../results/io.js';
-import { rescoreFile } from '../results/rescore.js';
-import { displayName, type ResultRecord } from '../results/schema.js';
-import { UserError } from '../util/errors.js';
+import { loadResultDir } from '../results/collection.js';
+import type { ResultRecord } from '../results/schema.js';
 import type { RecordView, RunEntry, SkippedFile } from './types.js';
 
 /**
- * A minimal result-folder loader for the viewer: every `*.json` in a folder,
- * parsed with the one schema and rescored against the exam (stored summaries
- * are never trusted). Files that fail are listed as skipped with the reason.
- * (To be unified with `src/results/collection.ts` once that exists.)
+ * The viewer's runs: every result file of a folder, loaded and rescored by
+ * `loadResultDir` (stored summaries are never trusted) against the viewer's
+ * exam; files that fail are listed as skipped with the reason.
  */
 
 export interface RunSource extends RunEntry {
-  /** Absolute path, for loading the records later. */
-  readonly path: string;
+  /** The rescored records (sent to the browser only when the run is opened). */
+  readonly records: readonly ResultRecord[];
 }
 
 export interface LoadedRuns {
   readonly runs: RunSource[];
   readonly skipped: SkippedFile[];
+}
+
+export interface DataOptions {
+  readonly dataDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A URL-safe id from a file name: `openai_gpt-5.2.json` → `openai_gpt-5.2`. */
@@ -32,50 +33,32 @@ export function runIdFromFile(file: string, taken: ReadonlySet<string>): string 
   return id;
 }
 
-function reasonOf(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return e instanceof UserError ? msg : `could not be read: ${msg}`;
+/** Reasons name files by their base name only (no local paths in a published site). */
+function localPathsOut(reason: string, dir: string): string {
+  return reason.split(dir.endsWith('/') ? dir : `${dir}/`).join('');
 }
 
-function readAndRescore(path: string, file: string, exam: Exam) {
-  const text = readFileSync(path, 'utf8');
-  return rescoreFile(parseResultText(text, file), exam, file);
-}
-
-export function loadRuns(dir: string, exam: Exam): LoadedRuns {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.json')).sort();
-  } catch (e) {
-    throw new UserError(`cannot read the results folder ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --results DIR`);
-  }
-  const runs: RunSource[] = [];
-  const skipped: SkippedFile[] = [];
+export function loadRuns(dir: string, exam: Exam, data: DataOptions = {}): LoadedRuns {
+  const loaded = loadResultDir(dir, { exam: exam.id, dataDir: data.dataDir, env: data.env });
   const taken = new Set<string>();
-  for (const file of names) {
-    const path = join(dir, file);
-    try {
-      if (!statSync(path).isFile()) continue;
-      const r = readAndRescore(path, file, exam);
-      const meta = r.file.metadata;
-      const id = runIdFromFile(file, taken);
-      taken.add(id);
-      runs.push({
-        id,
-        file,
-        path,
-        model: meta.model,
-        displayName: displayName(meta),
-        imageMode: meta.image_mode ?? null,
-        timestamp: meta.timestamp ?? null,
-        summary: r.summary,
-        changed: r.changes.length,
-        warnings: r.warnings,
-      });
-    } catch (e) {
-      skipped.push({ file, reason: reasonOf(e) });
-    }
-  }
+  const runs = loaded.runs.map((r): RunSource => {
+    const file = basename(r.path);
+    const id = runIdFromFile(file, taken);
+    taken.add(id);
+    return {
+      id,
+      file,
+      model: r.file.metadata.model,
+      displayName: r.name,
+      imageMode: r.file.metadata.image_mode ?? null,
+      timestamp: r.file.metadata.timestamp ?? null,
+      summary: r.summary,
+      changed: r.changes.length,
+      warnings: r.warnings.map((w) => localPathsOut(w, dir)),
+      records: r.file.results,
+    };
+  });
+  const skipped = loaded.skipped.map((s) => ({ file: basename(s.path), reason: localPathsOut(s.reason, dir) }));
   return { runs, skipped };
 }
 
@@ -98,7 +81,7 @@ export function recordView(r: ResultRecord): RecordView {
   };
 }
 
-/** A run's rescored per-question records (read again from disk: loaded only when opened). */
-export function loadRunRecords(run: RunSource, exam: Exam): RecordView[] {
-  return readAndRescore(run.path, run.file, exam).file.results.map(recordView);
+/** A run's rescored per-question records, as the app shows them. */
+export function runRecords(run: RunSource): RecordView[] {
+  return run.records.map(recordView);
 }

@@ -5,7 +5,7 @@ import type { Exam } from '../exam/types.js';
 import { UserError } from '../util/errors.js';
 import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
 import { examImageNames, leaderboardPayload, questionsPayload } from './data.js';
-import { loadRunRecords, loadRuns, type RunSource } from './load.js';
+import { loadRuns, runRecords, type DataOptions, type RunSource } from './load.js';
 import { contentType, parseRequestPath, resolveImage } from './paths.js';
 import type { SkippedFile } from './types.js';
 
@@ -27,8 +27,9 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export interface ViewerOptions {
+export interface ViewerOptions extends DataOptions {
   readonly resultsDir: string;
+  /** The exam every run is scored against (loaded from `dataDir`/`env`). */
   readonly exam: Exam;
   readonly host?: string;
   /** 0 = any free port. */
@@ -122,7 +123,7 @@ export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; sk
       let body = runJson.get(run.id);
       if (body === undefined) {
         try {
-          body = JSON.stringify({ id: run.id, records: loadRunRecords(run, exam) });
+          body = JSON.stringify({ id: run.id, records: runRecords(run) });
         } catch (e) {
           send(res, 500, json, JSON.stringify({ error: `${run.file}: ${(e as Error).message}` }), head);
           return;
@@ -152,7 +153,7 @@ export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; sk
 
 export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   const host = opts.host ?? '127.0.0.1';
-  const { runs, skipped } = loadRuns(opts.resultsDir, opts.exam);
+  const { runs, skipped } = loadRuns(opts.resultsDir, opts.exam, opts);
   const handler = createHandler({ exam: opts.exam, runs, skipped, appDir: opts.appDir ?? defaultAppDir(), checkHost: LOOPBACK.has(host) });
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {

@@ -30,7 +30,7 @@ Examples:
     if (!out || extra.length > 0) throw new UserError('export-site: give exactly one output folder (see `jmle-bench export-site --help`)');
     const resultsDir = resolve(io.cwd, str(args, 'results') ?? 'results');
     const { exam } = loadExam({ exam: str(args, 'exam'), dataDir: str(args, 'data-dir'), env: io.env });
-    const r = exportSite(resolve(io.cwd, out), { resultsDir, exam });
+    const r = exportSite(resolve(io.cwd, out), { resultsDir, exam, dataDir: str(args, 'data-dir'), env: io.env });
     for (const s of r.skipped) writeLine(io.stderr, `  skipped ${s.file}: ${s.reason}`);
     writeLine(io.stdout, `export-site: ${r.runs} run(s), ${r.images} image(s), ${r.files} file(s) written to ${r.out}`);
     return 0;

@@ -42,7 +42,7 @@ Examples:
     const resultsDir = resolve(io.cwd, str(args, 'results') ?? 'results');
     const port = intOption(args, 'port', 8765, 0, 65535);
     const { exam } = loadExam({ exam: str(args, 'exam'), dataDir: str(args, 'data-dir'), env: io.env });
-    const viewer = await startViewer({ resultsDir, exam, port, host: str(args, 'host') });
+    const viewer = await startViewer({ resultsDir, exam, port, host: str(args, 'host'), dataDir: str(args, 'data-dir'), env: io.env });
     writeLine(io.stdout, `jmle-bench view: ${viewer.runs.length} run(s) from ${resultsDir}${viewer.skipped.length ? `, ${viewer.skipped.length} skipped` : ''}`);
     for (const s of viewer.skipped) writeLine(io.stderr, `  skipped ${s.file}: ${s.reason}`);
     writeLine(io.stdout, `  ${viewer.url}`);
