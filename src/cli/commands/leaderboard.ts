@@ -10,6 +10,7 @@ import {
 } from '../../reports/leaderboard.js';
 import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
+import { buildSeries, parseExamList, seriesCsv, seriesJson, seriesMarkdown } from '../../reports/series.js';
 import { UserError } from '../../util/errors.js';
 import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
 
@@ -21,6 +22,7 @@ export const leaderboardCommand: Command = {
   summary: 'Build the leaderboard tables (and chart) from every result file, rescored',
   help: `Usage: jmle-bench leaderboard [--results DIR] [--readme FILE] [--plot FILE.png|.svg]
                             [--format md|json|csv] [--ci] [--data-dir DIR] [--exam ID]
+       jmle-bench leaderboard --exams 112-116,119,120 [--results DIR] [--format md|json|csv]
 
 Reads every *.json result file in DIR, rescores each against the current
 dataset and the edition's rules (stored summaries are never trusted) and builds
@@ -43,12 +45,16 @@ Options:
   --seed N         bootstrap seed (default ${DEFAULT_SEED})
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        exam edition (default: the files' own, else 120)
+  --exams LIST     the series view: one row per model, a column per exam (score,
+                   pass ✓/✗/?), and the mean score %; LIST is ids and ranges,
+                   e.g. 112-116,119,120 (runs of each file's own exam)
 
 Examples:
   jmle-bench leaderboard
   jmle-bench leaderboard --readme README.md --plot results/leaderboard.png
   jmle-bench leaderboard --format json > leaderboard.json
-  jmle-bench leaderboard --ci`,
+  jmle-bench leaderboard --ci
+  jmle-bench leaderboard --exams 112-116,119,120`,
   options: {
     ...DATA_OPTIONS,
     results: { type: 'string' },
@@ -58,6 +64,7 @@ Examples:
     ci: { type: 'boolean' },
     resamples: { type: 'string' },
     seed: { type: 'string' },
+    exams: { type: 'string' },
   },
   async run(args, io) {
     const format = (str(args, 'format') ?? 'md') as Format;
@@ -68,6 +75,21 @@ Examples:
     const dir = str(args, 'results') ?? 'results';
     const exam = str(args, 'exam');
     const plot = str(args, 'plot');
+    const examsSpec = str(args, 'exams');
+    if (examsSpec !== undefined) {
+      if (exam) throw new UserError('use either --exam (one exam) or --exams (the series), not both');
+      if (plot || str(args, 'readme') || showCi) throw new UserError('--plot, --readme and --ci work with one exam; drop them with --exams');
+      const list = parseExamList(examsSpec);
+      const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), env: io.env });
+      for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
+      const series = buildSeries(runs, list);
+      for (const n of series.notes) writeLine(io.stderr, `note: ${n}`);
+      if (series.rows.length === 0) throw new UserError(`no runs of exams ${list.join(', ')} in ${dir}; pass --results DIR`);
+      if (format === 'json') writeLine(io.stdout, JSON.stringify({ ...seriesJson(series), skipped }, null, 2));
+      else if (format === 'csv') io.stdout.write(seriesCsv(series));
+      else io.stdout.write(seriesMarkdown(series));
+      return 0;
+    }
     if (plot) chartFormat(plot); // a bad extension fails before any work
     const readme = str(args, 'readme');
     if (readme) checkReadme(readme, [LEADERBOARD_MARKERS.all, LEADERBOARD_MARKERS.text]); // so does a README without markers

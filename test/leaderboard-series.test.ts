@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadResultDir } from '../src/results/collection.js';
+import { buildSeries, parseExamList, seriesMarkdown } from '../src/reports/series.js';
+import { CLI, DATA_ROOT, RESULTS_DIR } from './helpers/data.js';
+
+const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT } });
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jmle-series-'));
+  for (const system of ['gpt4', 'chatgpt']) {
+    const r = cli(['import', 'igakuqa', join(DATA_ROOT, 'igakuqa'), '--system', system, '--exam', '112-116', '--out-dir', dir]);
+    expect(r.status, r.stderr).toBe(0);
+  }
+  copyFileSync(join(RESULTS_DIR, 'openai_gpt-5.2.json'), join(dir, 'gpt52.json'));
+}, 60_000);
+
+describe('parseExamList', () => {
+  it('expands ranges to the editions that exist and keeps order', () => {
+    expect(parseExamList('112-116,119,120')).toEqual(['112', '113', '114', '115', '116', '119', '120']);
+    expect(parseExamList('112-120')).toEqual(['112', '113', '114', '115', '116', '119', '120']);
+    expect(parseExamList('120, 116')).toEqual(['120', '116']);
+  });
+  it('rejects unknown exams and empty lists with a clear message', () => {
+    expect(() => parseExamList('117')).toThrow('--exams: unknown exam "117"');
+    expect(() => parseExamList('')).toThrow(/at least one exam/);
+    expect(() => parseExamList('116-112')).toThrow(/backwards/);
+  });
+});
+
+describe('series leaderboard', () => {
+  it('one row per model, a cell per exam from the rescored summary, and the mean score %', () => {
+    const { runs } = loadResultDir(dir, { dataDir: DATA_ROOT });
+    const series = buildSeries(runs, parseExamList('112-116,119,120'));
+    const gpt4 = series.rows.find((r) => r.name === 'GPT-4 (IgakuQA)');
+    expect(gpt4?.examsCovered).toBe(5);
+    for (const run of runs.filter((r) => r.name === 'GPT-4 (IgakuQA)')) {
+      expect(gpt4?.cells[run.exam.id]?.score).toBe(run.summary.score);
+      expect(gpt4?.cells[run.exam.id]?.scoreMax).toBe(run.summary.score_max);
+    }
+    const pcts = runs.filter((r) => r.name === 'GPT-4 (IgakuQA)').map((r) => r.summary.score / r.summary.score_max);
+    expect(gpt4?.meanPct).toBeCloseTo(pcts.reduce((a, b) => a + b, 0) / pcts.length, 3);
+    // GPT-4 passes every year, ChatGPT none (Kasai et al. 2023); the 120th's 禁忌肢 are undisclosed: "?".
+    expect(Object.values(gpt4?.cells ?? {}).every((c) => c.passed === true)).toBe(true);
+    const chatgpt = series.rows.find((r) => r.name === 'ChatGPT (IgakuQA)');
+    expect(Object.values(chatgpt?.cells ?? {}).every((c) => c.passed === false)).toBe(true);
+    const md = seriesMarkdown(series);
+    expect(md).toMatch(/^\| Model \| 112th \| 113th \| 114th \| 115th \| 116th \| 119th \| 120th \| Mean \|/);
+    expect(md).toMatch(/\| GPT-5\.2 \| - \| - \| - \| - \| - \| - \| 488\/500 \? \| 97\.6% \(1 of 7\) \|/);
+  });
+  it('the CLI prints the table; --exams with --exam is refused', () => {
+    const r = cli(['leaderboard', '--results', dir, '--exams', '112-116,119,120']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('| GPT-4 (IgakuQA) |');
+    const json = JSON.parse(cli(['leaderboard', '--results', dir, '--exams', '116,120', '--format', 'json']).stdout);
+    expect(json.exams).toEqual(['116', '120']);
+    const bad = cli(['leaderboard', '--results', dir, '--exams', '116', '--exam', '120']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('jmle-bench: use either --exam (one exam) or --exams (the series), not both');
+  });
+});
