@@ -177,7 +177,8 @@ describe('jmle-bench compare (CLI)', () => {
     const j = JSON.parse(r.stdout);
     expect(j.mcnemar).toMatchObject({ only_a: 9, only_b: 4 });
     expect(j.discordant).toHaveLength(13);
-    expect(j.discordant[0]).toEqual({ id: '120A-41', block: 'A', points: 1, answer_a: ['c'], answer_b: ['e'], gold: ['c'], right: 'A' });
+    expect(j.discordant[0]).toEqual({ id: '120A-41', block: 'A', points: 1, answer_a: ['c'], answer_b: ['e'], gold: ['c'], right: 'A', examinee_accuracy: null });
+    expect(j.examinees).toBeNull();
     expect(j.a.kinki_selected).toBeNull();
     expect(j.difference.score_pct).toBe(0.01);
   });

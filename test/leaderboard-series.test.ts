@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir } from '../src/results/collection.js';
-import { buildSeries, parseExamList, seriesMarkdown } from '../src/reports/series.js';
+import { buildSeries, parseSeriesExams, seriesMarkdown } from '../src/reports/series.js';
 import { CLI, DATA_ROOT, RESULTS_DIR } from './helpers/data.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT } });
@@ -19,23 +19,23 @@ beforeAll(() => {
   copyFileSync(join(RESULTS_DIR, 'openai_gpt-5.2.json'), join(dir, 'gpt52.json'));
 }, 60_000);
 
-describe('parseExamList', () => {
+describe('parseSeriesExams', () => {
   it('expands ranges to the editions that exist and keeps order', () => {
-    expect(parseExamList('112-116,119,120')).toEqual(['112', '113', '114', '115', '116', '119', '120']);
-    expect(parseExamList('112-120')).toEqual(['112', '113', '114', '115', '116', '119', '120']);
-    expect(parseExamList('120, 116')).toEqual(['120', '116']);
+    expect(parseSeriesExams('112-116,119,120')).toEqual(['112', '113', '114', '115', '116', '119', '120']);
+    expect(parseSeriesExams('112-120')).toEqual(['112', '113', '114', '115', '116', '119', '120']);
+    expect(parseSeriesExams('120, 116')).toEqual(['120', '116']);
   });
   it('rejects unknown exams and empty lists with a clear message', () => {
-    expect(() => parseExamList('117')).toThrow('--exams: unknown exam "117"');
-    expect(() => parseExamList('')).toThrow(/at least one exam/);
-    expect(() => parseExamList('116-112')).toThrow(/backwards/);
+    expect(() => parseSeriesExams('117')).toThrow('--exams: 117 is not one of 112, 113, 114, 115, 116, 119, 120');
+    expect(() => parseSeriesExams('')).toThrow(/at least one exam/);
+    expect(() => parseSeriesExams('116-112')).toThrow(/backwards/);
   });
 });
 
 describe('series leaderboard', () => {
   it('one row per model, a cell per exam from the rescored summary, and the mean score %', () => {
     const { runs } = loadResultDir(dir, { dataDir: DATA_ROOT });
-    const series = buildSeries(runs, parseExamList('112-116,119,120'));
+    const series = buildSeries(runs, parseSeriesExams('112-116,119,120'));
     const gpt4 = series.rows.find((r) => r.name === 'GPT-4 (IgakuQA)');
     expect(gpt4?.examsCovered).toBe(5);
     for (const run of runs.filter((r) => r.name === 'GPT-4 (IgakuQA)')) {

@@ -10,6 +10,7 @@ import {
   type Discordance,
   type Interval,
 } from '../scoring/stats.js';
+import { compareWithExaminees, type ExamineeComparison, type ExamineeQuestion } from '../scoring/examinees.js';
 import { formatPercent, roundHalfEven, toFixedHalfEven } from '../util/round.js';
 
 /**
@@ -37,6 +38,8 @@ export interface DiscordantQuestion {
   readonly gold: readonly string[];
   /** Which run is right. */
   readonly right: 'A' | 'B';
+  /** Share of examinees who got it right (0–1), where published. */
+  readonly humanAccuracy?: number;
 }
 
 export interface Comparison {
@@ -63,6 +66,8 @@ export interface Comparison {
   };
   readonly mcnemar: Discordance & { readonly p: number };
   readonly discordant: DiscordantQuestion[];
+  /** Each run against the examinees (where the exam publishes their per-question accuracy), else null. */
+  readonly examinees: { readonly a: ExamineeComparison; readonly b: ExamineeComparison } | null;
 }
 
 const short = (v: string | null) => (v ? v.slice(0, 12) : 'unknown');
@@ -116,6 +121,7 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
       answerB: rb.predicted,
       gold: ra.gold,
       right: ra.correct ? 'A' : 'B',
+      ...(q.humanAccuracy !== undefined ? { humanAccuracy: q.humanAccuracy } : {}),
     });
   });
 
@@ -127,6 +133,8 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
     summary: computeSummary(records, exam),
   });
 
+  const ea = compareWithExaminees(recA, exam);
+  const eb = compareWithExaminees(recB, exam);
   return {
     exam: exam.id,
     examTitle: exam.rules.title,
@@ -148,6 +156,7 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
     },
     mcnemar: { ...d, p: mcnemarExact(d.onlyA, d.onlyB) },
     discordant,
+    examinees: ea.available && eb.available ? { a: ea, b: eb } : null,
   };
 }
 
@@ -230,12 +239,36 @@ export function comparisonText(c: Comparison): string {
   if (c.discordant.length === 0) lines.push('No question where exactly one run is right.');
   else {
     lines.push(`Questions where exactly one is right (${c.discordant.length}):`);
-    const table: string[][] = [['id', 'block', 'pts', 'A', 'B', 'gold', 'right']];
-    for (const q of c.discordant) table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right]);
+    const human = c.examinees !== null;
+    const table: string[][] = [['id', 'block', 'pts', 'A', 'B', 'gold', 'right', ...(human ? ['examinees'] : [])]];
+    for (const q of c.discordant) {
+      const h = human ? [q.humanAccuracy === undefined ? '-' : formatPercent(roundHalfEven(q.humanAccuracy, 4), 0)] : [];
+      table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right, ...h]);
+    }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => width(r[i] ?? ''))));
     for (const r of table) lines.push('  ' + r.map((v, i) => pad(v, widths[i] ?? 0)).join('  ').trimEnd());
   }
+  if (c.examinees) lines.push('', ...examineeLines(c.examinees.a, 'A', c.a.name), ...examineeLines(c.examinees.b, 'B', c.b.name));
   return lines.join('\n') + '\n';
+}
+
+const LIST_MAX = 10;
+
+function questionList(items: readonly ExamineeQuestion[]): string {
+  const shown = items.slice(0, LIST_MAX).map((q) => `${q.question_id} (${formatPercent(roundHalfEven(q.human_accuracy, 4), 0)})`);
+  return shown.join(', ') + (items.length > LIST_MAX ? `, … ${items.length - LIST_MAX} more` : '');
+}
+
+/** A run against the examinees: accuracy vs their average, and the surprising questions each way. */
+export function examineeLines(e: ExamineeComparison, label: string, name: string): string[] {
+  if (!e.available || e.model_accuracy === null || e.examinee_accuracy === null || e.difference === null) return [];
+  const t = formatPercent(e.threshold, 0);
+  const lines = [
+    `${label}: ${name} vs the examinees, over ${e.questions} questions: ${formatPercent(e.model_accuracy)} vs ${formatPercent(e.examinee_accuracy)} (${fmtPoints(e.difference)} points)`,
+    `  missed, though ≥${t} of examinees were right (${e.missed_but_examinees_right.length}): ${questionList(e.missed_but_examinees_right) || '-'}`,
+    `  right, though <${t} of examinees were (${e.right_but_examinees_missed.length}): ${questionList(e.right_but_examinees_missed) || '-'}`,
+  ];
+  return lines;
 }
 
 const r4 = (x: number) => roundHalfEven(x, 4);
@@ -294,6 +327,8 @@ export function comparisonJson(c: Comparison) {
       answer_b: q.answerB,
       gold: q.gold,
       right: q.right,
+      examinee_accuracy: q.humanAccuracy ?? null,
     })),
+    examinees: c.examinees,
   };
 }

@@ -1,6 +1,6 @@
 import { examEntries } from '../exam/registry.js';
 import type { LoadedRun } from '../results/collection.js';
-import { UserError } from '../util/errors.js';
+import { parseExamList } from '../exam/exam-list.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
 import { formatTable } from './leaderboard.js';
 
@@ -39,25 +39,8 @@ export interface Series {
 }
 
 /** "112-116,119,120" → ["112",…,"116","119","120"]; every id must be a known exam. */
-export function parseExamList(spec: string): string[] {
-  const known = new Set(examEntries().map((e) => e.id));
-  const out: string[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
-    const ids = range ? rangeIds(Number(range[1]), Number(range[2]), known, part) : [part];
-    for (const id of ids) {
-      if (!known.has(id)) throw new UserError(`--exams: unknown exam "${id}"; available: ${[...known].sort().join(', ')}`);
-      if (!out.includes(id)) out.push(id);
-    }
-  }
-  if (out.length === 0) throw new UserError('--exams needs at least one exam, e.g. --exams 112-116,119,120');
-  return out;
-}
-
-function rangeIds(from: number, to: number, known: ReadonlySet<string>, part: string): string[] {
-  if (from > to) throw new UserError(`--exams: range "${part}" runs backwards`);
-  // A range takes the editions that exist inside it (117 and 118 are not available).
-  return [...known].filter((id) => Number(id) >= from && Number(id) <= to).sort((a, b) => Number(a) - Number(b));
+export function parseSeriesExams(spec: string): string[] {
+  return parseExamList(spec, examEntries().map((e) => e.id), '--exams');
 }
 
 function passedOf(run: LoadedRun): boolean | null {

@@ -1,28 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
+import { parseExamList } from '../../exam/exam-list.js';
 import { IGAKUQA_EXAMS } from '../../exam/sources/igakuqa.js';
 import { importFileName, importIgakuqa, type Imported } from '../../results/import-igakuqa.js';
 import { writeResultFileSync } from '../../results/io.js';
 import { UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';
-
-/** "all", "114", "112-116", "112,115" → exam ids, each one of `allowed`. */
-export function parseExamList(spec: string, allowed: readonly string[]): string[] {
-  if (spec.trim() === 'all') return [...allowed];
-  const out: string[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const range = /^(\d+)\s*(?:-|\.\.)\s*(\d+)$/.exec(part);
-    const ids = range ? Array.from({ length: Number(range[2]) - Number(range[1]) + 1 }, (_, i) => String(Number(range[1]) + i)) : [part];
-    for (const id of ids) {
-      if (!allowed.includes(id)) throw new UserError(`--exam ${spec}: ${id} is not one of ${allowed.join(', ')} (or "all")`);
-      if (!out.includes(id)) out.push(id);
-    }
-  }
-  if (out.length === 0) throw new UserError(`--exam "${spec}" names no exam; use e.g. 116, 112-116 or all`);
-  return out;
-}
 
 export const importCommand: Command = {
   name: 'import',

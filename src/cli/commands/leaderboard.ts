@@ -10,7 +10,7 @@ import {
 } from '../../reports/leaderboard.js';
 import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
-import { buildSeries, parseExamList, seriesCsv, seriesJson, seriesMarkdown } from '../../reports/series.js';
+import { buildSeries, parseSeriesExams, seriesCsv, seriesJson, seriesMarkdown } from '../../reports/series.js';
 import { UserError } from '../../util/errors.js';
 import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
 
@@ -79,7 +79,7 @@ Examples:
     if (examsSpec !== undefined) {
       if (exam) throw new UserError('use either --exam (one exam) or --exams (the series), not both');
       if (plot || str(args, 'readme') || showCi) throw new UserError('--plot, --readme and --ci work with one exam; drop them with --exams');
-      const list = parseExamList(examsSpec);
+      const list = parseSeriesExams(examsSpec);
       const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), env: io.env });
       for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
       const series = buildSeries(runs, list);
