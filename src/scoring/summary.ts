@@ -60,12 +60,12 @@ export interface Summary {
   general_pass: boolean | null;
   parse_failures: number;
   errors: number;
-  /** Records of questions excluded from scoring (0 points): not in correct/incorrect/accuracy or the tallies. */
-  excluded: number;
   by_block: Record<string, Tally>;
   by_type: Record<string, Tally>;
   by_image: Record<string, Tally>;
   // ---- additions ----
+  /** Records of questions excluded from scoring (0 points): not in correct/incorrect/accuracy or the tallies. */
+  excluded: number;
   exam: string;
   required_pass_threshold: number;
   general_pass_threshold: number;
@@ -231,10 +231,10 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
     general_pass: generalPass,
     parse_failures: parseFailures,
     errors,
-    excluded,
     by_block: sortedBlocks,
     by_type: byType,
     by_image: byImage,
+    excluded,
     exam: exam.id,
     required_pass_threshold: rules.requiredPass,
     general_pass_threshold: rules.generalPass,
