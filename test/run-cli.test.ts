@@ -8,12 +8,12 @@ import { DATA_ROOT, JMLE2026_DIR } from './helpers/data.js';
 import { startFakeOpenAI, type Fault, type FakeServer } from './helpers/fake-openai.js';
 
 /** Run the CLI in-process in `cwd`; stderr is not a TTY, so progress is plain lines. */
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, tty = false) {
   let stdout = '';
   let stderr = '';
   const io = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
     env: { JMLE_DATA_DIR: DATA_ROOT, JMLE_RETRY_BASE_MS: '5', ...env },
     cwd,
   };
@@ -76,7 +76,7 @@ describe('jmle-bench run: a full run', () => {
     expect(r.stdout).toContain('禁忌肢:    unknown (not disclosed)');
     expect(r.stdout).toContain('Results saved to: r.json');
     // non-TTY progress: one line per 10 questions
-    expect(r.stderr.match(/^ {2}\[\d+\/400\]/gm)).toHaveLength(40);
+    expect(r.stderr.match(/^ {2}\[\d+\/400\] \d+\/\d+ correct, 0 errors, [\d.]+ req\/s, ETA \S+$/gm)).toHaveLength(40);
   });
 
   it('writes to results/{model}_{UTC timestamp}.json by default', async () => {
@@ -114,6 +114,17 @@ describe('jmle-bench run: a full run', () => {
     expect(fake.requests).toHaveLength(50);
     expect(fake.peak).toBe(5);
     expect(Math.max(...fake.requests.map((x) => x.concurrency))).toBe(5);
+  });
+
+  it('on a terminal, draws a live bar: done/total, accuracy, errors, req/s, ETA', async () => {
+    fake.options = { fault: ({ questionId }) => (questionId === '120E-2' ? { kind: '400' } : undefined) };
+    const r = await cli([...remote(), '--blocks', 'E', '--out', 't.json'], dir, {}, true);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('\r\x1b[2K');
+    expect(r.stderr).toMatch(/50\/50 {2}acc 98\.0% {2}err 1 {2}[\d.]+ req\/s {2}ETA 0s/);
+    expect(r.stderr).not.toMatch(/^ {2}\[\d+\/50\]/m);
+    const quiet = await cli([...remote(), '--blocks', 'E', '--out', 'q.json', '--no-progress'], dir);
+    expect(quiet.stderr).not.toMatch(/\[\d+\/50\]|req\/s/);
   });
 
   it('--json prints only a JSON summary on stdout', async () => {

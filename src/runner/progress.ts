@@ -48,12 +48,17 @@ export class Progress {
     }
   }
 
-  private stats(): string {
+  private rates(): { rate: number; eta: string } {
     const elapsed = (this.now() - this.started) / 1000;
     const rate = elapsed > 0 ? this.done / elapsed : 0;
-    const eta = rate > 0 ? ((this.total - this.done) / rate) * 1000 : NaN;
+    const eta = this.done >= this.total ? '0s' : formatDuration(rate > 0 ? ((this.total - this.done) / rate) * 1000 : NaN);
+    return { rate, eta };
+  }
+
+  private stats(): string {
+    const { rate, eta } = this.rates();
     const acc = this.done > 0 ? `${((this.correct / this.done) * 100).toFixed(1)}%` : '--';
-    return `acc ${acc}  err ${this.errors}  ${rate.toFixed(1)} req/s  ETA ${this.done >= this.total ? '0s' : formatDuration(eta)}`;
+    return `acc ${acc}  err ${this.errors}  ${rate.toFixed(1)} req/s  ETA ${eta}`;
   }
 
   private draw(force = false): void {
@@ -75,7 +80,8 @@ export class Progress {
     if (r.error) this.errors++;
     if (this.mode === 'bar') this.draw();
     else if (this.mode === 'lines' && (this.done % 10 === 0 || this.done === this.total)) {
-      this.stream.write(`  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.stats().replace(/^acc \S+ {2}/, '').replace(/ {2}/g, ', ')}\n`);
+      const { rate, eta } = this.rates();
+      this.stream.write(`  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.errors} errors, ${rate.toFixed(1)} req/s, ETA ${eta}\n`);
     }
   }
 
