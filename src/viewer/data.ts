@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import type { Exam, Question } from '../exam/types.js';
-import type { ExamInfo, LeaderboardPayload, QuestionView, QuestionsPayload, SkippedFile } from './types.js';
-import type { RunSource } from './load.js';
+import { buildSeries, seriesJson } from '../reports/series.js';
+import type { ExamInfo, IndexPayload, LeaderboardPayload, QuestionView, QuestionsPayload, SeriesCellView, SeriesPayload } from './types.js';
+import type { LoadedCollection, RunSource } from './load.js';
 
 /** Build the viewer's JSON payloads from the exam and the loaded runs. */
 
@@ -34,20 +36,62 @@ export function examInfo(exam: Exam): ExamInfo {
     kinkiMax: r.kinkiMax,
     scoreRule: scoreRuleText(exam),
     datasetVersion: exam.version,
+    examineeQuestions: exam.questions.filter((q) => q.humanAccuracy !== undefined).length,
   };
 }
 
 /** Summaries only: what the leaderboard needs, small and fast. */
-export function leaderboardPayload(exam: Exam, runs: readonly RunSource[], skipped: readonly SkippedFile[]): LeaderboardPayload {
+export function leaderboardPayload(exam: Exam, runs: readonly RunSource[]): LeaderboardPayload {
   return {
     exam: examInfo(exam),
     // eslint-disable-next-line @typescript-eslint/no-unused-vars
     runs: runs.map(({ records: _records, ...entry }) => entry),
-    skipped,
   };
 }
 
-export function questionView(q: Question): QuestionView {
+/** The exams (oldest first), the exam to open, each run's exam, the skipped files. */
+export function indexPayload(c: LoadedCollection, series: SeriesPayload | null): IndexPayload {
+  const runExam: Record<string, string> = {};
+  for (const g of c.exams) for (const r of g.runs) runExam[r.id] = g.exam.id;
+  return {
+    exams: c.exams.map((g) => ({ id: g.exam.id, title: g.exam.rules.title, runs: g.runs.length })),
+    defaultExam: c.defaultExam,
+    runExam,
+    skipped: c.skipped,
+    series: series !== null,
+  };
+}
+
+/**
+ * The series table, exactly \`jmle-bench leaderboard --exams …\`'s JSON
+ * (\`seriesJson(buildSeries(runs, exams))\`), with each cell's local path replaced
+ * by its run id and file name. \`exams\` null: every exam of the collection, and
+ * no series when it holds fewer than two.
+ */
+export function seriesPayload(c: LoadedCollection, exams: readonly string[] | null): SeriesPayload | null {
+  const list = exams ?? c.exams.filter((g) => g.runs.length > 0).map((g) => g.exam.id);
+  if (exams === null && list.length < 2) return null;
+  const json = seriesJson(buildSeries(c.loaded, list));
+  const local = (text: string) => [...c.idByPath.keys()].reduce((t, p) => t.split(p).join(basename(p)), text);
+  return {
+    exams: json.exams,
+    rows: json.rows.map((row) => ({
+      name: row.name,
+      mean_score_pct: row.mean_score_pct,
+      exams_covered: row.exams_covered,
+      exams: Object.fromEntries(
+        Object.entries(row.exams).map(([exam, cell]): [string, SeriesCellView | null] => {
+          if (!cell) return [exam, null];
+          const { path, ...rest } = cell;
+          return [exam, { ...rest, run: c.idByPath.get(path) ?? '', file: basename(path) }];
+        }),
+      ),
+    })),
+    notes: json.notes.map(local),
+  };
+}
+
+export function questionView(q: Question, exam: Exam): QuestionView {
   return {
     id: q.id,
     block: q.block,
@@ -63,11 +107,19 @@ export function questionView(q: Question): QuestionView {
     points: q.points,
     required: q.required,
     serial: q.serial ? { groupId: q.serial.groupId, questions: q.serial.questions, context: q.serial.context } : null,
+    kinki: kinkiOf(q, exam),
+    humanAccuracy: q.humanAccuracy ?? null,
+    breakdown: q.breakdown ?? null,
   };
 }
 
+/** Disclosed 禁忌肢 of a question, or null (unknown) when the exam or the question does not disclose them. */
+function kinkiOf(q: Question, exam: Exam): readonly string[] | null {
+  return exam.rules.kinkiDisclosed && q.kinki !== undefined ? q.kinki : null;
+}
+
 export function questionsPayload(exam: Exam): QuestionsPayload {
-  return { exam: exam.id, questions: exam.questions.map(questionView) };
+  return { exam: exam.id, questions: exam.questions.map((q) => questionView(q, exam)) };
 }
 
 /** Every image name the exam refers to (the only names `/images/` serves). */

@@ -1,12 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Exam } from '../exam/types.js';
 import { UserError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
-import { examImageNames, leaderboardPayload, questionsPayload } from './data.js';
-import { loadRuns, runRecords, type DataOptions } from './load.js';
+import { examImageNames, indexPayload, leaderboardPayload, questionsPayload } from './data.js';
+import { runPayload, type CollectionOptions } from './load.js';
 import { resolveImage } from './paths.js';
+import { viewerData } from './server.js';
 
 /**
  * `jmle-bench export-site OUT`: the viewer as static files (relative URLs,
@@ -17,9 +17,8 @@ import { resolveImage } from './paths.js';
 
 export const EXPORT_MARKER = '.jmle-bench-export.json';
 
-export interface ExportOptions extends DataOptions {
+export interface ExportOptions extends CollectionOptions {
   readonly resultsDir: string;
-  readonly exam: Exam;
   readonly appDir?: string;
 }
 
@@ -27,6 +26,9 @@ export interface ExportReport {
   readonly out: string;
   readonly files: number;
   readonly runs: number;
+  /** The exams exported (oldest first). */
+  readonly exams: readonly string[];
+  readonly series: boolean;
   readonly skipped: readonly { file: string; reason: string }[];
   readonly images: number;
 }
@@ -80,16 +82,17 @@ function prepareOut(out: string): void {
 
 export function exportSite(outArg: string, opts: ExportOptions): ExportReport {
   const out = resolve(outArg);
-  const { exam } = opts;
   // Load and check everything before touching OUT.
   const appFiles = listAppFiles(opts.appDir ?? defaultAppDir());
-  const { runs, skipped } = loadRuns(opts.resultsDir, exam, opts);
-  const runData = runs.map((r) => ({ id: r.id, records: runRecords(r) }));
+  const data = viewerData(opts.resultsDir, opts);
+  const { collection, series } = data;
+  const runData = collection.exams.flatMap((g) => g.runs.map((r) => runPayload(r, g.exam)));
   const images: [string, string][] = [];
-  if (exam.imageDir) {
+  for (const { exam } of collection.exams) {
+    if (!exam.imageDir) continue;
     for (const name of [...examImageNames(exam)].sort()) {
       const file = resolveImage(exam.imageDir, new Set([name]), name);
-      if (file && SAFE_REL.test(name)) images.push([name, file]);
+      if (file && SAFE_REL.test(name)) images.push([`${exam.id}/${name}`, file]);
     }
   }
 
@@ -109,14 +112,26 @@ export function exportSite(outArg: string, opts: ExportOptions): ExportReport {
       written.push(rel);
     }
   }
-  write('data/leaderboard.json', JSON.stringify(leaderboardPayload(exam, runs, skipped)));
-  write('data/questions.json', JSON.stringify(questionsPayload(exam)));
+  write('data/index.json', JSON.stringify(indexPayload(collection, series)));
+  if (series) write('data/series.json', JSON.stringify(series));
+  for (const { exam, runs } of collection.exams) {
+    write(`data/exams/${exam.id}/leaderboard.json`, JSON.stringify(leaderboardPayload(exam, runs)));
+    write(`data/exams/${exam.id}/questions.json`, JSON.stringify(questionsPayload(exam)));
+  }
   for (const r of runData) write(`data/runs/${r.id}.json`, JSON.stringify(r));
-  for (const [name, file] of images) {
-    mkdirSync(join(out, 'images'), { recursive: true });
-    copyFileSync(file, join(out, 'images', name));
-    written.push(`images/${name}`);
+  for (const [rel, file] of images) {
+    mkdirSync(dirname(join(out, 'images', rel)), { recursive: true });
+    copyFileSync(file, join(out, 'images', rel));
+    written.push(`images/${rel}`);
   }
   writeFileSync(join(out, EXPORT_MARKER), JSON.stringify({ tool: 'jmle-bench export-site', version: VERSION, files: written }, null, 2));
-  return { out, files: written.length, runs: runs.length, skipped, images: images.length };
+  return {
+    out,
+    files: written.length,
+    runs: runData.length,
+    exams: collection.exams.map((g) => g.exam.id),
+    series: series !== null,
+    skipped: collection.skipped,
+    images: images.length,
+  };
 }

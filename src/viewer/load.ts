@@ -1,13 +1,20 @@
 import { basename } from 'node:path';
+import { DEFAULT_EXAM } from '../exam/editions.js';
+import { examEntry, loadExam } from '../exam/registry.js';
 import type { Exam } from '../exam/types.js';
-import { loadResultDir } from '../results/collection.js';
+import { loadResultDir, type LoadedRun } from '../results/collection.js';
 import type { ResultRecord } from '../results/schema.js';
-import type { RecordView, RunEntry, SkippedFile } from './types.js';
+import { compareWithExaminees } from '../scoring/examinees.js';
+import { kinkiSelected } from '../scoring/summary.js';
+import { UserError } from '../util/errors.js';
+import type { ExamineeFigures, RecordView, RunEntry, SkippedFile } from './types.js';
 
 /**
  * The viewer's runs: every result file of a folder, loaded and rescored by
- * `loadResultDir` (stored summaries are never trusted) against the viewer's
- * exam; files that fail are listed as skipped with the reason.
+ * `loadResultDir` (stored summaries are never trusted), each against its own
+ * exam (`metadata.exam`, else the 120th), grouped by exam. Files that fail, and
+ * runs of exams left out by `--exam`/`--exams`, are listed as skipped with the
+ * reason.
  */
 
 export interface RunSource extends RunEntry {
@@ -15,14 +22,33 @@ export interface RunSource extends RunEntry {
   readonly records: readonly ResultRecord[];
 }
 
-export interface LoadedRuns {
+export interface ExamRuns {
+  readonly exam: Exam;
   readonly runs: RunSource[];
+}
+
+export interface LoadedCollection {
+  /** Exams shown, oldest first: every exam with runs, plus `--exam` even without runs. */
+  readonly exams: ExamRuns[];
+  /** The exam the app opens on: `--exam`, else the newest exam shown. */
+  readonly defaultExam: string;
   readonly skipped: SkippedFile[];
+  /** The loaded runs of the exams shown, as `buildSeries` takes them. */
+  readonly loaded: LoadedRun[];
+  /** Local path → run id (to keep local paths out of what is published). */
+  readonly idByPath: ReadonlyMap<string, string>;
 }
 
 export interface DataOptions {
   readonly dataDir?: string;
   readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface CollectionOptions extends DataOptions {
+  /** Show only this exam's runs (the rest are listed as skipped). */
+  readonly exam?: string;
+  /** Show only these exams' runs (the series' exams). */
+  readonly exams?: readonly string[];
 }
 
 /** A URL-safe id from a file name: `openai_gpt-5.2.json` → `openai_gpt-5.2`. */
@@ -34,18 +60,50 @@ export function runIdFromFile(file: string, taken: ReadonlySet<string>): string 
 }
 
 /** Reasons name files by their base name only (no local paths in a published site). */
-function localPathsOut(reason: string, dir: string): string {
+export function localPathsOut(reason: string, dir: string): string {
   return reason.split(dir.endsWith('/') ? dir : `${dir}/`).join('');
 }
 
-export function loadRuns(dir: string, exam: Exam, data: DataOptions = {}): LoadedRuns {
-  const loaded = loadResultDir(dir, { exam: exam.id, dataDir: data.dataDir, env: data.env });
+const byNumber = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
+
+function examineeFigures(records: readonly ResultRecord[], exam: Exam): ExamineeFigures | null {
+  const c = compareWithExaminees(records, exam);
+  if (!c.available || c.model_accuracy === null || c.examinee_accuracy === null || c.difference === null) return null;
+  return { questions: c.questions, model_accuracy: c.model_accuracy, examinee_accuracy: c.examinee_accuracy, difference: c.difference };
+}
+
+function whyLeftOut(examId: string, opts: CollectionOptions): string {
+  return opts.exam !== undefined
+    ? `a run of the ${examId}th; this viewer shows the ${opts.exam}th (--exam ${opts.exam}); drop --exam to see every exam`
+    : `a run of the ${examId}th, which is not in --exams ${(opts.exams ?? []).join(',')}`;
+}
+
+export function loadCollection(dir: string, opts: CollectionOptions = {}): LoadedCollection {
+  if (opts.exam !== undefined && opts.exams !== undefined) throw new UserError('use either --exam (one exam) or --exams (several), not both');
+  for (const id of [...(opts.exam !== undefined ? [opts.exam] : []), ...(opts.exams ?? [])]) examEntry(id);
+  const wanted = opts.exam !== undefined ? new Set([opts.exam]) : opts.exams ? new Set(opts.exams) : null;
+
+  // Each file against its own exam; one shared loader for leaderboard, compare and viewer.
+  const all = loadResultDir(dir, { dataDir: opts.dataDir, env: opts.env });
+  const skipped: SkippedFile[] = all.skipped.map((s) => ({ file: basename(s.path), reason: localPathsOut(s.reason, dir) }));
+  const loaded: LoadedRun[] = [];
+  for (const r of all.runs) {
+    if (wanted && !wanted.has(r.exam.id)) skipped.push({ file: basename(r.path), reason: whyLeftOut(r.exam.id, opts) });
+    else loaded.push(r);
+  }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+
   const taken = new Set<string>();
-  const runs = loaded.runs.map((r): RunSource => {
+  const idByPath = new Map<string, string>();
+  const groups = new Map<string, ExamRuns>();
+  for (const r of loaded) {
     const file = basename(r.path);
     const id = runIdFromFile(file, taken);
     taken.add(id);
-    return {
+    idByPath.set(r.path, id);
+    let g = groups.get(r.exam.id);
+    if (!g) groups.set(r.exam.id, (g = { exam: r.exam, runs: [] }));
+    g.runs.push({
       id,
       file,
       model: r.file.metadata.model,
@@ -55,14 +113,23 @@ export function loadRuns(dir: string, exam: Exam, data: DataOptions = {}): Loade
       summary: r.summary,
       changed: r.changes.length,
       warnings: r.warnings.map((w) => localPathsOut(w, dir)),
+      exam: r.exam.id,
+      examinees: examineeFigures(r.file.results, r.exam),
       records: r.file.results,
-    };
-  });
-  const skipped = loaded.skipped.map((s) => ({ file: basename(s.path), reason: localPathsOut(s.reason, dir) }));
-  return { runs, skipped };
+    });
+  }
+  // An empty collection still has an exam to show (and `--exam` is shown even without runs).
+  const must = opts.exam ?? (groups.size === 0 ? DEFAULT_EXAM : undefined);
+  if (must !== undefined && !groups.has(must)) {
+    groups.set(must, { exam: loadExam({ exam: must, dataDir: opts.dataDir, env: opts.env }).exam, runs: [] });
+  }
+  const exams = [...groups.keys()].sort(byNumber).map((id) => groups.get(id) as ExamRuns);
+  const defaultExam = opts.exam ?? (exams[exams.length - 1] as ExamRuns).exam.id;
+  return { exams, defaultExam, skipped, loaded, idByPath };
 }
 
-export function recordView(r: ResultRecord): RecordView {
+export function recordView(r: ResultRecord, exam: Exam): RecordView {
+  const q = exam.byId.get(r.question_id);
   return {
     question_id: r.question_id,
     predicted: r.predicted,
@@ -78,10 +145,11 @@ export function recordView(r: ResultRecord): RecordView {
     reasoning: r.reasoning ?? null,
     finish_reason: r.finish_reason ?? null,
     latency_ms: r.latency_ms ?? null,
+    kinki: q && exam.rules.kinkiDisclosed && q.kinki !== undefined ? kinkiSelected(r, q) : null,
   };
 }
 
-/** A run's rescored per-question records, as the app shows them. */
-export function runRecords(run: RunSource): RecordView[] {
-  return run.records.map(recordView);
+/** A run's rescored per-question records, as the app shows them, with the examinee comparison. */
+export function runPayload(run: RunSource, exam: Exam) {
+  return { id: run.id, exam: exam.id, records: run.records.map((r) => recordView(r, exam)), examinees: compareWithExaminees(run.records, exam) };
 }

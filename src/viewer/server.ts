@@ -4,15 +4,17 @@ import type { AddressInfo } from 'node:net';
 import type { Exam } from '../exam/types.js';
 import { UserError } from '../util/errors.js';
 import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
-import { examImageNames, leaderboardPayload, questionsPayload } from './data.js';
-import { loadRuns, runRecords, type DataOptions, type RunSource } from './load.js';
+import { examImageNames, indexPayload, leaderboardPayload, questionsPayload, seriesPayload } from './data.js';
+import { loadCollection, runPayload, type CollectionOptions, type LoadedCollection } from './load.js';
 import { contentType, parseRequestPath, resolveImage } from './paths.js';
-import type { SkippedFile } from './types.js';
+import type { SeriesPayload } from './types.js';
 
 /**
  * `jmle-bench view`: a small node:http server. It serves only the built app,
- * three JSON endpoints and the exam's images; every other path is 404, and
- * anything that looks like a path escape is 400.
+ * the JSON endpoints (`api/index`, `api/series`, `api/exams/<id>/leaderboard`,
+ * `api/exams/<id>/questions`, `api/runs/<id>`) and the exams' images
+ * (`images/<exam>/<name>`); every other path is 404, and anything that looks
+ * like a path escape is 400.
  */
 
 export const CSP =
@@ -27,10 +29,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export interface ViewerOptions extends DataOptions {
+export interface ViewerOptions extends CollectionOptions {
   readonly resultsDir: string;
-  /** The exam every run is scored against (loaded from `dataDir`/`env`). */
-  readonly exam: Exam;
   readonly host?: string;
   /** 0 = any free port. */
   readonly port?: number;
@@ -40,8 +40,7 @@ export interface ViewerOptions extends DataOptions {
 export interface Viewer {
   readonly url: string;
   readonly server: Server;
-  readonly runs: readonly RunSource[];
-  readonly skipped: readonly SkippedFile[];
+  readonly data: ViewerData;
   close(): Promise<void>;
 }
 
@@ -67,16 +66,36 @@ function sendFile(res: ServerResponse, path: string, head: boolean, cache: strin
   stream.pipe(res);
 }
 
+/** Everything the handler serves, loaded once. */
+export interface ViewerData {
+  readonly collection: LoadedCollection;
+  readonly series: SeriesPayload | null;
+}
+
+export function viewerData(resultsDir: string, opts: CollectionOptions): ViewerData {
+  const collection = loadCollection(resultsDir, opts);
+  return { collection, series: seriesPayload(collection, opts.exams ?? null) };
+}
+
+interface ExamRoutes {
+  readonly exam: Exam;
+  readonly leaderboard: string;
+  questions?: string;
+  readonly imageNames: Set<string>;
+}
+
 /** Build the request handler (exported for tests that want no socket). */
-export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; skipped: readonly SkippedFile[]; appDir: string; checkHost: boolean }) {
-  const { exam } = opts;
+export function createHandler(opts: { data: ViewerData; appDir: string; checkHost: boolean }) {
+  const { collection, series } = opts.data;
   const appFiles = listAppFiles(opts.appDir);
   const indexHtml = withDataMode(readFileSync(appFiles.get('index.html') as string, 'utf8'), 'api');
-  const leaderboard = JSON.stringify(leaderboardPayload(exam, opts.runs, opts.skipped));
-  let questions: string | undefined;
+  const index = JSON.stringify(indexPayload(collection, series));
+  const seriesBody = series ? JSON.stringify(series) : null;
+  const exams = new Map<string, ExamRoutes>(
+    collection.exams.map((g) => [g.exam.id, { exam: g.exam, leaderboard: JSON.stringify(leaderboardPayload(g.exam, g.runs)), imageNames: examImageNames(g.exam) }]),
+  );
   const runJson = new Map<string, string>();
-  const runsById = new Map(opts.runs.map((r) => [r.id, r] as const));
-  const imageNames = examImageNames(exam);
+  const runsById = new Map(collection.exams.flatMap((g) => g.runs.map((r) => [r.id, { run: r, exam: g.exam }] as const)));
   const json = 'application/json; charset=utf-8';
 
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -105,25 +124,40 @@ export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; sk
       send(res, 200, 'text/html; charset=utf-8', indexHtml, head, 'no-cache');
       return;
     }
-    if (route === 'api/leaderboard') {
-      send(res, 200, json, leaderboard, head);
+    if (route === 'api/index') {
+      send(res, 200, json, index, head);
       return;
     }
-    if (route === 'api/questions') {
-      questions ??= JSON.stringify(questionsPayload(exam));
-      send(res, 200, json, questions, head);
+    if (route === 'api/series') {
+      if (seriesBody === null) sendText(res, 404, 'no series: the results hold one exam (pass --exams to choose)', head);
+      else send(res, 200, json, seriesBody, head);
+      return;
+    }
+    if (s.length === 4 && s[0] === 'api' && s[1] === 'exams') {
+      const e = exams.get(s[2] as string);
+      if (e && s[3] === 'leaderboard') {
+        send(res, 200, json, e.leaderboard, head);
+        return;
+      }
+      if (e && s[3] === 'questions') {
+        e.questions ??= JSON.stringify(questionsPayload(e.exam));
+        send(res, 200, json, e.questions, head);
+        return;
+      }
+      sendText(res, 404, 'no such exam', head);
       return;
     }
     if (s.length === 3 && s[0] === 'api' && s[1] === 'runs') {
-      const run = runsById.get(s[2] as string);
-      if (!run) {
+      const found = runsById.get(s[2] as string);
+      if (!found) {
         sendText(res, 404, 'no such run', head);
         return;
       }
+      const { run } = found;
       let body = runJson.get(run.id);
       if (body === undefined) {
         try {
-          body = JSON.stringify({ id: run.id, records: runRecords(run) });
+          body = JSON.stringify(runPayload(run, found.exam));
         } catch (e) {
           send(res, 500, json, JSON.stringify({ error: `${run.file}: ${(e as Error).message}` }), head);
           return;
@@ -133,8 +167,9 @@ export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; sk
       send(res, 200, json, body, head);
       return;
     }
-    if (s.length === 2 && s[0] === 'images' && exam.imageDir) {
-      const file = resolveImage(exam.imageDir, imageNames, s[1] as string);
+    if (s.length === 3 && s[0] === 'images') {
+      const e = exams.get(s[1] as string);
+      const file = e?.exam.imageDir ? resolveImage(e.exam.imageDir, e.imageNames, s[2] as string) : null;
       if (file) {
         sendFile(res, file, head, 'public, max-age=3600');
         return;
@@ -153,8 +188,8 @@ export function createHandler(opts: { exam: Exam; runs: readonly RunSource[]; sk
 
 export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   const host = opts.host ?? '127.0.0.1';
-  const { runs, skipped } = loadRuns(opts.resultsDir, opts.exam, opts);
-  const handler = createHandler({ exam: opts.exam, runs, skipped, appDir: opts.appDir ?? defaultAppDir(), checkHost: LOOPBACK.has(host) });
+  const data = viewerData(opts.resultsDir, opts);
+  const handler = createHandler({ data, appDir: opts.appDir ?? defaultAppDir(), checkHost: LOOPBACK.has(host) });
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
@@ -170,8 +205,7 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   return {
     url: `http://${urlHost}:${addr.port}/`,
     server,
-    runs,
-    skipped,
+    data,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

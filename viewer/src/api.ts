@@ -1,4 +1,5 @@
-import type { LeaderboardPayload, QuestionView, QuestionsPayload, RunPayload, RecordView } from '../../src/viewer/types';
+import type { IndexPayload, LeaderboardPayload, QuestionView, QuestionsPayload, RunPayload, RecordView, SeriesPayload } from '../../src/viewer/types';
+import type { ExamineeComparison } from '../../src/scoring/examinees';
 
 /**
  * Where the data comes from: the live server (`api/...`) or a static export
@@ -8,13 +9,26 @@ import type { LeaderboardPayload, QuestionView, QuestionsPayload, RunPayload, Re
 
 const mode = document.querySelector('meta[name="jmle-data"]')?.getAttribute('content') === 'static' ? 'static' : 'api';
 
+const e = encodeURIComponent;
 const URLS =
   mode === 'static'
-    ? { leaderboard: 'data/leaderboard.json', questions: 'data/questions.json', run: (id: string) => `data/runs/${encodeURIComponent(id)}.json` }
-    : { leaderboard: 'api/leaderboard', questions: 'api/questions', run: (id: string) => `api/runs/${encodeURIComponent(id)}` };
+    ? {
+        index: 'data/index.json',
+        series: 'data/series.json',
+        leaderboard: (exam: string) => `data/exams/${e(exam)}/leaderboard.json`,
+        questions: (exam: string) => `data/exams/${e(exam)}/questions.json`,
+        run: (id: string) => `data/runs/${e(id)}.json`,
+      }
+    : {
+        index: 'api/index',
+        series: 'api/series',
+        leaderboard: (exam: string) => `api/exams/${e(exam)}/leaderboard`,
+        questions: (exam: string) => `api/exams/${e(exam)}/questions`,
+        run: (id: string) => `api/runs/${e(id)}`,
+      };
 
-export function imageUrl(name: string): string {
-  return `images/${encodeURIComponent(name)}`;
+export function imageUrl(exam: string, name: string): string {
+  return `images/${e(exam)}/${e(name)}`;
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -31,49 +45,62 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-let leaderboard: Promise<LeaderboardPayload> | undefined;
-export function getLeaderboard(): Promise<LeaderboardPayload> {
-  return (leaderboard ??= getJson<LeaderboardPayload>(URLS.leaderboard));
+/** A per-key promise cache that forgets failures (so a retry can succeed). */
+function cached<T>(load: (key: string) => Promise<T>): { get(key: string): Promise<T>; ready(key: string): T | undefined } {
+  const pending = new Map<string, Promise<T>>();
+  const done = new Map<string, T>();
+  return {
+    get(key) {
+      let p = pending.get(key);
+      if (!p) {
+        p = load(key).then((v) => {
+          done.set(key, v);
+          return v;
+        });
+        p.catch(() => pending.delete(key));
+        pending.set(key, p);
+      }
+      return p;
+    },
+    ready: (key) => done.get(key),
+  };
 }
 
+let index: Promise<IndexPayload> | undefined;
+export function getIndex(): Promise<IndexPayload> {
+  return (index ??= getJson<IndexPayload>(URLS.index));
+}
+
+let series: Promise<SeriesPayload> | undefined;
+export function getSeries(): Promise<SeriesPayload> {
+  return (series ??= getJson<SeriesPayload>(URLS.series));
+}
+
+const leaderboards = cached((exam) => getJson<LeaderboardPayload>(URLS.leaderboard(exam)));
+export const getLeaderboard = (exam: string): Promise<LeaderboardPayload> => leaderboards.get(exam);
+
 export interface Questions {
+  readonly exam: string;
   readonly list: readonly QuestionView[];
   readonly byId: ReadonlyMap<string, QuestionView>;
 }
-let questions: Promise<Questions> | undefined;
-let questionsReady: Questions | undefined;
-export function getQuestions(): Promise<Questions> {
-  return (questions ??= getJson<QuestionsPayload>(URLS.questions).then((p) => {
-    questionsReady = { list: p.questions, byId: new Map(p.questions.map((q) => [q.id, q])) };
-    return questionsReady;
-  }));
-}
+const questions = cached((exam) =>
+  getJson<QuestionsPayload>(URLS.questions(exam)).then((p): Questions => ({ exam: p.exam, list: p.questions, byId: new Map(p.questions.map((q) => [q.id, q])) })),
+);
+export const getQuestions = (exam: string): Promise<Questions> => questions.get(exam);
 
 export interface Run {
   readonly id: string;
+  readonly exam: string;
   readonly records: readonly RecordView[];
   readonly byQuestion: ReadonlyMap<string, RecordView>;
+  readonly examinees: ExamineeComparison;
 }
-const runs = new Map<string, Promise<Run>>();
-const runsReady = new Map<string, Run>();
-export function getRun(id: string): Promise<Run> {
-  let p = runs.get(id);
-  if (!p) {
-    p = getJson<RunPayload>(URLS.run(id)).then((r) => {
-      const run = { id: r.id, records: r.records, byQuestion: new Map(r.records.map((x) => [x.question_id, x])) };
-      runsReady.set(id, run);
-      return run;
-    });
-    p.catch(() => runs.delete(id)); // allow a retry
-    runs.set(id, p);
-  }
-  return p;
-}
+const runs = cached((id) =>
+  getJson<RunPayload>(URLS.run(id)).then((r): Run => ({ id: r.id, exam: r.exam, records: r.records, byQuestion: new Map(r.records.map((x) => [x.question_id, x])), examinees: r.examinees })),
+);
+export const getRun = (id: string): Promise<Run> => runs.get(id);
 
 /** Already-loaded data, for synchronous (instant) re-rendering. */
-export function loadedRun(id: string): Run | undefined {
-  return runsReady.get(id);
-}
-export function loadedQuestions(): Questions | undefined {
-  return questionsReady;
-}
+export const loadedRun = (id: string): Run | undefined => runs.ready(id);
+export const loadedQuestions = (exam: string): Questions | undefined => questions.ready(exam);

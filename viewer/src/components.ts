@@ -1,7 +1,7 @@
 import type { QuestionView, RecordView } from '../../src/viewer/types';
 import { imageUrl } from './api';
-import { h, s, replaceChildren, type Child } from './dom';
-import { answer, typeLabel } from './format';
+import { bar, h, s, replaceChildren, type Child } from './dom';
+import { answer, pct, typeLabel } from './format';
 import { renderMarkdown } from './markdown';
 
 /** Building blocks shared by the views. Model output goes through renderMarkdown only. */
@@ -11,7 +11,7 @@ let box: HTMLElement | undefined;
 function closeLightbox(): void {
   if (box) box.hidden = true;
 }
-export function openLightbox(name: string): void {
+export function openLightbox(exam: string, name: string): void {
   if (!box) {
     box = h('div', { class: 'lightbox', id: 'lightbox', role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Image', hidden: true, onclick: closeLightbox });
     document.body.appendChild(box);
@@ -19,20 +19,24 @@ export function openLightbox(name: string): void {
       if (e.key === 'Escape') closeLightbox();
     });
   }
-  replaceChildren(box, h('img', { src: imageUrl(name), alt: name }), h('p', { class: 'caption' }, `${name} — click or press Esc to close`));
+  replaceChildren(box, h('img', { src: imageUrl(exam, name), alt: name }), h('p', { class: 'caption' }, `${name} — click or press Esc to close`));
   box.hidden = false;
 }
 
-export function imageStrip(q: QuestionView): Child {
-  if (q.images.length === 0) return null;
+export function imageStrip(q: QuestionView, exam: string): Child {
+  if (q.images.length === 0) {
+    return q.requiresImage
+      ? h('p', { class: 'noimage', 'data-testid': 'no-image' }, '画像 The original question has a clinical image, which is not available in this dataset.')
+      : null;
+  }
   return h(
     'div',
     { class: 'images' },
     q.images.map((name) =>
       h(
         'button',
-        { type: 'button', class: 'thumb', title: `${name} (click to enlarge)`, onclick: () => openLightbox(name) },
-        h('img', { src: imageUrl(name), alt: name, loading: 'lazy', decoding: 'async' }),
+        { type: 'button', class: 'thumb', title: `${name} (click to enlarge)`, onclick: () => openLightbox(exam, name) },
+        h('img', { src: imageUrl(exam, name), alt: name, loading: 'lazy', decoding: 'async' }),
       ),
     ),
   );
@@ -48,11 +52,51 @@ export function questionMeta(q: QuestionView): HTMLElement {
     q.type === 'multiple_choice' ? ` · select ${q.selectCount}` : '',
     q.requiresImage ? ' · with image' : ' · text only',
     q.allCorrect ? ' · counted correct for everyone' : '',
+    h('span', { class: 'kinkimeta', 'data-testid': 'kinki-meta' }, ` · 禁忌肢 ${kinkiList(q.kinki)}`),
+  );
+}
+
+/** A question's prohibited choices in words: "c, e", "none", or "unknown" when not disclosed (never "none"). */
+export function kinkiList(k: readonly string[] | null): string {
+  return k === null ? 'unknown (not disclosed)' : k.length ? k.join(', ') : 'none';
+}
+
+/** The examinees on this question: share correct, and the share choosing each option (where published). */
+export function examineeBlock(q: QuestionView): Child {
+  if (q.humanAccuracy === null && q.breakdown === null) return null;
+  const gold = new Set(q.answer);
+  const kinki = new Set(q.kinki ?? []);
+  const rows = q.breakdown ? Object.entries(q.breakdown).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
+  return h(
+    'div',
+    { class: 'examinees', 'data-testid': 'examinees' },
+    h('p', null, 'Examinees correct: ', h('strong', { 'data-testid': 'human-accuracy' }, q.humanAccuracy === null ? 'not published' : pct(q.humanAccuracy))),
+    rows.length
+      ? h(
+          'table',
+          { class: 'breakdown', 'data-testid': 'breakdown' },
+          h('caption', null, 'Share of examinees choosing each option'),
+          h(
+            'tbody',
+            null,
+            rows.map(([opt, share]) =>
+              h(
+                'tr',
+                { 'data-option': opt, class: gold.has(opt) ? 'is-gold' : kinki.has(opt) ? 'is-kinki' : null },
+                h('th', { scope: 'row' }, opt),
+                h('td', { class: 'barcell' }, bar(share, gold.has(opt) ? 'bar goldbar' : kinki.has(opt) ? 'bar kinkibar' : 'bar')),
+                h('td', { class: 'num' }, pct(share)),
+                h('td', { class: 'marks' }, gold.has(opt) ? h('span', { class: 'tag ok' }, 'answer') : null, kinki.has(opt) ? h('span', { class: 'tag bad' }, '禁忌') : null),
+              ),
+            ),
+          ),
+        )
+      : null,
   );
 }
 
 /** Serial-group context, the question and its images. */
-export function questionBody(q: QuestionView, showGold: boolean): HTMLElement {
+export function questionBody(q: QuestionView, exam: string, showGold: boolean): HTMLElement {
   return h(
     'section',
     { class: 'question', 'data-qid': q.id },
@@ -61,8 +105,9 @@ export function questionBody(q: QuestionView, showGold: boolean): HTMLElement {
       ? h('div', { class: 'context' }, h('p', { class: 'label' }, `Case shared by ${q.serial.questions.join(', ')}`), h('div', { class: 'qtext' }, q.serial.context))
       : null,
     h('div', { class: 'qtext' }, q.text),
-    imageStrip(q),
+    imageStrip(q, exam),
     showGold ? h('p', { class: 'gold' }, 'Answer: ', h('strong', null, answer(q.answer))) : null,
+    examineeBlock(q),
   );
 }
 
@@ -73,6 +118,7 @@ export function answerLine(r: RecordView): HTMLElement {
     h('span', { class: `pred ${r.correct ? 'ok' : 'bad'}`, 'data-testid': 'predicted' }, `Predicted: ${answer(r.predicted)}`),
     h('span', { class: 'goldans' }, `Gold: ${answer(r.gold)}`),
     h('span', { class: `verdict ${r.correct ? 'ok' : 'bad'}` }, r.correct ? `✓ correct (+${r.earned})` : `✗ incorrect (0/${r.points})`),
+    r.kinki && r.kinki.length ? h('span', { class: 'kinkihit', 'data-testid': 'kinki-hit' }, `⚠ 禁忌肢 selected: ${r.kinki.join(', ')}`) : null,
   );
 }
 

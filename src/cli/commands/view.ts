@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { loadExam } from '../../exam/registry.js';
+import { parseSeriesExams } from '../../reports/series.js';
 import { startViewer } from '../../viewer/server.js';
 import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
 
@@ -18,12 +18,14 @@ function openBrowser(url: string): void {
 export const viewCommand: Command = {
   name: 'view',
   summary: 'Browse results in a local web app: leaderboard, per-model and per-question views',
-  help: `Usage: jmle-bench view [--results DIR] [--port N] [--host H] [--open] [--data-dir DIR] [--exam ID]
+  help: `Usage: jmle-bench view [--results DIR] [--exam ID | --exams LIST] [--port N] [--host H] [--open] [--data-dir DIR]
 
 Starts a local web server for the result files in DIR and prints its URL.
-Every file is rescored against the current answer key on load (stored
+Every file is rescored against its exam's current answer key on load (stored
 summaries are never trusted); files that cannot be read are listed as
-skipped. Stop with Ctrl-C.
+skipped. Runs of several exams are fine: each exam gets its own leaderboard
+(pick it in the header), and a series view (#/series) shows one row per model
+and a column per exam, as \`jmle-bench leaderboard --exams\`. Stop with Ctrl-C.
 
 Options:
   --results DIR    folder of result files (default: ./results)
@@ -32,19 +34,28 @@ Options:
                    you mean to share the viewer on a network)
   --open           open the URL in a browser (xdg-open)
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
-  --exam ID        exam edition (default 120)
+  --exam ID        show only this exam's runs (others are listed as skipped);
+                   default: every exam in DIR, opening on the newest
+  --exams LIST     show these exams and their series table, e.g. 112-116,119,120
+                   (default: every exam in DIR; a series when there are two or more)
 
 Examples:
   jmle-bench view --results results/
-  jmle-bench view --results results/ --port 0 --open`,
-  options: { ...DATA_OPTIONS, results: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
+  jmle-bench view --results results/ --exam 116
+  jmle-bench view --results results/ --exams 112-116,119,120 --port 0 --open`,
+  options: { ...DATA_OPTIONS, results: { type: 'string' }, exams: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
   async run(args, io) {
     const resultsDir = resolve(io.cwd, str(args, 'results') ?? 'results');
     const port = intOption(args, 'port', 8765, 0, 65535);
-    const { exam } = loadExam({ exam: str(args, 'exam'), dataDir: str(args, 'data-dir'), env: io.env });
-    const viewer = await startViewer({ resultsDir, exam, port, host: str(args, 'host'), dataDir: str(args, 'data-dir'), env: io.env });
-    writeLine(io.stdout, `jmle-bench view: ${viewer.runs.length} run(s) from ${resultsDir}${viewer.skipped.length ? `, ${viewer.skipped.length} skipped` : ''}`);
-    for (const s of viewer.skipped) writeLine(io.stderr, `  skipped ${s.file}: ${s.reason}`);
+    const examsSpec = str(args, 'exams');
+    const exams = examsSpec !== undefined ? parseSeriesExams(examsSpec) : undefined;
+    const viewer = await startViewer({ resultsDir, exam: str(args, 'exam'), exams, port, host: str(args, 'host'), dataDir: str(args, 'data-dir'), env: io.env });
+    const { collection, series } = viewer.data;
+    const runs = collection.exams.reduce((n, g) => n + g.runs.length, 0);
+    const perExam = collection.exams.map((g) => `${g.exam.id}th: ${g.runs.length}`).join(', ');
+    writeLine(io.stdout, `jmle-bench view: ${runs} run(s) from ${resultsDir} (${perExam})${collection.skipped.length ? `, ${collection.skipped.length} skipped` : ''}`);
+    for (const s of collection.skipped) writeLine(io.stderr, `  skipped ${s.file}: ${s.reason}`);
+    if (series) writeLine(io.stdout, `  series of ${series.exams.join(', ')}: ${viewer.url}#/series`);
     writeLine(io.stdout, `  ${viewer.url}`);
     writeLine(io.stdout, '  (Ctrl-C to stop)');
     if (flag(args, 'open')) openBrowser(viewer.url);

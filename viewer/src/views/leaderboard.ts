@@ -6,7 +6,7 @@ import { go, href, type Route } from '../router';
 
 /** Leaderboard: headline figures, a sortable table, score charts, the rules. Needs the summaries only. */
 
-type SortKey = 'rank' | 'model' | 'score' | 'pct' | 'text' | 'correct' | 'required' | 'general' | 'pass';
+type SortKey = 'rank' | 'model' | 'score' | 'pct' | 'text' | 'correct' | 'required' | 'general' | 'kinki' | 'pass';
 
 const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean; wide?: boolean }[] = [
   { key: 'rank', label: 'Rank', numeric: true },
@@ -17,10 +17,15 @@ const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean; wide?: 
   { key: 'correct', label: 'Correct', numeric: true },
   { key: 'required', label: 'Required', numeric: true, wide: true },
   { key: 'general', label: 'General', numeric: true, wide: true },
+  { key: 'kinki', label: '禁忌肢', numeric: true, wide: true },
   { key: 'pass', label: 'Pass', numeric: true },
 ];
 
-const passes = (r: RunEntry) => r.summary.required_pass === true && r.summary.general_pass === true;
+/** Required and general passed, and no more 禁忌肢 than allowed where that is known. */
+export const passes = (r: RunEntry): boolean => r.summary.required_pass === true && r.summary.general_pass === true && r.summary.kinki.pass !== false;
+
+/** The 禁忌肢 count, or "unknown" where the exam does not disclose them (never 0). */
+export const kinkiText = (r: RunEntry): string => (r.summary.kinki.selected === null ? 'unknown' : String(r.summary.kinki.selected));
 
 /** Ranked by score, then accuracy, then name (stable, deterministic). */
 export function ranked(runs: readonly RunEntry[]): RunEntry[] {
@@ -46,9 +51,26 @@ function sortValue(r: RunEntry, key: SortKey, rank: number): number | string {
       return s.required_score;
     case 'general':
       return s.general_score;
+    case 'kinki':
+      return s.kinki.selected ?? -1;
     case 'pass':
       return passes(r) ? 1 : 0;
   }
+}
+
+/** The examinees' average accuracy, where the exam publishes it (the same over every full run). */
+function examineeCard(data: LeaderboardPayload): HTMLElement | null {
+  if (data.exam.examineeQuestions === 0) return null;
+  const withData = data.runs.filter((r) => r.examinees);
+  const ex = withData[0]?.examinees;
+  const above = withData.filter((r) => (r.examinees?.difference ?? 0) > 0).length;
+  return h(
+    'div',
+    { class: 'card', 'data-testid': 'examinee-card' },
+    h('p', { class: 'label' }, 'Examinees (average accuracy)'),
+    h('p', { class: 'big' }, ex ? pct(ex.examinee_accuracy) : '—'),
+    h('p', null, ex ? `over ${ex.questions} questions · ${above} of ${withData.length} models above` : `published for ${data.exam.examineeQuestions} questions`),
+  );
 }
 
 export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLElement {
@@ -84,11 +106,12 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
     h(
       'div',
       { class: 'card' },
-      h('p', { class: 'label' }, 'Pass required + general'),
+      h('p', { class: 'label' }, exam.kinkiDisclosed ? `Pass required + general + 禁忌肢 ≤ ${exam.kinkiMax}` : 'Pass required + general'),
       h('p', { class: 'big', 'data-testid': 'passing' }, `${passing} of ${data.runs.length}`),
       h('p', null, `models (禁忌肢 ${exam.kinkiDisclosed ? `≤ ${exam.kinkiMax}` : 'not disclosed: unknown'})`),
     ),
     h('div', { class: 'card' }, h('p', { class: 'label' }, 'Questions'), h('p', { class: 'big' }, String(exam.questionCount)), h('p', null, `${exam.textOnlyCount} text-only · max ${exam.scoreMax} points`)),
+    examineeCard(data),
   );
 
   const sortButton = (c: (typeof COLUMNS)[number]) => {
@@ -124,7 +147,12 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
             h('td', { class: 'num' }, `${s.correct}/${s.correct + s.incorrect}`),
             h('td', { class: `num wide ${s.required_pass === false ? 'bad' : ''}` }, `${s.required_score}/${s.required_score_max}`),
             h('td', { class: `num wide ${s.general_pass === false ? 'bad' : ''}` }, `${s.general_score}/${s.general_score_max}`),
-            h('td', { class: `num pass ${passes(r) ? 'ok' : 'bad'}`, title: `required ${passMark(s.required_pass)} general ${passMark(s.general_pass)}` }, passes(r) ? '✓' : '✗'),
+            h('td', { class: `num wide kinki ${s.kinki.pass === false ? 'bad' : ''}`, title: s.kinki.questions.join(', ') || null }, kinkiText(r)),
+            h(
+              'td',
+              { class: `num pass ${passes(r) ? 'ok' : 'bad'}`, title: `required ${passMark(s.required_pass)} general ${passMark(s.general_pass)} 禁忌肢 ${s.kinki.pass === null ? 'unknown' : passMark(s.kinki.pass)}` },
+              passes(r) ? '✓' : '✗',
+            ),
           );
         }),
       ),

@@ -1,5 +1,6 @@
 import type { LeaderboardPayload, QuestionView, RecordView, RunEntry } from '../../../src/viewer/types';
 import type { Questions, Run } from '../api';
+import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/examinees';
 import { answerLine, modelOutput, questionBody } from '../components';
 import { bar, h, replaceChildren, type Child } from '../dom';
 import { answer, pct, passMark, ratioPct, typeLabel } from '../format';
@@ -58,6 +59,86 @@ function card(label: string, big: Child, sub: Child, cls = ''): HTMLElement {
   return h('div', { class: `card ${cls}` }, h('p', { class: 'label' }, label), h('p', { class: 'big' }, big), h('p', null, sub));
 }
 
+/** An accuracy difference (ratio) in points: "+5.2 points", "−3.0 points". */
+export function signedPoints(d: number): string {
+  return `${d >= 0 ? '+' : '−'}${pct(Math.abs(d)).replace('%', '')} points`;
+}
+
+/** 禁忌肢: the count and the questions, or "unknown" where the exam does not disclose them (never 0). */
+function kinkiCard(run: RunEntry, link: (qid: string) => string): HTMLElement {
+  const k = run.summary.kinki;
+  if (k.selected === null) {
+    return h('div', { class: 'card', 'data-testid': 'kinki-card' }, h('p', { class: 'label' }, '禁忌肢'), h('p', { class: 'big' }, 'unknown'), h('p', null, k.disclosed ? 'not disclosed for every question' : 'not disclosed for this exam'));
+  }
+  return h(
+    'div',
+    { class: `card ${k.pass === false ? 'badcard' : 'okcard'}`, 'data-testid': 'kinki-card' },
+    h('p', { class: 'label' }, '禁忌肢 selected'),
+    h('p', { class: 'big' }, String(k.selected)),
+    h(
+      'p',
+      null,
+      `${passMark(k.pass)} ${k.pass === false ? 'fail' : 'pass'} (≤ ${k.max})`,
+      k.selections.length ? [' · ', k.selections.map((x, i) => [i ? ', ' : '', h('a', { href: link(x.question_id), title: `selected ${x.choices.join(', ')}` }, x.question_id)])] : null,
+    ),
+  );
+}
+
+function examineeTable(items: readonly ExamineeQuestion[], link: (qid: string) => string, testid: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'exlist tablewrap' },
+    h(
+      'table',
+      { class: 'questions', 'data-testid': testid },
+      h('thead', null, h('tr', null, ['Question', 'Examinees correct', 'Predicted', 'Gold'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'tbody',
+        null,
+        items.map((x) =>
+          h('tr', { 'data-qid': x.question_id }, h('td', null, h('a', { href: link(x.question_id) }, x.question_id)), h('td', { class: 'num' }, pct(x.human_accuracy)), h('td', null, answer(x.predicted)), h('td', null, answer(x.gold))),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The run against the examinees (computed on the server by compareWithExaminees). */
+function examineeSection(c: ExamineeComparison, link: (qid: string) => string): Child {
+  if (!c.available || c.model_accuracy === null || c.examinee_accuracy === null || c.difference === null) return null;
+  const most = pct(c.threshold);
+  return h(
+    'section',
+    { class: 'examinee-cmp', 'data-testid': 'examinee-cmp' },
+    h('h3', null, 'Against the examinees'),
+    h(
+      'p',
+      { 'data-testid': 'examinee-summary' },
+      'Model accuracy ',
+      h('strong', null, pct(c.model_accuracy)),
+      ' vs the examinees’ average ',
+      h('strong', null, pct(c.examinee_accuracy)),
+      ` (${signedPoints(c.difference)}) over ${c.questions} scored questions with examinee data.`,
+    ),
+    h(
+      'div',
+      { class: 'twolists' },
+      h(
+        'details',
+        { open: true, 'data-testid': 'missed' },
+        h('summary', null, `Missed, but most examinees (≥ ${most}) got right: ${c.missed_but_examinees_right.length}`),
+        examineeTable(c.missed_but_examinees_right, link, 'missed-list'),
+      ),
+      h(
+        'details',
+        { open: true, 'data-testid': 'beat' },
+        h('summary', null, `Right, but most examinees (< ${most} correct) missed: ${c.right_but_examinees_missed.length}`),
+        examineeTable(c.right_but_examinees_missed, link, 'beat-list'),
+      ),
+    ),
+  );
+}
+
 export interface ModelView {
   readonly el: HTMLElement;
   /** Update in place when only the selected question changed (instant switching). */
@@ -95,7 +176,11 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     card('Required (必修)', `${s.required_score}/${s.required_score_max}`, `${passMark(s.required_pass)} ${s.required_pass === true ? 'pass' : s.required_pass === false ? 'fail' : 'n/a'} (≥ ${reqT})`, s.required_pass === false ? 'badcard' : s.required_pass ? 'okcard' : ''),
     card('General', `${s.general_score}/${s.general_score_max}`, `${passMark(s.general_pass)} ${s.general_pass === true ? 'pass' : s.general_pass === false ? 'fail' : 'n/a'} (≥ ${genT})`, s.general_pass === false ? 'badcard' : s.general_pass ? 'okcard' : ''),
     card('Text-only score', `${s.text_only_score}/${s.text_only_score_max}`, pct(s.text_only_score_pct)),
-    card('Parsing', `${s.parse_failures}`, `parse failures · ${s.errors} errors · 禁忌肢 ${s.kinki.selected ?? 'unknown'}`),
+    kinkiCard(run, (qid) => href('model', run.id, { q: qid })),
+    card('Parsing', `${s.parse_failures}`, `parse failures · ${s.errors} errors`),
+    run.examinees
+      ? card('Examinees', pct(run.examinees.examinee_accuracy), `average accuracy · model ${signedPoints(run.examinees.difference)}`, run.examinees.difference >= 0 ? 'okcard' : 'badcard')
+      : null,
   );
 
   const byBlock = h(
@@ -143,7 +228,7 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
         h('td', { class: 'wide' }, typeLabel(q.type)),
         h('td', { class: 'center' }, q.requiresImage ? h('span', { class: 'imgbadge' }, '画像') : ''),
         h('td', { class: `center ${r.correct ? 'ok' : 'bad'}` }, r.correct ? '✓' : '✗'),
-        h('td', { class: r.correct ? 'ok' : 'bad' }, answer(r.predicted)),
+        h('td', { class: r.correct ? 'ok' : 'bad' }, answer(r.predicted), r.kinki?.length ? h('span', { class: 'kinkibadge', title: `禁忌肢 selected: ${r.kinki.join(', ')}` }, '禁忌') : null),
         h('td', null, answer(r.gold)),
       );
       rowsById.set(q.id, tr);
@@ -196,7 +281,7 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
         h('a', { href: href('question', q.id, { models: run.id }) }, `Compare models on ${q.id}`),
         h('button', { type: 'button', disabled: !next, 'data-testid': 'next', onclick: () => next && select(next.id) }, 'next →'),
       ),
-      questionBody(q, false),
+      questionBody(q, data.exam.id, false),
       answerLine(r),
       modelOutput(r, { reasoningOpen: true }),
     );
@@ -211,6 +296,7 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     run.warnings.map((w) => h('p', { class: 'notice' }, w)),
     cards,
     byBlock,
+    examineeSection(records.examinees, (qid) => href('model', run.id, { q: qid })),
     h('h3', null, 'Questions'),
     filterBar,
     filtered,

@@ -63,7 +63,7 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
               'a',
               { href: link(x.id), class: x.id === q?.id ? 'active' : '', 'data-qid': x.id, 'aria-current': x.id === q?.id ? 'true' : null },
               h('span', { class: 'qid' }, `${x.number}`),
-              h('span', { class: 'prev' }, preview(x.text.replace(/^\s*\d+[\s\u3000]*/, ''))),
+              h('span', { class: 'prev' }, preview(x.text.replace(/^\s*\d+[\s\u3000]+/, ''))),
               x.requiresImage ? h('span', { class: 'imgbadge', title: 'with image' }, '画像') : null,
             ),
           ),
@@ -171,7 +171,7 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
         h('button', { type: 'button', disabled: !prev, 'data-testid': 'prev', onclick: () => prev && go(link(prev.id)) }, '← prev'),
         h('button', { type: 'button', disabled: !next, 'data-testid': 'next', onclick: () => next && go(link(next.id)) }, 'next →'),
       ),
-      questionBody(q, true),
+      questionBody(q, data.exam.id, true),
     );
   };
 
