@@ -10,8 +10,9 @@ import {
   type Discordance,
   type Interval,
 } from '../scoring/stats.js';
-import { compareWithExaminees, type ExamineeComparison, type ExamineeQuestion } from '../scoring/examinees.js';
-import { formatPercent, roundHalfEven, toFixedHalfEven } from '../util/round.js';
+import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';
+import { examineeLines } from './examinees.js';
+import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven } from '../util/round.js';
 
 /**
  * The paired view of two runs on the same questions: each run's score and
@@ -163,11 +164,7 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
 // ---------------------------------------------------------------- rendering
 
 /** Percentage points with a sign: `+1.0`. */
-export function fmtPoints(x: number): string {
-  const s = toFixedHalfEven(x * 100, 1);
-  if (Number(s) === 0) return '0.0';
-  return Number(s) > 0 ? `+${s}` : s;
-}
+export const fmtPoints = formatPointDiff;
 
 export function fmtP(p: number): string {
   if (p >= 0.001) return toFixedHalfEven(p, 4);
@@ -248,27 +245,8 @@ export function comparisonText(c: Comparison): string {
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => width(r[i] ?? ''))));
     for (const r of table) lines.push('  ' + r.map((v, i) => pad(v, widths[i] ?? 0)).join('  ').trimEnd());
   }
-  if (c.examinees) lines.push('', ...examineeLines(c.examinees.a, 'A', c.a.name), ...examineeLines(c.examinees.b, 'B', c.b.name));
+  if (c.examinees) lines.push('', ...examineeLines(c.examinees.a, `A: ${c.a.name}`), ...examineeLines(c.examinees.b, `B: ${c.b.name}`));
   return lines.join('\n') + '\n';
-}
-
-const LIST_MAX = 10;
-
-function questionList(items: readonly ExamineeQuestion[]): string {
-  const shown = items.slice(0, LIST_MAX).map((q) => `${q.question_id} (${formatPercent(roundHalfEven(q.human_accuracy, 4), 0)})`);
-  return shown.join(', ') + (items.length > LIST_MAX ? `, … ${items.length - LIST_MAX} more` : '');
-}
-
-/** A run against the examinees: accuracy vs their average, and the surprising questions each way. */
-export function examineeLines(e: ExamineeComparison, label: string, name: string): string[] {
-  if (!e.available || e.model_accuracy === null || e.examinee_accuracy === null || e.difference === null) return [];
-  const t = formatPercent(e.threshold, 0);
-  const lines = [
-    `${label}: ${name} vs the examinees, over ${e.questions} questions: ${formatPercent(e.model_accuracy)} vs ${formatPercent(e.examinee_accuracy)} (${fmtPoints(e.difference)} points)`,
-    `  missed, though ≥${t} of examinees were right (${e.missed_but_examinees_right.length}): ${questionList(e.missed_but_examinees_right) || '-'}`,
-    `  right, though <${t} of examinees were (${e.right_but_examinees_missed.length}): ${questionList(e.right_but_examinees_missed) || '-'}`,
-  ];
-  return lines;
 }
 
 const r4 = (x: number) => roundHalfEven(x, 4);

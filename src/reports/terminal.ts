@@ -1,6 +1,8 @@
 import type { ExamRules } from '../exam/types.js';
 import type { Summary, Tally } from '../scoring/summary.js';
 import { formatPercent } from '../util/round.js';
+import type { ExamineeComparison } from '../scoring/examinees.js';
+import { examineeLines } from './examinees.js';
 
 /**
  * The end-of-run summary block, as the reference harness prints it, with
@@ -14,6 +16,8 @@ export interface SummaryBlockInput {
   readonly path: string | null;
   readonly costUsd?: number | null;
   readonly interrupted?: boolean;
+  /** The run against the examinees (past exams with published per-question accuracy). */
+  readonly examinees?: ExamineeComparison | null;
 }
 
 const RULE = '='.repeat(60);
@@ -72,6 +76,8 @@ export function formatSummaryBlock(input: SummaryBlockInput): string {
     ...tallyLines(s.by_image, true),
     '',
   ];
+  const ex = input.examinees ? examineeLines(input.examinees, 'This run', '  ') : [];
+  if (ex.length > 0) lines.push(...ex, '');
   if (u.records_with_usage > 0) {
     lines.push(`  Tokens:    ${u.prompt_tokens} prompt, ${u.completion_tokens} completion${u.reasoning_tokens ? ` (${u.reasoning_tokens} reasoning)` : ''}`);
   }

@@ -32,3 +32,10 @@ export function formatPercent(x: number, digits = 1): string {
 export function ratio4(num: number, den: number): number {
   return den ? roundHalfEven(num / den, 4) : 0;
 }
+
+/** A difference of fractions as signed percentage points: 0.01 → "+1.0", -0.046 → "-4.6", 0 → "0.0". */
+export function formatPointDiff(x: number): string {
+  const s = toFixedHalfEven(x * 100, 1);
+  if (Number(s) === 0) return '0.0';
+  return Number(s) > 0 ? `+${s}` : s;
+}

@@ -3,7 +3,10 @@ import type { ImageMode } from '../../exam/types.js';
 import { openAICompatible } from '../../providers/openai.js';
 import { RANDOM_DISPLAY_NAME, RANDOM_MODEL, randomProvider } from '../../providers/random.js';
 import type { Provider } from '../../providers/types.js';
+import { dirname, resolve } from 'node:path';
 import { formatSummaryBlock } from '../../reports/terminal.js';
+import { updateReadmeLeaderboard } from '../../reports/readme.js';
+import { compareWithExaminees } from '../../scoring/examinees.js';
 import { runBenchmark, type BenchmarkResult } from '../../runner/benchmark.js';
 import { utcStamp } from '../../runner/metadata.js';
 import { Progress } from '../../runner/progress.js';
@@ -48,6 +51,9 @@ Options:
   --price-out USD        price per million completion tokens
   --json                 print a machine-readable summary on stdout (the summary block goes to stderr)
   --no-progress          no progress bar / progress lines
+  --no-readme            do not update the leaderboard of ./README.md (it is
+                         updated, as the reference does, when it has the
+                         <!-- leaderboard-…-start/end --> markers)
   --data-dir DIR         data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID              exam edition (default 120)
 
@@ -290,8 +296,6 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         progress?.record(r);
         if (r.error) say(`  ! ${r.question_id}: ${r.error} (after ${r.attempts ?? 1} attempt(s))`);
       },
-      // Hook point: the README leaderboard update plugs in here (not part of `run` itself).
-      onFinished: undefined,
     });
   } finally {
     (progress as Progress | null)?.finish();
@@ -301,7 +305,12 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
 
   const wrote = result.file.results.length > 0;
   const cost = typeof result.file.metadata['cost_usd'] === 'number' ? (result.file.metadata['cost_usd'] as number) : null;
-  writeLine(human, formatSummaryBlock({ model, summary: result.summary, rules: exam.rules, path: wrote ? out : null, costUsd: cost, interrupted: result.interrupted }));
+  const examinees = compareWithExaminees(result.file.results, exam);
+  writeLine(
+    human,
+    formatSummaryBlock({ model, summary: result.summary, rules: exam.rules, path: wrote ? out : null, costUsd: cost, interrupted: result.interrupted, examinees }),
+  );
+  if (wrote && !result.interrupted && !flag(args, 'no-readme')) updateLeaderboardAfterRun(io, out, dataDir, exam.id);
   const resume = result.interrupted && wrote ? resumeCommand(settings) : null;
   if (resume) {
     writeLine(io.stderr, '');
@@ -313,6 +322,23 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
     writeLine(io.stdout, JSON.stringify(report, null, 2));
   }
   return result.interrupted ? 130 : 0;
+}
+
+/**
+ * As the reference does: when the working folder has a README.md with
+ * leaderboard markers, rebuild its tables from the result folder of this run.
+ * A README that cannot be written is a warning: the run itself is saved.
+ */
+function updateLeaderboardAfterRun(io: Io, out: string, dataDir: string | undefined, exam: string): void {
+  const readme = resolve(io.cwd, 'README.md');
+  try {
+    if (updateReadmeLeaderboard({ readme, resultsDir: dirname(resolve(io.cwd, out)), dataDir, exam, env: io.env })) {
+      writeLine(io.stderr, '  Leaderboard updated in README.md');
+    }
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    writeLine(io.stderr, `  warning: leaderboard in README.md not updated: ${e.message}`);
+  }
 }
 
 export const runCommand: Command = {
@@ -341,6 +367,7 @@ export const runCommand: Command = {
     'price-out': { type: 'string' },
     json: { type: 'boolean' },
     'no-progress': { type: 'boolean' },
+    'no-readme': { type: 'boolean' },
   },
   run: executeRun,
 };
