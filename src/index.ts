@@ -16,7 +16,8 @@ export { ResultFileSchema, displayName, type ResultFile, type ResultRecord, type
 export { readResultFile, readResultFileSync, writeResultFile, parseResultFile } from './results/io.js';
 export { rescoreFile, type Rescored, type Change } from './results/rescore.js';
 export { loadResultDir, loadResultFile, type LoadedRun, type ResultCollection, type SkippedFile } from './results/collection.js';
-export { bootstrapRun, pairedBootstrap, mcnemarExact, questionVectors, mulberry32, type Interval, type BootstrapOptions } from './scoring/stats.js';
+export { bootstrapRun, pairedBootstrap, mcnemarExact, questionVectors, type Interval, type BootstrapOptions } from './scoring/stats.js';
+export { mulberry32 } from './util/prng.js';
 export { buildLeaderboard, leaderboardMarkdown, leaderboardJson, leaderboardCsv, type Leaderboard, type LeaderboardRow } from './reports/leaderboard.js';
 export { updateReadmeLeaderboard, replaceMarkerBlocks, updateReadmeBlocks } from './reports/readme.js';
 export { renderChartSvg, renderPng, writeChart, chartEntries } from './reports/chart.js';

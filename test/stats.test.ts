@@ -3,12 +3,12 @@ import {
   bootstrapRun,
   discordance,
   mcnemarExact,
-  mulberry32,
   pairedBootstrap,
   quantile,
   questionVectors,
   type QuestionVectors,
 } from '../src/scoring/stats.js';
+import { mulberry32 } from '../src/util/prng.js';
 
 /** C(n, k) as an exact BigInt. */
 function choose(n: number, k: number): bigint {

@@ -1,3 +1,4 @@
+import { sleep } from '../util/sleep.js';
 import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -79,20 +80,6 @@ function describe(e: unknown): string {
   return `${err.message ?? String(e)}${cause}`;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DownloadError('aborted', 'interrupted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new DownloadError('aborted', 'interrupted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** A promise that rejects when `signal` aborts (never settles otherwise), and its cleanup. */
 function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
@@ -211,7 +198,7 @@ export async function downloadFile(opts: DownloadOptions): Promise<Digest> {
       if (i < attempts) {
         const delay = base * 2 ** (i - 1);
         opts.onRetry?.(i, last, delay);
-        await sleep(delay, opts.signal);
+        await sleep(delay, opts.signal, () => new DownloadError('aborted', 'interrupted'));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { sleep } from '../util/sleep.js';
 import { ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
 
 /**
@@ -31,21 +32,6 @@ function abortError(): ProviderError {
   return new ProviderError('aborted', 'request aborted');
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedProvider {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error('concurrency must be a positive integer');
@@ -109,7 +95,7 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       await acquire(options.signal);
       try {
-        await sleep(reserveStart(), options.signal);
+        await sleep(reserveStart(), options.signal, abortError);
         return await inner.complete(request, options);
       } finally {
         release();

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../util/prng.js';
 import type { Question } from '../exam/types.js';
 import { ANSWER_MARKER } from '../prompt/prompt.js';
 import type { Completion, CompletionRequest, Provider } from './types.js';
@@ -22,20 +23,9 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, good-enough seeded generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomAnswer(q: Question, seed: number): string {
-  const rnd = seededRandom(hash32(`${seed}\0${q.id}`));
+  const rnd = mulberry32(hash32(`${seed}\0${q.id}`));
   if (q.type === 'calculation') {
     const t = q.answerTemplate ?? { digits: 2, integerDigits: 2 };
     let digits = '';

@@ -1,3 +1,4 @@
+import { sleep } from '../util/sleep.js';
 import { ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
 import { redact } from '../util/redact.js';
 
@@ -28,20 +29,6 @@ export function backoffDelay(attempt: number, base: number, cap: number, random:
   return Math.round(d / 2 + (random() * d) / 2);
 }
 
-function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new ProviderError('aborted', 'request aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new ProviderError('aborted', 'request aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
   const maxRetries = opts.maxRetries ?? 5;
@@ -68,7 +55,7 @@ export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
           const delayMs = err.retryAfterMs !== null ? Math.min(err.retryAfterMs, maxRetryAfter) : backoffDelay(attempt, base, cap, random);
           opts.onRetry?.({ request, attempt, delayMs, error: err });
           try {
-            await wait(delayMs, options.signal);
+            await sleep(delayMs, options.signal, () => new ProviderError('aborted', 'request aborted'));
           } catch (abortErr) {
             (abortErr as ProviderError).attempts = attempt;
             throw abortErr;

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../util/prng.js';
 import type { Exam, Question } from '../exam/types.js';
 import type { ResultRecord } from '../results/schema.js';
 
@@ -38,17 +39,6 @@ export interface QuestionVectors {
   readonly correct: Uint8Array;
 }
 
-/** mulberry32: a small, fast 32-bit PRNG with a good enough spread for resampling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Build the vectors of a run's (scored) records, optionally restricted to some questions; 0-point questions are left out. */
 export function questionVectors(

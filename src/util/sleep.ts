@@ -1,0 +1,19 @@
+/**
+ * Wait `ms`, or reject with `abortError()` as soon as `signal` aborts (the
+ * timer is cleared either way). Shared by the download and provider retries.
+ */
+export function sleep(ms: number, signal: AbortSignal | undefined, abortError: () => Error): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    if (ms <= 0) return resolve();
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortError());
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
