@@ -8,9 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExam } from '../src/exam/registry.js';
 import { exportSite } from '../src/viewer/export.js';
 import { startViewer, type Viewer } from '../src/viewer/server.js';
+import { buildSeries } from '../src/reports/series.js';
+import { loadResultDir, loadResultFile } from '../src/results/collection.js';
+import { compareWithExaminees } from '../src/scoring/examinees.js';
+import { formatPercent } from '../src/util/round.js';
 import type { LeaderboardPayload, QuestionsPayload, RecordView, RunEntry, RunPayload } from '../src/viewer/types.js';
 import { DATA_ROOT } from './helpers/data.js';
-import { BROKEN_FILES, EVIL_ID, EVIL_NAME, EVIL_QID, makeResultsFixture, type Fixture } from './e2e/viewer-fixture.js';
+import { BROKEN_FILES, EVIL_ID, EVIL_NAME, EVIL_QID, makePastExamsFixture, makeResultsFixture, PAST_120_FILE, type Fixture } from './e2e/viewer-fixture.js';
 
 /**
  * End-to-end: Debian's Chromium (playwright-core, never a downloaded browser)
@@ -25,6 +29,9 @@ const PHONE = { width: 390, height: 844 };
 const { exam } = loadExam({ dataDir: DATA_ROOT });
 let fx: Fixture;
 let viewer: Viewer;
+let past: Fixture;
+let pastViewer: Viewer;
+let pastStaticUrl: string;
 let exportDir: string;
 let staticServer: Server;
 let staticUrl: string;
@@ -96,31 +103,38 @@ async function close(o: Opened): Promise<void> {
 
 beforeAll(async () => {
   fx = makeResultsFixture();
-  viewer = await startViewer({ resultsDir: fx.dir, exam, port: 0, dataDir: DATA_ROOT });
+  past = makePastExamsFixture();
+  viewer = await startViewer({ resultsDir: fx.dir, port: 0, dataDir: DATA_ROOT });
+  pastViewer = await startViewer({ resultsDir: past.dir, port: 0, dataDir: DATA_ROOT });
   const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-site-'));
   exportDir = join(root, 'site');
-  exportSite(exportDir, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT });
+  exportSite(exportDir, { resultsDir: fx.dir, dataDir: DATA_ROOT });
+  exportSite(join(root, 'past'), { resultsDir: past.dir, dataDir: DATA_ROOT });
   const st = await serveStatic(root);
   staticServer = st.server;
   staticUrl = st.url;
+  pastStaticUrl = st.url.replace(/\/site\/$/, '/past/');
   shotsDir = mkdtempSync(join(tmpdir(), 'jmle-viewer-shots-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  lb = await fetchJson<LeaderboardPayload>(`${viewer.url}api/leaderboard`);
-  questions = await fetchJson<QuestionsPayload>(`${viewer.url}api/questions`);
+  lb = await fetchJson<LeaderboardPayload>(`${viewer.url}api/exams/120/leaderboard`);
+  questions = await fetchJson<QuestionsPayload>(`${viewer.url}api/exams/120/questions`);
 });
 
 afterAll(async () => {
   await browser?.close();
   await viewer?.close();
+  await pastViewer?.close();
   await new Promise((r) => staticServer?.close(r));
+  if (past) rmSync(past.dir, { recursive: true, force: true });
   if (exportDir) rmSync(join(exportDir, '..'), { recursive: true, force: true });
   if (fx) rmSync(fx.dir, { recursive: true, force: true });
 });
 
 const cellNumber = (t: string) => {
+  if (t.trim() === 'unknown') return -1; // 禁忌肢 not disclosed: sorts below 0
   if (t.includes('✓')) return 1;
   if (t.includes('✗')) return 0;
   return Number((t.match(/-?\d+(\.\d+)?/) ?? ['NaN'])[0]);
@@ -163,7 +177,7 @@ for (const mode of ['server', 'static export'] as const) {
       const o = await open(base(), '#/');
       const { page } = o;
       const keys = await page.locator('table.board thead th').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-key') as string));
-      expect(keys).toEqual(['rank', 'model', 'score', 'pct', 'text', 'correct', 'required', 'general', 'pass']);
+      expect(keys).toEqual(['rank', 'model', 'score', 'pct', 'text', 'correct', 'required', 'general', 'kinki', 'pass']);
       for (const [i, key] of keys.entries()) {
         for (let click = 0; click < 2; click++) {
           const before = await page.locator(`th[data-key=${key}]`).getAttribute('aria-sort');
@@ -428,6 +442,141 @@ describe('untrusted model output', () => {
   }
 });
 
+describe('past exams (IgakuQA imports for the 112th and 116th, a real 120th run)', () => {
+  const exam116 = () => loadExam({ exam: '116', dataDir: DATA_ROOT }).exam;
+  const loadedPast = (file: string) => loadResultFile(join(past.dir, file), { dataDir: DATA_ROOT });
+
+  it('switches exams from the header: one leaderboard per exam, the exam in the URL', async () => {
+    const o = await open(pastViewer.url, '#/');
+    const { page } = o;
+    expect(await page.locator('#app').getAttribute('data-exam')).toBe('120');
+    expect(await page.locator('table.board tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-run')))).toEqual(['openai_gpt-5.2']);
+    expect(await page.locator('table.board tbody td.kinki').innerText()).toBe('unknown');
+    expect(await page.locator('[data-testid=examinee-card]').count()).toBe(0);
+    const options = await page.locator('[data-testid=exam-picker] option').evaluateAll((os) => os.map((x) => (x as HTMLOptionElement).value));
+    expect(options).toEqual(['112', '116', '120']);
+
+    await page.locator('[data-testid=exam-picker]').selectOption('116');
+    await page.waitForSelector('#app[data-ready][data-exam="116"]');
+    expect(page.url()).toMatch(/#\/\?exam=116$/);
+    const runs = ['igakuqa_gpt4_116.json', 'igakuqa_student-majority_116.json'].map((f) => ({ id: f.replace(/\.json$/, ''), run: loadedPast(f) }));
+    runs.sort((a, b) => b.run.summary.score - a.run.summary.score);
+    expect(await page.locator('table.board tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-run')))).toEqual(runs.map((r) => r.id));
+    for (const r of runs) {
+      expect(await page.locator(`tr[data-run="${r.id}"] td.kinki`).innerText()).toBe(String(r.run.summary.kinki.selected));
+      expect(await page.locator(`tr[data-run="${r.id}"] td.score`).innerText()).toBe(`${r.run.summary.score}/${r.run.summary.score_max}`);
+    }
+    const cmp = compareWithExaminees(runs[0]?.run.file.results ?? [], exam116());
+    expect(await page.locator('[data-testid=examinee-card]').innerText()).toContain(formatPercent(cmp.examinee_accuracy ?? NaN));
+    expect(await page.locator('[data-testid=rule]').innerText()).toContain('≥ 158/197');
+    // Links made on this page keep the exam; a deep link to another exam opens it.
+    expect(await page.locator('nav.nav a[data-nav=question]').getAttribute('href')).toBe('#/question?exam=116');
+    await page.goto(`${pastViewer.url}#/?exam=112`);
+    await page.waitForSelector('#app[data-ready][data-exam="112"]');
+    expect(await page.locator('table.board tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid=exam-picker]').inputValue()).toBe('112');
+    // An exam not in the folder: a notice, not a crash.
+    await page.goto(`${pastViewer.url}#/?exam=115`);
+    await page.waitForFunction(() => document.querySelector('#main .notice')?.textContent?.includes('No exam "115"'));
+    await close(o);
+  });
+
+  for (const mode of ['server', 'static export'] as const) {
+    it(`series view (${mode}): the rows and cells of buildSeries, linked to each run`, async () => {
+      const expected = buildSeries(loadResultDir(past.dir, { dataDir: DATA_ROOT }).runs, ['112', '116', '120']);
+      const o = await open(mode === 'server' ? pastViewer.url : pastStaticUrl, '#/series');
+      const { page } = o;
+      expect(await page.locator('nav.nav a.active').innerText()).toBe('Series');
+      const rows = page.locator('table.series tbody tr');
+      expect(await rows.evaluateAll((trs) => trs.map((t) => t.getAttribute('data-name')))).toEqual(expected.rows.map((r) => r.name));
+      for (const [i, want] of expected.rows.entries()) {
+        for (const e of expected.exams) {
+          const text = (await rows.nth(i).locator(`td[data-exam="${e}"]`).innerText()).replace(/\s+/g, ' ');
+          const c = want.cells[e];
+          if (!c) expect(text).toBe('–');
+          else {
+            const mark = c.passed === true ? '✓' : c.passed === false ? '✗' : '?';
+            expect(text).toContain(`${c.score}/${c.scoreMax} ${mark}`);
+            expect(text).toContain(formatPercent(c.scorePct));
+          }
+        }
+        expect(await rows.nth(i).locator('td.mean').innerText()).toContain(formatPercent(want.meanPct ?? NaN));
+      }
+      expect(await page.locator('[data-testid=series-legend]').innerText()).toContain('jmle-bench leaderboard --exams 112,116,120');
+      // A cell opens that run, in its exam.
+      await rows.first().locator('td[data-exam="116"] a').click();
+      await page.waitForSelector('#app[data-ready][data-exam="116"] .view.model[data-run="igakuqa_gpt4_116"]');
+      expect(page.url()).toContain('#/model/igakuqa_gpt4_116?exam=116');
+      await close(o);
+    });
+  }
+
+  it('per-model view: accuracy against the examinees, the surprising questions both ways, 禁忌肢 selected', async () => {
+    const run = loadedPast('igakuqa_gpt4_116.json');
+    const cmp = compareWithExaminees(run.file.results, exam116());
+    const hit = run.summary.kinki.selections[0];
+    expect(hit).toBeTruthy();
+    // No exam in the link: the run says which.
+    const o = await open(pastViewer.url, `#/model/igakuqa_gpt4_116?q=${hit?.question_id}`);
+    const { page } = o;
+    await page.waitForSelector(`[data-testid=detail] section.question[data-qid="${hit?.question_id}"]`);
+    expect(await page.locator('#app').getAttribute('data-exam')).toBe('116');
+    const summary = await page.locator('[data-testid=examinee-summary]').innerText();
+    expect(summary).toContain(`Model accuracy ${formatPercent(cmp.model_accuracy ?? NaN)}`);
+    expect(summary).toContain(`average ${formatPercent(cmp.examinee_accuracy ?? NaN)}`);
+    expect(summary).toContain(`over ${cmp.questions} scored questions`);
+    const missed = await page.locator('[data-testid=missed-list] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-qid')));
+    expect(missed).toEqual(cmp.missed_but_examinees_right.map((x) => x.question_id));
+    const beat = await page.locator('[data-testid=beat-list] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-qid')));
+    expect(beat).toEqual(cmp.right_but_examinees_missed.map((x) => x.question_id));
+    const first = cmp.missed_but_examinees_right[0];
+    expect(await page.locator('[data-testid=missed-list] tbody tr').first().innerText()).toContain(formatPercent(first?.human_accuracy ?? NaN));
+    // 禁忌肢: the count, the question, the choice marked in the detail and in the list.
+    const kinkiCard = await page.locator('[data-testid=kinki-card]').innerText();
+    expect(kinkiCard).toContain(String(run.summary.kinki.selected));
+    expect(kinkiCard).toContain(hit?.question_id);
+    expect(await page.locator('[data-testid=detail] [data-testid=kinki-hit]').innerText()).toBe(`⚠ 禁忌肢 selected: ${hit?.choices.join(', ')}`);
+    expect(await page.locator(`[data-testid=question-list] tr[data-qid="${hit?.question_id}"] .kinkibadge`).count()).toBe(1);
+    // The question's examinee figures: share correct and one bar per option, prohibited choices marked.
+    const q = exam116().byId.get(hit?.question_id ?? '');
+    expect(await page.locator('[data-testid=detail] [data-testid=human-accuracy]').innerText()).toBe(formatPercent(q?.humanAccuracy ?? NaN));
+    expect(await page.locator('[data-testid=detail] [data-testid=breakdown] tr').count()).toBe(Object.keys(q?.breakdown ?? {}).length);
+    for (const c of hit?.choices ?? []) expect(await page.locator(`[data-testid=detail] [data-testid=breakdown] tr[data-option="${c}"]`).getAttribute('class')).toBe('is-kinki');
+    // Switching to the 120th run on the same viewer: 禁忌肢 unknown, no examinee section.
+    await page.goto(`${pastViewer.url}#/model/${PAST_120_FILE.replace(/\.json$/, '')}`);
+    await page.waitForSelector('#app[data-ready][data-exam="120"] .view.model');
+    const card120 = await page.locator('[data-testid=kinki-card]').innerText();
+    expect(card120).toContain('unknown');
+    expect(card120).not.toMatch(/\b0\b/);
+    expect(await page.locator('[data-testid=examinee-cmp]').count()).toBe(0);
+    await close(o);
+  });
+
+  it('renders past-exam questions whose image is not in the dataset, with a note, and keeps the question previews whole', async () => {
+    const q = exam116().questions.find((x) => x.requiresImage && x.humanAccuracy !== undefined && x.block === 'A');
+    expect(q?.images).toEqual([]);
+    const o = await open(pastViewer.url, `#/question/${q?.id}?exam=116`);
+    const { page } = o;
+    await page.waitForSelector(`[data-testid=question-detail] section.question[data-qid="${q?.id}"]`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=answers] article.answer:not(.loading)').length === 2);
+    expect(await page.locator('[data-testid=question-detail] [data-testid=no-image]').innerText()).toContain('not available in this dataset');
+    expect(await page.locator('[data-testid=question-detail] .images img').count()).toBe(0);
+    expect(await page.locator('[data-testid=question-detail] [data-testid=human-accuracy]').innerText()).toBe(formatPercent(q?.humanAccuracy ?? NaN));
+    expect(await page.locator('[data-testid=question-detail] [data-testid=kinki-meta]').innerText()).toContain(`禁忌肢 ${q?.kinki?.length ? q.kinki.join(', ') : 'none'}`);
+    // IgakuQA texts start with the stem ("50歳の男性…"), not a question number: the preview keeps it.
+    const starts = exam116().questions.filter((x) => x.block === q?.block && /^\d/.test(x.text));
+    expect(starts.length).toBeGreaterThan(0);
+    const firstDigit = starts[0] as (typeof starts)[number];
+    expect(await page.locator(`[data-testid=question-picker] a[data-qid="${firstDigit.id}"] .prev`).innerText()).toMatch(new RegExp(`^${firstDigit.text.match(/^\d+/)?.[0]}`));
+    // The 120th on the same viewer: the question id says which exam; 禁忌肢 unknown.
+    await page.goto(`${pastViewer.url}#/question/120A-16`);
+    await page.waitForSelector('#app[data-ready][data-exam="120"] [data-testid=question-detail] section.question[data-qid="120A-16"]');
+    expect(await page.locator('[data-testid=question-detail] [data-testid=kinki-meta]').innerText()).toContain('unknown');
+    expect(await page.locator('[data-testid=question-detail] [data-testid=examinees]').count()).toBe(0);
+    await close(o);
+  });
+});
+
 describe('screenshots (laptop and phone)', () => {
   it('captures every view at both widths', async () => {
     const top = ranked()[0] as RunEntry;
@@ -436,9 +585,15 @@ describe('screenshots (laptop and phone)', () => {
       ['model', `#/model/${top.id}?q=120A-16`],
       ['question', `#/question/120A-16?models=${ranked().slice(0, 3).map((r) => r.id).join(',')}`],
     ];
+    const pastViews: [string, string][] = [
+      ['series', '#/series'],
+      ['leaderboard-116', '#/?exam=116'],
+      ['model-116', '#/model/igakuqa_gpt4_116?q=116F67'],
+      ['question-116', '#/question/116A20?exam=116'],
+    ];
     for (const [size, vp] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
-      for (const [name, hash] of views) {
-        const o = await open(viewer.url, hash, vp);
+      for (const [name, hash, url] of [...views.map(([n, hs]) => [n, hs, viewer.url]), ...pastViews.map(([n, hs]) => [n, hs, pastViewer.url])] as [string, string, string][]) {
+        const o = await open(url, hash, vp);
         await o.page.waitForTimeout(300);
         const path = join(shotsDir, `${size}-${name}.png`);
         await o.page.screenshot({ path, fullPage: false });

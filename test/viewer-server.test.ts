@@ -4,11 +4,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExam } from '../src/exam/registry.js';
 import { startViewer, type Viewer } from '../src/viewer/server.js';
 import { parseRequestPath, resolveImage } from '../src/viewer/paths.js';
 import { exportSite, EXPORT_MARKER } from '../src/viewer/export.js';
-import type { LeaderboardPayload, QuestionsPayload, RunPayload } from '../src/viewer/types.js';
+import type { IndexPayload, LeaderboardPayload, QuestionsPayload, RunPayload } from '../src/viewer/types.js';
 import { CLI, DATA_ROOT } from './helpers/data.js';
 import { BROKEN_FILES, EVIL_ID, makeResultsFixture, type Fixture } from './e2e/viewer-fixture.js';
 
@@ -32,13 +31,12 @@ function get(base: string, path: string, opts: { method?: string; host?: string 
   });
 }
 
-const { exam } = loadExam({ dataDir: DATA_ROOT });
 let fx: Fixture;
 let viewer: Viewer;
 
 beforeAll(async () => {
   fx = makeResultsFixture();
-  viewer = await startViewer({ resultsDir: fx.dir, exam, port: 0, dataDir: DATA_ROOT });
+  viewer = await startViewer({ resultsDir: fx.dir, port: 0, dataDir: DATA_ROOT });
 });
 afterAll(async () => {
   await viewer?.close();
@@ -80,13 +78,19 @@ describe('request paths', () => {
 
 describe('jmle-bench view server', () => {
   it('lists the readable runs, rescored, and the broken files as skipped with a reason', async () => {
-    const r = await get(viewer.url, '/api/leaderboard');
+    const index = JSON.parse((await get(viewer.url, '/api/index')).body.toString()) as IndexPayload;
+    expect(index.exams.map((e) => e.id)).toEqual(['120']);
+    expect(index.defaultExam).toBe('120');
+    expect(index.series).toBe(false); // one exam: no series
+    expect((await get(viewer.url, '/api/series')).status).toBe(404);
+    const r = await get(viewer.url, '/api/exams/120/leaderboard');
     expect(r.status).toBe(200);
     const lb = JSON.parse(r.body.toString()) as LeaderboardPayload;
     expect(lb.runs.map((x) => x.file).sort()).toEqual([...fx.realFiles, 'zz_evil.json'].sort());
-    expect(lb.skipped.map((s) => s.file).sort()).toEqual([...BROKEN_FILES].sort());
-    expect(lb.skipped.find((s) => s.file === 'broken-json.json')?.reason).toMatch(/not valid JSON/);
-    expect(lb.skipped.find((s) => s.file === 'wrong-shape.json')?.reason).toMatch(/results/);
+    expect(index.skipped.map((s) => s.file).sort()).toEqual([...BROKEN_FILES].sort());
+    expect(index.skipped.find((s) => s.file === 'broken-json.json')?.reason).toMatch(/not valid JSON/);
+    expect(index.skipped.find((s) => s.file === 'wrong-shape.json')?.reason).toMatch(/results/);
+    expect((await get(viewer.url, '/api/exams/116/leaderboard')).status).toBe(404);
     expect(lb.exam.scoreRule).toContain('B/E Q26–50 are 3 points each');
     expect(lb.exam.scoreMax).toBe(500);
     expect(lb.exam.textOnlyCount).toBe(302);
@@ -96,8 +100,8 @@ describe('jmle-bench view server', () => {
   });
 
   it('serves a run\'s records whose points add up to its leaderboard score', async () => {
-    const lb = JSON.parse((await get(viewer.url, '/api/leaderboard')).body.toString()) as LeaderboardPayload;
-    const qs = JSON.parse((await get(viewer.url, '/api/questions')).body.toString()) as QuestionsPayload;
+    const lb = JSON.parse((await get(viewer.url, '/api/exams/120/leaderboard')).body.toString()) as LeaderboardPayload;
+    const qs = JSON.parse((await get(viewer.url, '/api/exams/120/questions')).body.toString()) as QuestionsPayload;
     const points = new Map(qs.questions.map((q) => [q.id, q.points]));
     for (const entry of lb.runs.slice(0, 3)) {
       const run = JSON.parse((await get(viewer.url, `/api/runs/${encodeURIComponent(entry.id)}`)).body.toString()) as RunPayload;
@@ -112,12 +116,14 @@ describe('jmle-bench view server', () => {
   });
 
   it('serves dataset images by listed name only', async () => {
-    const img = await get(viewer.url, '/images/120A-16_1.png');
+    const img = await get(viewer.url, '/images/120/120A-16_1.png');
     expect(img.status).toBe(200);
     expect(img.headers['content-type']).toBe('image/png');
     expect(img.body.subarray(1, 4).toString()).toBe('PNG');
-    expect((await get(viewer.url, '/images/jmle2026_dataset.json')).status).toBe(404);
-    expect((await get(viewer.url, '/images/nope.png')).status).toBe(404);
+    expect((await get(viewer.url, '/images/120A-16_1.png')).status).toBe(404);
+    expect((await get(viewer.url, '/images/119/120A-16_1.png')).status).toBe(404);
+    expect((await get(viewer.url, '/images/120/jmle2026_dataset.json')).status).toBe(404);
+    expect((await get(viewer.url, '/images/120/nope.png')).status).toBe(404);
   });
 
   it('refuses path escapes, raw and encoded, and serves nothing outside the app', async () => {
@@ -125,7 +131,11 @@ describe('jmle-bench view server', () => {
       '/../package.json',
       '/../../../../etc/passwd',
       '/images/../jmle2026_dataset.json',
+      '/images/120/../../jmle2026_dataset.json',
+      '/images/120/..%2fjmle2026_dataset.json',
       '/images/..%2fjmle2026_dataset.json',
+      '/api/exams/..%2f120/leaderboard',
+      '/api/exams/120/..%2f..%2fpackage.json',
       '/images/%2e%2e/jmle2026_dataset.json',
       '/images/%2E%2E%2F%2E%2E%2Fresults',
       '/%2e%2e/%2e%2e/etc/passwd',
@@ -151,7 +161,7 @@ describe('jmle-bench view server', () => {
   });
 
   it('sets a strict CSP and nosniff on every response, and only answers GET/HEAD for local hosts', async () => {
-    for (const path of ['/', '/api/leaderboard', '/images/120A-16_1.png', '/nope', '/../x']) {
+    for (const path of ['/', '/api/index', '/api/exams/120/leaderboard', '/images/120/120A-16_1.png', '/nope', '/../x']) {
       const r = await get(viewer.url, path);
       expect(r.headers['content-security-policy'], path).toMatch(/default-src 'self'.*script-src 'self'.*object-src 'none'/);
       expect(r.headers['x-content-type-options'], path).toBe('nosniff');
@@ -161,9 +171,9 @@ describe('jmle-bench view server', () => {
     const asset = index.body.toString().match(/src="\.\/(assets\/[^"]+\.js)"/)?.[1];
     expect(asset).toBeTruthy();
     expect((await get(viewer.url, `/${asset}`)).headers['content-type']).toMatch(/javascript/);
-    expect((await get(viewer.url, '/api/leaderboard', { method: 'POST' })).status).toBe(405);
-    expect((await get(viewer.url, '/api/leaderboard', { host: 'evil.example:80' })).status).toBe(403);
-    expect((await get(viewer.url, '/api/leaderboard', { host: `localhost:${new URL(viewer.url).port}` })).status).toBe(200);
+    expect((await get(viewer.url, '/api/index', { method: 'POST' })).status).toBe(405);
+    expect((await get(viewer.url, '/api/index', { host: 'evil.example:80' })).status).toBe(403);
+    expect((await get(viewer.url, '/api/index', { host: `localhost:${new URL(viewer.url).port}` })).status).toBe(200);
   });
 });
 
@@ -172,24 +182,29 @@ describe('export-site', () => {
     const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-export-'));
     try {
       const out = join(root, 'site');
-      const r = exportSite(out, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT });
+      const r = exportSite(out, { resultsDir: fx.dir, dataDir: DATA_ROOT });
       expect(r.runs).toBe(fx.realFiles.length + 1);
       expect(r.skipped).toHaveLength(2);
+      expect(r.exams).toEqual(['120']);
+      expect(r.series).toBe(false);
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<meta name="jmle-data" content="static">');
       expect(readdirSync(join(out, 'data', 'runs'))).toHaveLength(fx.realFiles.length + 1);
-      expect(readdirSync(join(out, 'images')).length).toBe(110);
-      const lb = JSON.parse(readFileSync(join(out, 'data', 'leaderboard.json'), 'utf8')) as LeaderboardPayload;
+      expect(readdirSync(join(out, 'images', '120')).length).toBe(110);
+      expect(existsSync(join(out, 'data', 'series.json'))).toBe(false);
+      const lb = JSON.parse(readFileSync(join(out, 'data', 'exams', '120', 'leaderboard.json'), 'utf8')) as LeaderboardPayload;
+      expect(lb.runs).toHaveLength(fx.realFiles.length + 1);
       expect(JSON.stringify(lb)).not.toContain(fx.dir); // no local paths published
+      expect(readFileSync(join(out, 'data', 'index.json'), 'utf8')).not.toContain(fx.dir);
       // Re-export: allowed, and a file the user added is kept.
       writeFileSync(join(out, 'CNAME'), 'example.org');
-      exportSite(out, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT });
+      exportSite(out, { resultsDir: fx.dir, dataDir: DATA_ROOT });
       expect(readFileSync(join(out, 'CNAME'), 'utf8')).toBe('example.org');
       expect(existsSync(join(out, EXPORT_MARKER))).toBe(true);
       // A non-empty folder that is not an export: refused, untouched.
       const other = join(root, 'other');
       mkdirSync(other);
       writeFileSync(join(other, 'notes.txt'), 'mine');
-      expect(() => exportSite(other, { resultsDir: fx.dir, exam, dataDir: DATA_ROOT })).toThrow(/not empty and is not a previous export/);
+      expect(() => exportSite(other, { resultsDir: fx.dir, dataDir: DATA_ROOT })).toThrow(/not empty and is not a previous export/);
       expect(readdirSync(other)).toEqual(['notes.txt']);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -214,7 +229,7 @@ describe('CLI', () => {
         }
       });
     });
-    expect((await get(url, '/api/leaderboard')).status).toBe(200);
+    expect((await get(url, '/api/index')).status).toBe(200);
     const code = await new Promise<number | null>((resolve) => {
       child.on('exit', (c) => resolve(c));
       child.kill('SIGTERM');

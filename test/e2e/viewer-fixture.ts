@@ -1,7 +1,10 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESULTS_DIR } from '../helpers/data.js';
+import { loadExam } from '../../src/exam/registry.js';
+import { importFileName, importIgakuqa } from '../../src/results/import-igakuqa.js';
+import { writeResultFileSync } from '../../src/results/io.js';
+import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 
 /**
  * A temporary results folder for the viewer tests: the real result files
@@ -44,4 +47,34 @@ export function makeResultsFixture(): Fixture {
   writeFileSync(join(dir, BROKEN_FILES[0]), '{"metadata": {"model": "x"}, "results": [');
   writeFileSync(join(dir, BROKEN_FILES[1]), JSON.stringify({ metadata: { model: 'x' }, results: 'not a list' }));
   return { dir, realFiles };
+}
+
+/**
+ * A results folder with runs of several exams: IgakuQA's published predictions
+ * for the 112th and 116th, imported as ordinary result files (GPT-4 on both,
+ * ChatGPT on the 112th, the student majority on the 116th), a real 120th run,
+ * and one broken file. Built in a temp dir, never in the repository.
+ */
+export const PAST_120_FILE = 'openai_gpt-5.2.json';
+export const PAST_IMPORTS = [
+  ['gpt4', '112'],
+  ['gpt4', '116'],
+  ['chatgpt', '112'],
+  ['student-majority', '116'],
+] as const;
+
+export function makePastExamsFixture(): Fixture {
+  const dir = mkdtempSync(join(tmpdir(), 'jmle-viewer-past-'));
+  const source = join(DATA_ROOT, 'igakuqa');
+  const realFiles: string[] = [PAST_120_FILE];
+  for (const [system, id] of PAST_IMPORTS) {
+    const { exam } = loadExam({ exam: id, dataDir: DATA_ROOT });
+    const imported = importIgakuqa({ dir: source, system, exam, timestamp: '2026-01-01T00:00:00.000Z' });
+    const name = importFileName(system, id);
+    writeResultFileSync(join(dir, name), imported.file);
+    realFiles.push(name);
+  }
+  copyFileSync(join(RESULTS_DIR, PAST_120_FILE), join(dir, PAST_120_FILE));
+  writeFileSync(join(dir, BROKEN_FILES[0]), '{"metadata": {"model": "x"}, "results": [');
+  return { dir, realFiles: realFiles.sort() };
 }
