@@ -21,7 +21,6 @@ const COPIES = 20;
 const LOADS = 7;
 const SWITCHES = 20;
 
-const { loadExam } = await import(join(repo, 'dist', 'exam', 'registry.js'));
 const { startViewer } = await import(join(repo, 'dist', 'viewer', 'server.js'));
 const { exportSite } = await import(join(repo, 'dist', 'viewer', 'export.js'));
 
@@ -44,9 +43,8 @@ for (let i = 0; i < COPIES; i++) {
 }
 const files = readdirSync(dir).length;
 
-const { exam } = loadExam({ dataDir: dataRoot });
 let t0 = performance.now();
-const viewer = await startViewer({ resultsDir: dir, exam, port: 0, dataDir: dataRoot });
+const viewer = await startViewer({ resultsDir: dir, port: 0, dataDir: dataRoot });
 const serverStartMs = performance.now() - t0;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -64,7 +62,7 @@ try {
     const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await ctx.newPage();
     page.on('response', async (r) => {
-      if (r.url().endsWith('/api/leaderboard')) leaderboardBytes = (await r.body()).length;
+      if (r.url().endsWith('/api/exams/120/leaderboard')) leaderboardBytes = (await r.body()).length;
     });
     t0 = performance.now();
     await page.goto(viewer.url);
@@ -109,7 +107,7 @@ try {
   }
 
   // Question view comparing 5 models: after their first load, switching is client-side.
-  const five = await page.evaluate(async () => (await (await fetch('api/leaderboard')).json()).runs.slice(0, 5).map((r) => r.id));
+  const five = await page.evaluate(async () => (await (await fetch('api/exams/120/leaderboard')).json()).runs.slice(0, 5).map((r) => r.id));
   await page.goto(`${viewer.url}#/question/120A-1?models=${five.join(',')}`);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=answers] article.answer:not(.loading)').length === 5);
   const questionSwitch = [];
@@ -128,7 +126,7 @@ try {
   await ctx.close();
 
   t0 = performance.now();
-  const report = exportSite(join(tmp, 'site'), { resultsDir: dir, exam, dataDir: dataRoot });
+  const report = exportSite(join(tmp, 'site'), { resultsDir: dir, dataDir: dataRoot });
   const exportMs = performance.now() - t0;
 
   const out = {
@@ -175,7 +173,7 @@ try {
   const start = doc.indexOf('\n## viewer\n');
   if (start >= 0) {
     const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start + 1) + section + (next >= 0 ? doc.slice(next + 1) : '');
+    doc = doc.slice(0, start + 1) + section + (next >= 0 ? `\n${doc.slice(next + 1)}` : '');
   } else {
     doc = doc.replace(/\n*$/, '\n\n') + section;
   }

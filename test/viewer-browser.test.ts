@@ -525,6 +525,12 @@ describe('past exams (IgakuQA imports for the 112th and 116th, a real 120th run)
     expect(summary).toContain(`Model accuracy ${formatPercent(cmp.model_accuracy ?? NaN)}`);
     expect(summary).toContain(`average ${formatPercent(cmp.examinee_accuracy ?? NaN)}`);
     expect(summary).toContain(`over ${cmp.questions} scored questions`);
+    // Unfiltered, the list's accuracy is the summary's: 0-point (excluded) questions count for nothing.
+    const excluded = run.file.results.filter((r) => r.points === 0).length;
+    expect(excluded).toBeGreaterThan(0);
+    const filtered = await page.locator('[data-testid=filtered]').innerText();
+    expect(filtered).toContain(`accuracy ${formatPercent(run.summary.accuracy)} (${run.summary.correct}/${run.summary.correct + run.summary.incorrect})`);
+    expect(filtered).toContain(`${excluded} excluded from scoring`);
     const missed = await page.locator('[data-testid=missed-list] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-qid')));
     expect(missed).toEqual(cmp.missed_but_examinees_right.map((x) => x.question_id));
     const beat = await page.locator('[data-testid=beat-list] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-qid')));

@@ -153,7 +153,9 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
   const recs = list.map((q) => records.byQuestion.get(q.id) as RecordView);
   const fPoints = recs.reduce((a, r) => a + r.points, 0);
   const fEarned = recs.reduce((a, r) => a + r.earned, 0);
-  const fCorrect = recs.filter((r) => r.correct).length;
+  // Questions excluded from scoring (0 points) count for nothing, as in the summary.
+  const scored = recs.filter((r) => r.points > 0);
+  const fCorrect = scored.filter((r) => r.correct).length;
 
   const setFilter = (name: keyof Filters, v: string | null) => {
     const next = { ...filters, [name]: v } as Filters;
@@ -208,7 +210,8 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     'p',
     { class: 'filtered', 'data-testid': 'filtered' },
     h('strong', null, `${list.length} question${list.length === 1 ? '' : 's'}`),
-    ` · score ${fEarned}/${fPoints} (${ratioPct(fEarned, fPoints)}) · accuracy ${ratioPct(fCorrect, list.length)} (${fCorrect}/${list.length})`,
+    ` · score ${fEarned}/${fPoints} (${ratioPct(fEarned, fPoints)}) · accuracy ${ratioPct(fCorrect, scored.length)} (${fCorrect}/${scored.length})`,
+    scored.length < list.length ? ` · ${list.length - scored.length} excluded from scoring (0 points)` : '',
   );
 
   const rowsById = new Map<string, HTMLTableRowElement>();
