@@ -30,6 +30,6 @@ export { normaliseKinki, selectedKinki, type KinkiResult } from './exam/kinki.js
 export { parseAnswerTemplate, keyFromTemplate, type ParsedTemplate } from './exam/answer-template.js';
 export { compareWithExaminees, type ExamineeComparison, type ExamineeQuestion, type ExamineeOptions } from './scoring/examinees.js';
 export { importIgakuqa, igakuqaSystems, importFileName, IGAKUQA_SYSTEM_NAMES, type Imported, type ImportOptions } from './results/import-igakuqa.js';
-export { listExams, type ExamListing } from './cli/commands/exams.js';
+export { listExams, type ExamListing } from './exam/listing.js';
 export { UserError, DatasetError } from './util/errors.js';
 export { VERSION } from './version.js';
