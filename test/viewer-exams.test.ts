@@ -7,6 +7,7 @@ import { loadExam } from '../src/exam/registry.js';
 import { buildSeries } from '../src/reports/series.js';
 import { loadResultDir, loadResultFile } from '../src/results/collection.js';
 import { compareWithExaminees } from '../src/scoring/examinees.js';
+import { questionsPayload } from '../src/viewer/data.js';
 import { exportSite } from '../src/viewer/export.js';
 import { startViewer, viewerData, type Viewer } from '../src/viewer/server.js';
 import type { IndexPayload, LeaderboardPayload, QuestionsPayload, RunPayload, SeriesPayload } from '../src/viewer/types.js';
@@ -201,6 +202,23 @@ describe('examinees and 禁忌肢', () => {
       expect(q.breakdown).toEqual(exam.byId.get(q.id)?.breakdown ?? null);
     }
     expect((await fetch(new URL('images/116/116A1.png', viewer.url))).status).toBe(404);
+  });
+
+  it('names images the data lists but the folder lacks as missing, and serves only the ones present', () => {
+    for (const id of ['119', '120']) {
+      const { exam } = loadExam({ exam: id, dataDir: DATA_ROOT });
+      const payload = questionsPayload(exam);
+      let listed = 0;
+      for (const q of payload.questions) {
+        const src = exam.byId.get(q.id);
+        expect([...q.images, ...q.missingImages].sort()).toEqual([...(src?.images ?? [])].sort());
+        for (const name of q.images) expect(existsSync(join(exam.imageDir ?? '/nonexistent', name)), name).toBe(true);
+        for (const name of q.missingImages) expect(existsSync(join(exam.imageDir ?? '/nonexistent', name)), name).toBe(false);
+        listed += src?.images.length ?? 0;
+      }
+      expect(listed).toBeGreaterThan(0);
+      if (id === '120') expect(payload.questions.every((q) => q.missingImages.length === 0)).toBe(true);
+    }
   });
 });
 

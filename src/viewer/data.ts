@@ -3,6 +3,7 @@ import type { Exam, Question } from '../exam/types.js';
 import { buildSeries, seriesJson } from '../reports/series.js';
 import type { ExamInfo, IndexPayload, LeaderboardPayload, QuestionView, QuestionsPayload, SeriesCellView, SeriesPayload } from './types.js';
 import type { LoadedCollection, RunSource } from './load.js';
+import { resolveImage } from './paths.js';
 
 /** Build the viewer's JSON payloads from the exam and the loaded runs. */
 
@@ -91,7 +92,7 @@ export function seriesPayload(c: LoadedCollection, exams: readonly string[] | nu
   };
 }
 
-export function questionView(q: Question, exam: Exam): QuestionView {
+export function questionView(q: Question, exam: Exam, hasImage: (name: string) => boolean = () => true): QuestionView {
   return {
     id: q.id,
     block: q.block,
@@ -99,7 +100,8 @@ export function questionView(q: Question, exam: Exam): QuestionView {
     type: q.type,
     text: q.text,
     choices: q.choices,
-    images: q.images,
+    images: q.images.filter(hasImage),
+    missingImages: q.images.filter((name) => !hasImage(name)),
     requiresImage: q.requiresImage,
     selectCount: q.selectCount,
     answer: q.answer,
@@ -118,8 +120,11 @@ function kinkiOf(q: Question, exam: Exam): readonly string[] | null {
   return exam.rules.kinkiDisclosed && q.kinki !== undefined ? q.kinki : null;
 }
 
+/** The questions as shown; images the data lists but the folder lacks are named as missing, not linked. */
 export function questionsPayload(exam: Exam): QuestionsPayload {
-  return { exam: exam.id, questions: exam.questions.map((q) => questionView(q, exam)) };
+  const names = examImageNames(exam);
+  const hasImage = (name: string) => exam.imageDir !== undefined && resolveImage(exam.imageDir, names, name) !== null;
+  return { exam: exam.id, questions: exam.questions.map((q) => questionView(q, exam, hasImage)) };
 }
 
 /** Every image name the exam refers to (the only names `/images/` serves). */

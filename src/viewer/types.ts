@@ -124,7 +124,10 @@ export interface QuestionView {
   readonly type: 'multiple_choice' | 'calculation';
   readonly text: string;
   readonly choices: readonly string[];
+  /** Image files served (`images/<exam>/<name>`). */
   readonly images: readonly string[];
+  /** Images the data lists but the data folder does not hold (not served; shown as missing). */
+  readonly missingImages: readonly string[];
   readonly requiresImage: boolean;
   readonly selectCount: number;
   readonly answer: readonly string[];

@@ -24,12 +24,21 @@ export function openLightbox(exam: string, name: string): void {
 }
 
 export function imageStrip(q: QuestionView, exam: string): Child {
+  const missing =
+    q.missingImages.length > 0
+      ? h(
+          'p',
+          { class: 'noimage', 'data-testid': 'missing-image' },
+          `画像 ${q.missingImages.join(', ')}: listed by the dataset but not in the data folder (\`jmle-bench dataset pull --exam ${exam}\` fetches the images).`,
+        )
+      : null;
   if (q.images.length === 0) {
+    if (missing) return missing;
     return q.requiresImage
       ? h('p', { class: 'noimage', 'data-testid': 'no-image' }, '画像 The original question has a clinical image, which is not available in this dataset.')
       : null;
   }
-  return h(
+  const strip = h(
     'div',
     { class: 'images' },
     q.images.map((name) =>
@@ -40,6 +49,7 @@ export function imageStrip(q: QuestionView, exam: string): Child {
       ),
     ),
   );
+  return [missing, strip];
 }
 
 export function questionMeta(q: QuestionView): HTMLElement {
