@@ -234,6 +234,13 @@ describe('IgakuQA119: defects of the source are repaired visibly or listed', () 
   const exam = load('119');
   const issue = (id: string) => exam.issues.filter((i) => i.questionId === id);
 
+  it('119C1 and 119D1 start with the block label upstream ("119C健康日本21…"): removed, listed', () => {
+    for (const id of ['119C1', '119D1']) {
+      expect(exam.byId.get(id)?.text.startsWith(id.slice(0, 4))).toBe(false);
+      expect(exam.issues.some((i) => i.questionId === id && i.message.includes('block label'))).toBe(true);
+    }
+  });
+
   it('119E45 and 119E48 have no choices upstream: read from the stem, listed as broken', () => {
     for (const id of ['119E45', '119E48']) {
       const q = exam.byId.get(id) as Question;

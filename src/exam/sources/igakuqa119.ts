@@ -167,13 +167,19 @@ export function loadIgakuqa119(dir: string): Exam {
       const keyNorm = key.normalize('NFKC').trim().toLowerCase();
       const isCalc = /^\d+(\.\d+)?$/.test(keyNorm);
       let stem = rawStem;
+      // The first question of some blocks carries the block label in its text ("119C健康日本21…"): not part of the question.
+      const label = `119${id.charAt(3)}`;
+      if (stem.startsWith(label) && !/^\d/.test(stem.slice(label.length))) {
+        stem = stem.slice(label.length);
+        issues.push({ questionId: id, kind: 'other', message: `${id}: the source's question text starts with the block label "${label}"; removed` });
+      }
       let choiceTexts: string[] = [];
       if (!isCalc) {
         const parsed = (rawChoices as string[]).map(splitLabel);
         choiceTexts = parsed.map((p) => p.text);
         const repair = CHOICE_REPAIRS[id];
         if (parsed.length === 0) {
-          const found = choicesInStem(rawStem);
+          const found = choicesInStem(stem);
           if (found) {
             stem = found.stem;
             choiceTexts = found.choices;
