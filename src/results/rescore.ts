@@ -31,7 +31,9 @@ function explain(before: ResultRecord, after: ResultRecord): string[] {
   if (!before.parse_success && after.parse_success && notes.length === 0 && after.parse_source !== 'reasoning') reasons.push('answer now parsed');
   if (before.parse_success && !after.parse_success) reasons.push('no valid answer after the marker');
   if (reasons.length === 0 && before.correct !== after.correct) {
-    reasons.push(after.correct ? 'numeric comparison (same number)' : 'numeric comparison (different number)');
+    const p = after.predicted.join(',');
+    const g = after.gold.join(',');
+    reasons.push(after.correct ? `compared as numbers: ${p} = ${g}` : `compared as numbers: ${p} ≠ ${g}`);
   }
   if (reasons.length === 0) reasons.push('re-extracted');
   return reasons;
