@@ -184,7 +184,7 @@ async function main() {
         await reset(false);
         const dir = mkdtempSync(join(tmpdir(), 'jmle-bench-cli-'));
         const t0 = performance.now();
-        await run([join(repo, 'dist', 'cli', 'main.js'), 'run', '--model', 'bench', '--base-url', url, '--parallel', String(PARALLEL), '--out', join(dir, 'o.json'), '--no-progress', '--json', '--data-dir', dataRoot]);
+        await run([join(repo, 'dist', 'cli', 'main.js'), 'run', '--model', 'bench', '--base-url', url, '--parallel', String(PARALLEL), '--out', join(dir, 'o.json'), '--no-progress', '--no-readme', '--json', '--data-dir', dataRoot]);
         const wall = performance.now() - t0;
         rmSync(dir, { recursive: true, force: true });
         sc.runs.cli = { wall_ms: Math.round(wall), wall_over_ideal: Number((wall / ideal).toFixed(4)) };

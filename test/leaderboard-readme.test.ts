@@ -49,11 +49,22 @@ describe('replaceMarkerBlocks', () => {
     expect(replaceMarkerBlocks(once, leaderboardBlocks(TABLES))).toBe(once);
   });
 
-  it('handles empty blocks and markers without a line break after them', () => {
-    const text = 'a\n<!-- leaderboard-all-start --><!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
+  it('handles empty blocks; a marker counts only on a line of its own (as the reference\'s "marker\\n")', () => {
+    const text = 'a\n<!-- leaderboard-all-start -->\n<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n  <!-- leaderboard-text-end -->\n';
     const once = replaceMarkerBlocks(text, leaderboardBlocks(TABLES));
-    expect(once).toBe(`a\n<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}<!-- leaderboard-text-end -->\n`);
+    expect(once).toBe(`a\n<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}  <!-- leaderboard-text-end -->\n`);
     expect(replaceMarkerBlocks(once, leaderboardBlocks(TABLES))).toBe(once);
+    const sameLine = 'a\n<!-- leaderboard-all-start --><!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
+    expect(() => replaceMarkerBlocks(sameLine, leaderboardBlocks(TABLES))).toThrow(/missing markers <!-- leaderboard-all-start -->, <!-- leaderboard-all-end -->/);
+  });
+
+  it('markers quoted in prose are not markers: documenting them never gets text replaced', () => {
+    const prose = 'Put the tables between `<!-- leaderboard-all-start -->` and `<!-- leaderboard-all-end -->`, and `<!-- leaderboard-text-start -->` / `<!-- leaderboard-text-end -->`.\n';
+    expect(() => replaceMarkerBlocks(prose, leaderboardBlocks(TABLES))).toThrow(UserError);
+    const both = prose + '<!-- leaderboard-all-start -->\nold\n<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
+    const out = replaceMarkerBlocks(both, leaderboardBlocks(TABLES));
+    expect(out.startsWith(prose)).toBe(true);
+    expect(out).toBe(`${prose}<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}<!-- leaderboard-text-end -->\n`);
   });
 
   it('names every missing marker', () => {
@@ -63,7 +74,7 @@ describe('replaceMarkerBlocks', () => {
       /missing markers <!-- leaderboard-text-start -->, <!-- leaderboard-text-end -->/,
     );
     const endOnly = '<!-- leaderboard-all-end -->\n<!-- leaderboard-all-start -->\n' + '<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->';
-    expect(() => replaceMarkerBlocks(endOnly, leaderboardBlocks(TABLES))).toThrow(/missing marker <!-- leaderboard-all-end -->;/);
+    expect(() => replaceMarkerBlocks(endOnly, leaderboardBlocks(TABLES))).toThrow(/missing marker <!-- leaderboard-all-end --> \(each on a line of its own\);/);
   });
 });
 

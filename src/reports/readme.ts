@@ -23,41 +23,57 @@ export const LEADERBOARD_MARKERS = {
   text: { start: '<!-- leaderboard-text-start -->', end: '<!-- leaderboard-text-end -->' },
 } as const;
 
-/** Markers of `blocks` not found (in order) in `text`. */
+/**
+ * Where a marker stands on a line of its own (white space around it allowed),
+ * at or after `from`: the index of the line's start and of the next line's
+ * start. A marker quoted in prose (`` `<!-- leaderboard-all-start -->` ``) is
+ * not a marker, so documenting the markers never gets that text replaced.
+ */
+function markerLine(text: string, marker: string, from: number): { lineStart: number; next: number } | null {
+  let i = text.indexOf(marker, from);
+  while (i >= 0) {
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+    const nl = text.indexOf('\n', i);
+    const lineEnd = nl < 0 ? text.length : nl;
+    if (text.slice(lineStart, lineEnd).trim() === marker) return { lineStart, next: nl < 0 ? text.length : nl + 1 };
+    i = text.indexOf(marker, i + marker.length);
+  }
+  return null;
+}
+
+function findBlock(text: string, b: Pick<MarkerBlock, 'start' | 'end'>): { start: ReturnType<typeof markerLine>; end: ReturnType<typeof markerLine> } {
+  const start = markerLine(text, b.start, 0);
+  const end = markerLine(text, b.end, start ? start.next : 0);
+  return { start, end };
+}
+
+/** Markers of `blocks` not found, each on a line of its own and in order, in `text`. */
 export function missingMarkers(text: string, blocks: readonly Pick<MarkerBlock, 'start' | 'end'>[]): string[] {
   const missing: string[] = [];
   for (const b of blocks) {
-    const s = text.indexOf(b.start);
-    if (s < 0) missing.push(b.start);
-    if (text.indexOf(b.end, s < 0 ? 0 : s + b.start.length) < 0) missing.push(b.end);
+    const { start, end } = findBlock(text, b);
+    if (!start) missing.push(b.start);
+    if (!end) missing.push(b.end);
   }
   return missing;
 }
 
 /**
- * Replace every block's content. Throws `UserError` naming the missing markers.
+ * Replace every block's content: the lines between the start marker's line and
+ * the end marker's line. Throws `UserError` naming the missing markers.
  * Idempotent: applying the same blocks to the result returns it unchanged.
  */
 export function replaceMarkerBlocks(text: string, blocks: readonly MarkerBlock[], where = 'README'): string {
   const missing = missingMarkers(text, blocks);
   if (missing.length > 0) {
-    throw new UserError(`${where}: missing marker${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; add them where the tables should go`);
+    throw new UserError(`${where}: missing marker${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (each on a line of its own); add them where the tables should go`);
   }
   let out = text;
   for (const b of blocks) {
-    const s = out.indexOf(b.start);
-    const afterStart = s + b.start.length;
-    const nl = out.indexOf('\n', afterStart);
-    const e = out.indexOf(b.end, afterStart);
-    // Content begins on the line after the start marker (the reference's "marker\n").
-    let from: number;
-    let prefix = '';
-    if (nl >= 0 && nl < e) from = nl + 1;
-    else {
-      from = afterStart;
-      prefix = '\n';
-    }
-    out = out.slice(0, from) + prefix + b.content + out.slice(e);
+    const { start, end } = findBlock(out, b);
+    if (!start || !end) throw new Error('unreachable: markers checked above');
+    const content = b.content === '' || b.content.endsWith('\n') ? b.content : `${b.content}\n`;
+    out = out.slice(0, start.next) + content + out.slice(end.lineStart);
   }
   return out;
 }
