@@ -25,13 +25,28 @@ describe('reference behaviour', () => {
   it('crosses a line break after the marker, as Python\'s \\s* does', () => {
     expect(referenceParse('【回答】\n\nd', 'multiple_choice')).toEqual({ predicted: ['d'], ok: true });
   });
+  // Expected values from Python 3.11 running the reference's parse_answer on the same strings.
+  // Python's \s and str.strip() include U+001C–U+001F and U+0085 but not U+FEFF; its `.` stops only at \n.
+  it.each([
+    ['【回答】b\u001c', ['b'], true],
+    ['【回答】a\rc', ['a', 'c'], true],
+    ['【回答】a\u0085c', ['a', 'c'], true],
+    ['【回答】\ufeffa', [], false],
+    ['【回答】\u2028c', ['c'], true],
+  ])('uses Python\'s white space and line rules: %j', (raw, predicted, ok) => {
+    expect(referenceParse(raw, 'multiple_choice')).toEqual({ predicted, ok });
+  });
+  it('calculation: the captured line is kept whole up to \\n and stripped as Python does', () => {
+    expect(referenceParse('【回答】a\rc', 'calculation')).toEqual({ predicted: ['a\rc'], ok: true });
+    expect(referenceParse('【回答】 \u2029\n3.5\u001f', 'calculation')).toEqual({ predicted: ['3.5'], ok: true });
+  });
   it('falls back to the reasoning text when the content gives nothing', () => {
     expect(referenceExtract('', '…【回答】e', 'multiple_choice')).toEqual({ predicted: ['e'], ok: true });
   });
 });
 
 describe('extractAnswer agrees with the reference on ordinary answers', () => {
-  for (const raw of ['【回答】a', '【回答】a,c', '【回答】 c、e', '【回答】**b**', '解説…\n【回答】d\n\n補足', '【回答】A, C, E']) {
+  for (const raw of ['【回答】a', '【回答】a,c', '【回答】 c、e', '【回答】**b**', '解説…\n【回答】d\n\n補足', '【回答】A, C, E', '【回答】b\u001c', '【回答】a\u0085c', '【回答】a\r\n']) {
     it(JSON.stringify(raw), () => {
       const ref = referenceParse(raw, 'multiple_choice');
       const ours = extractAnswer(raw, null, choice);

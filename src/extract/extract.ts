@@ -35,17 +35,43 @@ type QuestionShape = Pick<Question, 'type'> & Partial<Pick<Question, 'choices'>>
 // The reference behaviour
 // ---------------------------------------------------------------------------
 
-const REFERENCE_PATTERN = /【回答】\s*(.+)/u;
+/**
+ * Python's `\s` (its `str.isspace()`, also what `str.strip()` removes). It is not
+ * JavaScript's `\s`: Python adds U+001C–U+001F and U+0085 and lacks U+FEFF.
+ */
+const PY_WS = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_WS_CHAR = new RegExp(`[${PY_WS}]`, 'u');
+/** `【回答】\s*(.+)` with Python's `\s`, and its `.` (anything but a line feed; JavaScript's `.` also stops at \r, U+2028, U+2029). */
+const REFERENCE_PATTERN = new RegExp(`【回答】[${PY_WS}]*([^\\n]+)`, 'u');
+/** `re.split(r"[,、\s]+", …)` with Python's `\s`. */
+const REFERENCE_SPLIT = new RegExp(`[,、${PY_WS}]+`, 'u');
+
+/** `s` without leading and trailing characters that match `ws` (one character). Linear, unlike a regex on long blank runs. */
+function stripWith(s: string, ws: RegExp): string {
+  let i = 0;
+  let j = s.length;
+  while (i < j && ws.test(s[i] as string)) i++;
+  while (j > i && ws.test(s[j - 1] as string)) j--;
+  return s.slice(i, j);
+}
+
+/** Python's `str.strip()` (no arguments). */
+export function pyStrip(s: string): string {
+  return stripWith(s, PY_WS_CHAR);
+}
+
+/** The reference's tokens of an answer: markdown removed, stripped, split on commas, 、 and white space. */
+function referenceTokens(answer: string): string[] {
+  return pyStrip(answer.replace(/[*_`#]/g, '')).split(REFERENCE_SPLIT);
+}
 
 /** Exactly what the reference harness's `parse_answer` does. */
 export function referenceParse(raw: string, type: Question['type']): { predicted: string[]; ok: boolean } {
   const m = REFERENCE_PATTERN.exec(raw);
   if (!m) return { predicted: [], ok: false };
-  const answer = (m[1] ?? '').trim();
+  const answer = pyStrip(m[1] ?? '');
   if (type === 'calculation') return { predicted: [answer], ok: true };
-  const cleaned = answer.replace(/[*_`#]/g, '').trim();
-  const tokens = cleaned.split(/[,、\s]+/u);
-  const letters = [...new Set(tokens.filter((t) => /^[a-eA-E]$/.test(t)).map((t) => t.toLowerCase()))].sort();
+  const letters = [...new Set(referenceTokens(answer).filter((t) => /^[a-eA-E]$/.test(t)).map((t) => t.toLowerCase()))].sort();
   return { predicted: letters, ok: letters.length > 0 };
 }
 
@@ -70,14 +96,24 @@ function markerPositions(text: string, marker: string): number[] {
   return out;
 }
 
-/** The text the reference's `\s*(.+)` would capture after a marker: skip white space (even line breaks), then to the end of that line. */
+/** White space in either sense (JavaScript's \s and Python's): our extraction skips and splits on both. */
+const ANY_WS = '\\s\\x1c-\\x1f\\x85';
+const ANY_WS_CHAR = new RegExp(`[${ANY_WS}]`, 'u');
+const SPLIT = new RegExp(`[,、${ANY_WS}]+`, 'u');
+
+const trimAny = (s: string): string => stripWith(s, ANY_WS_CHAR);
+
+/**
+ * The text the reference's `\s*(.+)` would capture after a marker, stripped: skip
+ * white space (even line breaks), then to the end of that line. (When only white
+ * space follows, the reference captures some of it, which strips to "" as here.)
+ */
 function answerLineAt(text: string, start: number): string {
   let i = start;
-  while (i < text.length && /\s/u.test(text[i] as string)) i++;
+  while (i < text.length && ANY_WS_CHAR.test(text[i] as string)) i++;
   let j = text.indexOf('\n', i);
   if (j < 0) j = text.length;
-  // The reference's \s* gives one white-space character back when nothing else follows; either way the capture strips to "".
-  return text.slice(i, j).trim();
+  return trimAny(text.slice(i, j));
 }
 
 const OPENERS = /^[「『【(（[<〈"'“‘]+/u;
@@ -85,18 +121,17 @@ const CLOSERS = /[」』】)）\]>〉"'”’.。:：]+$/u;
 
 /** The reference's tokenisation: white space, commas and 、; only tokens that are exactly a letter. */
 function plainLetters(line: string, letters: readonly string[]): string {
-  const tokens = line.replace(/[*_`#]/g, '').trim().split(/[,、\s]+/u);
-  return [...new Set(tokens.map((t) => t.toLowerCase()).filter((t) => letters.includes(t)))].sort().join(',');
+  return [...new Set(referenceTokens(line).map((t) => t.toLowerCase()).filter((t) => letters.includes(t)))].sort().join(',');
 }
 
 function parseChoices(line: string, letters: readonly string[], notes: Set<ExtractionNote>): string[] {
   const normalised = line.normalize('NFKC');
-  let s = normalised.replace(/[*_`#]/g, '').trim().replace(OPENERS, '');
+  let s = trimAny(normalised.replace(/[*_`#]/g, '')).replace(OPENERS, '');
   // A quoted or bracketed answer ends at its closing mark: 「【回答】d」と出力します → d.
   const close = s.search(/[」』】”]/u);
   if (close > 0) s = s.slice(0, close);
   const found = new Set<string>();
-  for (const token of s.split(/[,、\s]+/u)) {
+  for (const token of s.split(SPLIT)) {
     const t = token.toLowerCase().replace(OPENERS, '').replace(CLOSERS, '');
     if (letters.includes(t)) found.add(t);
   }
