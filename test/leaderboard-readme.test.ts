@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +106,30 @@ describe('updateReadmeBlocks', () => {
     expect(() => updateReadmeBlocks(path, leaderboardBlocks(TABLES))).toThrow(/cannot write README .*ro\.md/);
     expect(readFileSync(path, 'utf8')).toBe(README);
     expect(statSync(path).mode & 0o777).toBe(0o444);
+  });
+
+  it('README that is a symbolic link: the file it points to is updated, the link stays a link', () => {
+    const realDir = join(dir, 'docs');
+    mkdirSync(realDir);
+    const real = join(realDir, 'README.real.md');
+    writeFileSync(real, README);
+    const link = join(dir, 'README-link.md');
+    symlinkSync(real, link);
+    expect(updateReadmeBlocks(link, leaderboardBlocks(TABLES)).changed).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(readFileSync(real, 'utf8')).toBe(replaceMarkerBlocks(README, leaderboardBlocks(TABLES)));
+    expect(updateReadmeBlocks(link, leaderboardBlocks(TABLES)).changed).toBe(false);
+  });
+
+  it('README with Windows line endings: the new tables use them too, and a rerun changes nothing', () => {
+    const path = join(dir, 'crlf.md');
+    const crlf = README.replace(/\n/g, '\r\n');
+    writeFileSync(path, crlf);
+    expect(updateReadmeBlocks(path, leaderboardBlocks(TABLES)).changed).toBe(true);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toBe(replaceMarkerBlocks(README, leaderboardBlocks(TABLES)).replace(/\n/g, '\r\n'));
+    expect(updateReadmeBlocks(path, leaderboardBlocks(TABLES)).changed).toBe(false);
   });
 
   it('README that is a directory, or in a folder that does not exist: one-line error', () => {

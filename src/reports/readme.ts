@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { loadResultDir } from '../results/collection.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
@@ -72,7 +72,10 @@ export function replaceMarkerBlocks(text: string, blocks: readonly MarkerBlock[]
   for (const b of blocks) {
     const { start, end } = findBlock(out, b);
     if (!start || !end) throw new Error('unreachable: markers checked above');
-    const content = b.content === '' || b.content.endsWith('\n') ? b.content : `${b.content}\n`;
+    const lf = b.content === '' || b.content.endsWith('\n') ? b.content : `${b.content}\n`;
+    // A README with Windows line endings keeps them in the new block too.
+    const crlf = out.slice(start.next - 2, start.next) === '\r\n';
+    const content = crlf ? lf.replace(/\r?\n/g, '\r\n') : lf;
     out = out.slice(0, start.next) + content + out.slice(end.lineStart);
   }
   return out;
@@ -88,11 +91,7 @@ function errCode(e: unknown): string {
   return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
-/**
- * Replace the blocks in the README at `path`, atomically. Writes nothing when
- * the content is already current (a second run leaves the file byte-identical).
- * Unreadable/unwritable file or missing markers: `UserError`, file unchanged.
- */
+/** The README's text; `UserError` when it cannot be read. */
 function readReadme(path: string): string {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -111,27 +110,36 @@ export function checkReadme(path: string, blocks: readonly Pick<MarkerBlock, 'st
   );
 }
 
+/**
+ * Replace the blocks in the README at `path`, atomically. Writes nothing when
+ * the content is already current (a second run leaves the file byte-identical).
+ * Unreadable/unwritable file or missing markers: `UserError`, file unchanged.
+ * A README that is a symbolic link is updated where the link points and stays
+ * a link (the atomic rename replaces the real file, not the link).
+ */
 export function updateReadmeBlocks(path: string, blocks: readonly MarkerBlock[]): ReadmeUpdate {
   const text = readReadme(path);
   const next = replaceMarkerBlocks(text, blocks, path);
   if (next === text) return { path, changed: false };
   let mode: number;
+  let target: string;
   try {
+    target = realpathSync(path);
     // The atomic rename would replace a read-only file too (and root may write anything):
     // a README without any write permission bit is read-only by the owner's choice.
-    accessSync(path, constants.W_OK);
-    mode = statSync(path).mode & 0o7777;
+    accessSync(target, constants.W_OK);
+    mode = statSync(target).mode & 0o7777;
     if ((mode & 0o222) === 0) throw Object.assign(new Error('read-only'), { code: 'EACCES' });
   } catch (e) {
     throw new UserError(`cannot write README ${path} (${errCode(e)}); check its permissions`);
   }
   try {
-    writeFileAtomicSync(path, next);
+    writeFileAtomicSync(target, next);
   } catch (e) {
     throw new UserError(`cannot write README ${path} (${errCode(e)}); check the permissions of its folder`);
   }
   try {
-    chmodSync(path, mode);
+    chmodSync(target, mode);
   } catch {
     /* the content is written; a mode we cannot restore is not worth failing for */
   }
