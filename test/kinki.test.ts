@@ -93,6 +93,20 @@ describe('禁忌肢 in the summary', () => {
     expect(computeSummary(run(() => false), exam).kinki).toMatchObject({ selected: 0, pass: true, questions: [] });
   });
 
+  it('counts questions, not choices: both prohibited choices of 112D65 in one answer are one 禁忌肢問題', () => {
+    const e112 = loadExam({ exam: '112', dataDir: DATA_ROOT }).exam;
+    const q = e112.byId.get('112D65') as Question;
+    expect(q.kinki).toEqual(['c', 'd']);
+    expect(q.selectCount).toBe(2);
+    const records = e112.questions.map((x) => {
+      const s = scoreResponse(x, x.id === q.id ? '【回答】c,d' : `【回答】${(x.accepted[0] as string[]).join(',')}`, null);
+      return { question_id: x.id, predicted: s.predicted, gold: s.gold, correct: s.correct, raw_response: '', parse_success: true, error: null };
+    });
+    const s = computeSummary(records, e112);
+    expect(s.kinki.selections).toEqual([{ question_id: '112D65', choices: ['c', 'd'] }]);
+    expect(s.kinki).toMatchObject({ selected: 1, pass: true, questions: ['112D65'] });
+  });
+
   it('selectedKinki picks only the prohibited letters; undisclosed means none known', () => {
     expect(selectedKinki(['a', 'c'], ['c', 'e'])).toEqual(['c']);
     expect(selectedKinki(['a'], undefined)).toEqual([]);

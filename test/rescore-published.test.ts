@@ -66,6 +66,12 @@ describe('rescoring the 10 published result files', () => {
         expect(pick(computeSummary(original.results, exam) as unknown as Record<string, unknown>)).toEqual(pick(original.summary ?? {}));
       });
 
+      it('our summary serialises with the reference\'s keys in the reference\'s order (by_block, by_type, by_image included)', () => {
+        const ours = computeSummary(original.results, exam) as unknown as Record<string, unknown>;
+        expect(Object.keys(ours).slice(0, REFERENCE_SUMMARY_KEYS.length)).toEqual([...REFERENCE_SUMMARY_KEYS]);
+        expect(JSON.stringify(pick(ours))).toBe(JSON.stringify(original.summary));
+      });
+
       it('the rescored summary equals the stored one apart from the documented improvements', () => {
         const improved = IMPROVED[name] ?? {};
         const gained = changes.filter((c) => c.after.correct && !c.before.correct);

@@ -1,5 +1,6 @@
 import type { Exam, Question } from '../exam/types.js';
 import type { ResultRecord } from '../results/schema.js';
+import { selectedKinki } from '../exam/kinki.js';
 import { ratio4 } from '../util/round.js';
 
 /**
@@ -17,7 +18,10 @@ export interface Tally {
 export interface KinkiSummary {
   /** Whether the exam publishes its prohibited choices. */
   readonly disclosed: boolean;
-  /** How many prohibited choices the run selected; null = unknown. */
+  /**
+   * How many questions the run answered with a prohibited choice (the official
+   * criterion counts questions: 禁忌肢問題選択数 ≤ 3); null = unknown.
+   */
   readonly selected: number | null;
   readonly max: number;
   readonly pass: boolean | null;
@@ -119,8 +123,7 @@ export function summariseUsage(records: readonly ResultRecord[]): UsageSummary {
 
 /** Prohibited choices selected in one record (empty when none or undisclosed). */
 export function kinkiSelected(record: Pick<ResultRecord, 'predicted'>, q: Question): string[] {
-  if (!q.kinki || q.kinki.length === 0) return [];
-  return record.predicted.filter((p) => q.kinki?.includes(p));
+  return selectedKinki(record.predicted, q.kinki);
 }
 
 /**
@@ -143,7 +146,6 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
   const byBlock: Record<string, Tally> = {};
   const byType: Record<string, Tally> = {};
   const byImage: Record<string, Tally> = {};
-  let kinkiCount = 0;
   let excluded = 0;
   const kinkiQuestions: string[] = [];
   const kinkiSelections: { question_id: string; choices: string[] }[] = [];
@@ -189,7 +191,6 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
       if (q.kinki === undefined) kinkiKnown = false;
       const k = kinkiSelected(r, q);
       if (k.length > 0) {
-        kinkiCount += k.length;
         kinkiQuestions.push(q.id);
         kinkiSelections.push({ question_id: q.id, choices: k });
       }
@@ -205,6 +206,8 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
   // As the reference: pass/fail only when the run covers the whole part (its official maximum).
   const requiredPass = reqMax === rules.requiredMax ? reqScore >= rules.requiredPass : null;
   const generalPass = genMax === rules.generalMax ? genScore >= rules.generalPass : null;
+  // Counted in questions, not choices: two prohibited choices in one answer (112D65, 113D73) are one.
+  const kinkiCount = kinkiQuestions.length;
   const kinkiPass = kinkiKnown ? kinkiCount <= rules.kinkiMax : null;
   let passed: boolean | null;
   if (requiredPass === false || generalPass === false || kinkiPass === false) passed = false;
