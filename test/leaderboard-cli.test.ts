@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, DATA_ROOT, RESULTS_DIR } from './helpers/data.js';
+import { makePastExamsFixture, type Fixture } from './e2e/viewer-fixture.js';
 
 /** `jmle-bench leaderboard` end to end, through the built CLI. */
 
@@ -137,5 +138,42 @@ describe('jmle-bench leaderboard', () => {
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
     }
+  });
+});
+
+describe('a folder with runs of several exams', () => {
+  let past: Fixture;
+  beforeAll(() => {
+    past = makePastExamsFixture(); // 112 and 116 imports, a real 120th run (no exam in its metadata), one broken file
+    writeFileSync(join(past.dir, 'multiline.json'), 'garbage\n  more garbage\n');
+  });
+  afterAll(() => rmSync(past.dir, { recursive: true, force: true }));
+
+  it('without --exam: one line naming the exams, oldest first', () => {
+    const r = cli(['leaderboard', '--results', past.dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds runs of several exams \(112, 116, 120\); pick one with --exam ID\n$/);
+  });
+
+  it('--exam 116: the 116th runs, one note for the runs of other exams (not a skip line each), one line per broken file', () => {
+    const r = cli(['leaderboard', '--results', past.dir, '--exam', '116']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('### All (396 Questions)');
+    expect(r.stdout.match(/\(IgakuQA\)/g)).toHaveLength(4); // GPT-4 and the student majority, in both tables
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('note: '))).toEqual(['note: left out 3 runs of other exams (112: 2, 120: 1); --exams shows them side by side']);
+    const skipped = lines.filter((l) => l.startsWith('skipped: '));
+    expect(skipped.map((l) => l.match(/\/([^/]+\.json)/)?.[1]).sort()).toEqual(['broken-json.json', 'multiline.json']);
+    expect(r.stderr).not.toMatch(/question ids not in exam/);
+  });
+
+  it('--exam 120 keeps the reference-format run; an exam without runs is one line naming the ones present', () => {
+    const r = cli(['leaderboard', '--results', past.dir, '--exam', '120']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| **GPT-5.2** | ✓ | 488/500 (97.6%) | 388/400 (97.0%) |');
+    expect(r.stderr).toContain('note: left out 4 runs of other exams (112: 2, 116: 2)');
+    const none = cli(['leaderboard', '--results', past.dir, '--exam', '119']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trimEnd().split('\n').pop()).toBe(`jmle-bench: no run of exam 119 in ${past.dir}; pass --exam with one of 112, 116, 120`);
   });
 });

@@ -44,9 +44,22 @@ export interface SkippedFile {
   readonly reason: string;
 }
 
+/** A file that says it is a run of another exam than the one asked for (`opts.exam`): left out, not broken. */
+export interface OtherExamFile {
+  readonly path: string;
+  readonly exam: string;
+}
+
 export interface ResultCollection {
   readonly runs: LoadedRun[];
   readonly skipped: SkippedFile[];
+  /** With `opts.exam`: files whose `metadata.exam` names another exam (left out). */
+  readonly otherExams: OtherExamFile[];
+}
+
+/** Reasons are shown one per line: a multi-line message (e.g. JSON.parse quoting the text) becomes one line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 function toRun(path: string, original: ResultFile, exam: Exam): LoadedRun {
@@ -102,6 +115,9 @@ export function resultFilePaths(dir: string): string[] {
 /**
  * Load every result file of `dir`, rescoring each. A file that cannot be read,
  * parsed or scored is listed in `skipped` with the reason; the rest still load.
+ * With `opts.exam`, files that name another exam in `metadata.exam` are left
+ * out and listed in `otherExams`; so are files without it (the reference's)
+ * that hold no question of `opts.exam` (taken as runs of the default exam).
  * A missing directory, an unknown `opts.exam` or missing exam data is an
  * error for the whole folder (`UserError`), not a skip per file.
  */
@@ -109,8 +125,9 @@ export function loadResultDir(dir: string, opts: LoadOptions = {}): ResultCollec
   if (opts.exam) examEntry(opts.exam);
   const runs: LoadedRun[] = [];
   const skipped: SkippedFile[] = [];
+  const otherExams: OtherExamFile[] = [];
   const skip = (path: string, e: unknown) =>
-    skipped.push({ path, reason: e instanceof UserError ? (e as Error).message : `unexpected error: ${(e as Error).message}` });
+    skipped.push({ path, reason: oneLine(e instanceof UserError ? (e as Error).message : `unexpected error: ${(e as Error).message}`) });
   for (const path of resultFilePaths(dir)) {
     let original: ResultFile;
     try {
@@ -120,13 +137,23 @@ export function loadResultDir(dir: string, opts: LoadOptions = {}): ResultCollec
       skip(path, e);
       continue;
     }
+    const own = original.metadata.exam;
+    if (opts.exam !== undefined && own !== undefined && own !== opts.exam) {
+      otherExams.push({ path, exam: own });
+      continue;
+    }
     // Missing or broken data is not a file's problem: one error for the whole folder.
     const { exam } = loadExam({ exam: examIdOf(original, opts), dataDir: opts.dataDir, env: opts.env });
+    if (opts.exam !== undefined && own === undefined && original.results.length > 0 && !original.results.some((r) => exam.byId.has(r.question_id))) {
+      // No exam in its metadata (the reference's files) and not one question of this exam: a run of the default exam.
+      otherExams.push({ path, exam: DEFAULT_EXAM });
+      continue;
+    }
     try {
       runs.push(toRun(path, original, exam));
     } catch (e) {
       skip(path, e);
     }
   }
-  return { runs, skipped };
+  return { runs, skipped, otherExams };
 }

@@ -15,6 +15,16 @@ import { UserError } from '../../util/errors.js';
 import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
 
 const FORMATS = ['md', 'json', 'csv'] as const;
+
+const sortedExams = (ids: readonly string[]) => [...new Set(ids)].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+
+/** "left out 5 runs of other exams (112: 3, 116: 2); --exams shows them side by side" */
+export function otherExamsNote(exams: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const e of exams) counts.set(e, (counts.get(e) ?? 0) + 1);
+  const list = sortedExams(exams).map((e) => `${e}: ${counts.get(e)}`).join(', ');
+  return `left out ${exams.length} run${exams.length === 1 ? '' : 's'} of other exams (${list}); --exams shows them side by side`;
+}
 type Format = (typeof FORMATS)[number];
 
 export const leaderboardCommand: Command = {
@@ -94,14 +104,19 @@ Examples:
     const readme = str(args, 'readme');
     if (readme) checkReadme(readme, [LEADERBOARD_MARKERS.all, LEADERBOARD_MARKERS.text]); // so does a README without markers
 
-    const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), exam, env: io.env });
+    const { runs, skipped, otherExams } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), exam, env: io.env });
     for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
+    if (otherExams.length > 0) writeLine(io.stderr, `note: ${otherExamsNote(otherExams.map((o) => o.exam))}`);
     if (runs.length === 0) {
       throw new UserError(
-        skipped.length ? `no result file in ${dir} could be loaded (${skipped.length} skipped, see above)` : `no result files (*.json) in ${dir}; pass --results DIR`,
+        otherExams.length
+          ? `no run of exam ${exam} in ${dir}; pass --exam with one of ${sortedExams(otherExams.map((o) => o.exam)).join(', ')}`
+          : skipped.length
+            ? `no result file in ${dir} could be loaded (${skipped.length} skipped, see above)`
+            : `no result files (*.json) in ${dir}; pass --results DIR`,
       );
     }
-    const exams = [...new Set(runs.map((r) => r.exam.id))];
+    const exams = sortedExams(runs.map((r) => r.exam.id));
     if (exams.length > 1) throw new UserError(`${dir} holds runs of several exams (${exams.join(', ')}); pick one with --exam ID`);
     for (const r of runs) for (const w of r.warnings) writeLine(io.stderr, `warning: ${w}`);
 
