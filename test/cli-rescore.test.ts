@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ describe('jmle-bench rescore', () => {
     const dir = tmp();
     const f = join(dir, 'run.json');
     copyFileSync(GPT_OSS, f);
+    chmodSync(f, 0o644); // the shared data is read-only, and so is a plain copy of it
     expect(cli(['rescore', f, '--write']).code).toBe(0);
     const once = readFileSync(f, 'utf8');
     const r = cli(['rescore', f]);
@@ -80,6 +81,49 @@ describe('jmle-bench rescore', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: .* was scored against dataset ffffffffffff; rescoring against [0-9a-f]{12}/);
     expect(statSync(f).mtimeMs).toBe(mtime);
+  });
+  it('--write never replaces a read-only file; keeps the mode of a writable one and writes through a symbolic link', () => {
+    const dir = tmp();
+    const ro = join(dir, 'ro.json');
+    copyFileSync(GPT_OSS, ro);
+    chmodSync(ro, 0o444);
+    const before = readFileSync(ro, 'utf8');
+    const a = cli(['rescore', ro, '--write']);
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim().split('\n')).toHaveLength(1);
+    expect(a.stderr).toMatch(/ro\.json is read-only; make it writable \(chmod u\+w\) or write a copy with --out/);
+    expect(readFileSync(ro, 'utf8')).toBe(before);
+    expect(statSync(ro).mode & 0o777).toBe(0o444);
+
+    const real = join(dir, 'real.json');
+    copyFileSync(GPT_OSS, real);
+    chmodSync(real, 0o640);
+    const link = join(dir, 'link.json');
+    symlinkSync(real, link);
+    expect(cli(['rescore', link, '--write']).code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(real).mode & 0o777).toBe(0o640);
+    expect(JSON.parse(readFileSync(real, 'utf8')).summary.score).toBe(436);
+  });
+  it('a folder, an --out in a missing folder: one line naming the fix, exit 2, nothing written', () => {
+    const dir = tmp();
+    const folder = join(dir, 'runs');
+    mkdirSync(folder);
+    const a = cli(['rescore', folder, '--write']);
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim()).toBe(`jmle-bench: cannot read ${folder}: is a folder (EISDIR); give the result files in it (e.g. ${folder}/*.json)`);
+    const b = cli(['rescore', GPT_OSS, '--out', join(dir, 'missing', 'x.json')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    expect(b.stderr).toMatch(/the folder of --out .* does not exist; create it or choose another path/);
+    expect(b.stdout).toBe('');
+  });
+  it('a result file saved with a byte-order mark is read', () => {
+    const f = join(tmp(), 'bom.json');
+    writeFileSync(f, '\ufeff' + readFileSync(GPT_OSS, 'utf8'));
+    const r = cli(['rescore', f]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('436/500');
   });
   it('without any data it says to run `dataset pull`', () => {
     const r = cli(['rescore', GPT_OSS], { JMLE_DATA_DIR: '', JMLE_CACHE_DIR: tmp() });

@@ -313,6 +313,17 @@ describe('dataset pull: usage errors', () => {
     }
   });
 
+  it('a data root that cannot be written (a file in the way) is one line naming the fix, exit 2, before any download', async () => {
+    const blocker = join(tmp(), 'not-a-folder');
+    writeFileSync(blocker, '');
+    requests.clear();
+    const r = await cli(['dataset', 'pull', '--from', base, '--data-dir', blocker, '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^jmle-bench: dataset pull: cannot write to .*not-a-folder.*: a part of the path is not a folder \(ENOTDIR\); choose a writable data root/);
+    expect(requests.size).toBe(0);
+  });
+
   it('a 404 (e.g. a ref that does not exist) is an error naming the URL, not retried', async () => {
     resetFaults();
     const root4 = tmp();

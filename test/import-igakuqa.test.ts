@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -130,12 +130,14 @@ describe('jmle-bench import igakuqa (CLI)', () => {
 
   it('bad input is one line naming the fix, exit 2', () => {
     const out = mkdtempSync(join(tmpdir(), 'import-bad-'));
+    writeFileSync(join(out, 'blocker.txt'), 'a file where --out-dir names a folder');
     for (const [args, msg] of [
       [['import', 'igakuqa', IGAKUQA, '--system', 'gpt5', '--exam', '116', '--out-dir', out], /systems available for 116: chatgpt, gpt3, gpt4/],
       [['import', 'igakuqa', IGAKUQA, '--exam', '116'], /--system is required/],
       [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '120', '--out-dir', out], /120 is not one of 112, 113, 114, 115, 116/],
       [['import', 'other', IGAKUQA, '--system', 'gpt4'], /only "igakuqa"/],
       [['import', 'igakuqa', tmpdir(), '--system', 'gpt4'], /no baseline_results/],
+      [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '116', '--out-dir', join(out, 'blocker.txt')], /cannot create --out-dir .*; choose another --out-dir/],
     ] as const) {
       const r = run([...args]);
       expect(r.status, args.join(' ')).toBe(2);

@@ -1,9 +1,10 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { cacheRoot } from '../exam/data-root.js';
 import { clearExamCache, examEntry } from '../exam/registry.js';
 import { DEFAULT_EXAM } from '../exam/editions.js';
-import { UserError } from '../util/errors.js';
+import { describeFsError, UserError } from '../util/errors.js';
 import { DownloadError, downloadFile, removeStaleTemps } from './download.js';
 import { hashFile, verify } from './hash.js';
 import { fileUrl, isPinnedRef, loadManifest, manifestSources, type Manifest, type ManifestFile } from './manifest.js';
@@ -96,7 +97,12 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
 
   const dirs = new Set(m.files.map((f) => dirname(join(dir, f.path))));
   for (const d of dirs) {
-    await mkdir(d, { recursive: true });
+    try {
+      await mkdir(d, { recursive: true });
+      await access(d, constants.W_OK);
+    } catch (e) {
+      throw new UserError(`dataset pull: cannot write to ${d}: ${describeFsError(e)}; choose a writable data root (--data-dir DIR, or JMLE_CACHE_DIR for the cache)`);
+    }
     await removeStaleTemps(d);
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../util/errors.js';
+import { describeFsError, UserError } from '../util/errors.js';
 import { writeFileAtomic, writeFileAtomicSync } from '../util/atomic.js';
 import { ResultFileSchema, type ResultFile } from './schema.js';
 
@@ -21,11 +21,18 @@ export function parseResultFile(data: unknown, path: string): ResultFile {
 export function parseResultText(text: string, path: string): ResultFile {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A byte-order mark (some Windows editors save one) is not part of the JSON.
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new UserError(`${path} is not valid JSON (${(e as Error).message})`);
   }
   return parseResultFile(data, path);
+}
+
+function readError(e: unknown, path: string): UserError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const fix = code === 'EISDIR' ? `; give the result files in it (e.g. ${path.replace(/\/+$/, '')}/*.json)` : code === 'ENOENT' ? '; check the path' : '';
+  return new UserError(`cannot read ${path}: ${describeFsError(e)}${fix}`);
 }
 
 export function readResultFileSync(path: string): ResultFile {
@@ -33,7 +40,7 @@ export function readResultFileSync(path: string): ResultFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw readError(e, path);
   }
   return parseResultText(text, path);
 }
@@ -43,7 +50,7 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw readError(e, path);
   }
   return parseResultText(text, path);
 }
@@ -53,10 +60,23 @@ export function serialiseResultFile(file: ResultFile): string {
   return JSON.stringify(file, null, 2);
 }
 
+function writeError(e: unknown, path: string): UserError {
+  return new UserError(`cannot write ${path}: ${describeFsError(e)}; check that its folder exists and is writable, or choose another path`);
+}
+
+/** Write atomically (a temporary file, then rename); a failure is a one-line `UserError`, the old file untouched. */
 export function writeResultFileSync(path: string, file: ResultFile): void {
-  writeFileAtomicSync(path, serialiseResultFile(file));
+  try {
+    writeFileAtomicSync(path, serialiseResultFile(file));
+  } catch (e) {
+    throw writeError(e, path);
+  }
 }
 
 export async function writeResultFile(path: string, file: ResultFile): Promise<void> {
-  await writeFileAtomic(path, serialiseResultFile(file));
+  try {
+    await writeFileAtomic(path, serialiseResultFile(file));
+  } catch (e) {
+    throw writeError(e, path);
+  }
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,12 +20,52 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Write a file so that readers see either the old or the new content, never a torn one. */
+/**
+ * Where a write to `path` lands: an existing file's real path (a symbolic link
+ * stays a link; its target is replaced) and permission bits (kept), else `path`
+ * itself as a new file.
+ */
+function writeTarget(path: string): { target: string; mode?: number } {
+  try {
+    const target = realpathSync(path);
+    const st = statSync(target);
+    return st.isFile() ? { target, mode: st.mode & 0o7777 } : { target };
+  } catch {
+    return { target: path };
+  }
+}
+
+/**
+ * True when `path` is an existing file that must not be replaced: no write
+ * permission bit at all (read-only by the owner's choice, which root and an
+ * atomic rename would otherwise ignore) or not writable by this process.
+ */
+export function isReadOnlyFile(path: string): boolean {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return false;
+    if ((st.mode & 0o222) === 0) return true;
+    accessSync(path, constants.W_OK);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EACCES' || (e as NodeJS.ErrnoException).code === 'EPERM' || (e as NodeJS.ErrnoException).code === 'EROFS';
+  }
+}
+
+/**
+ * Write a file so that readers see either the old or the new content, never a
+ * torn one. Replacing an existing file keeps its permission bits and, for a
+ * symbolic link, writes where the link points.
+ */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const tmp = tempPathFor(path);
+  const { target, mode } = writeTarget(path);
+  const tmp = tempPathFor(target);
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (mode !== undefined) fchmodSync(fd, mode);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -38,7 +78,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   }
   closeSync(fd);
   try {
-    renameSync(tmp, path);
+    renameSync(tmp, target);
   } catch (e) {
     try {
       unlinkSync(tmp);
@@ -47,14 +87,16 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     }
     throw e;
   }
-  fsyncDir(dirname(path));
+  fsyncDir(dirname(target));
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(path);
+  const { target, mode } = writeTarget(path);
+  const tmp = tempPathFor(target);
   const fh = await open(tmp, 'w', 0o644);
   try {
     await fh.writeFile(data);
+    if (mode !== undefined) await fh.chmod(mode);
     await fh.sync();
   } catch (e) {
     await fh.close();
@@ -63,10 +105,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
   await fh.close();
   try {
-    await rename(tmp, path);
+    await rename(tmp, target);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
-  fsyncDir(dirname(path));
+  fsyncDir(dirname(target));
 }

@@ -5,7 +5,7 @@ import { parseExamList } from '../../exam/exam-list.js';
 import { IGAKUQA_EXAMS } from '../../exam/sources/igakuqa.js';
 import { importFileName, importIgakuqa, type Imported } from '../../results/import-igakuqa.js';
 import { writeResultFileSync } from '../../results/io.js';
-import { UserError } from '../../util/errors.js';
+import { describeFsError, UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';
 
@@ -55,7 +55,11 @@ Examples:
       if (existsSync(path)) throw new UserError(`import: ${path} already exists; remove it or choose another --out-dir`);
       return { path, imported };
     });
-    mkdirSync(outDir, { recursive: true });
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new UserError(`import: cannot create --out-dir ${outDir}: ${describeFsError(e)}; choose another --out-dir`);
+    }
     for (const d of done) writeResultFileSync(d.path, d.imported.file);
 
     if (flag(args, 'json')) {

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import { readResultFileSync, writeResultFileSync } from '../../results/io.js';
 import { rescoreFile, type Change } from '../../results/rescore.js';
+import { isReadOnlyFile } from '../../util/atomic.js';
 import { UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';
@@ -13,6 +15,14 @@ function fmtAnswer(a: readonly string[]): string {
 function changeLine(c: Change): string {
   const mark = c.after.correct && !c.before.correct ? '+' : !c.after.correct && c.before.correct ? '-' : '~';
   return `    ${mark} ${c.questionId}: ${fmtAnswer(c.before.predicted)} → ${fmtAnswer(c.after.predicted)} (correct: ${c.before.correct} → ${c.after.correct}; ${c.reasons.join('; ')})`;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export const rescoreCommand: Command = {
@@ -47,6 +57,11 @@ Examples:
     if (out && write) throw new UserError('rescore: use either --out or --write, not both');
     if (out && files.length > 1) throw new UserError('rescore: --out takes one input file; use --write to rescore several in place');
     if (out && existsSync(out)) throw new UserError(`rescore: ${out} already exists; choose another --out or remove it first`);
+    if (out && !isFolder(dirname(out))) throw new UserError(`rescore: the folder of --out ${out} does not exist; create it or choose another path`);
+    if (write) {
+      const locked = files.find((f) => isReadOnlyFile(f));
+      if (locked) throw new UserError(`rescore: ${locked} is read-only; make it writable (chmod u+w) or write a copy with --out`);
+    }
 
     // Read and rescore everything first, so a bad file stops the command before anything is written.
     const done = files.map((path) => {
