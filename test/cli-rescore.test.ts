@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, DATA_ROOT, RESULTS_DIR } from './helpers/data.js';
+import { loadExam } from '../src/exam/registry.js';
+import { readResultFileSync } from '../src/results/io.js';
+import { rescoreFile } from '../src/results/rescore.js';
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT, ...env } });
@@ -124,6 +127,29 @@ describe('jmle-bench rescore', () => {
     const r = cli(['rescore', f]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('436/500');
+  });
+  it('a reference-format file (no dataset version) whose stored key differs is warned about; key order alone is no difference', () => {
+    const { exam } = loadExam({ exam: '120', dataDir: DATA_ROOT });
+    const file = readResultFileSync(GPT_OSS);
+    expect(file.metadata.dataset_version).toBeUndefined();
+    const multi = exam.questions.find((q) => q.type === 'multiple_choice' && q.answer.length >= 2);
+    const single = exam.questions.find((q) => q.type === 'multiple_choice' && q.answer.length === 1);
+    if (!multi || !single) throw new Error('no multi/single-answer question');
+    const other = single.choices.find((c) => c !== single.answer[0]) as string;
+    const edited = {
+      ...file,
+      results: file.results.map((r) =>
+        r.question_id === multi.id ? { ...r, gold: [...multi.answer].reverse() } : r.question_id === single.id ? { ...r, gold: [other] } : r,
+      ),
+    };
+    const { warnings, changes } = rescoreFile(edited, exam, 'old.json');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^old\\.json records no dataset version and its stored answer key differs from dataset [0-9a-f]{12} for 1 question\\(s\\) \\(${single.id}\\)`));
+    expect(changes.map((c) => c.questionId)).not.toContain(multi.id);
+    const c = changes.find((x) => x.questionId === single.id);
+    expect(c?.reasons[0]).toBe(`answer key changed: ${other} → ${single.answer[0]}`);
+    // The unedited file: no warning.
+    expect(rescoreFile(file, exam, 'x').warnings).toEqual([]);
   });
   it('without any data it says to run `dataset pull`', () => {
     const r = cli(['rescore', GPT_OSS], { JMLE_DATA_DIR: '', JMLE_CACHE_DIR: tmp() });

@@ -21,10 +21,16 @@ export interface Rescored {
 }
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Same answer key, in any order (the reference stores the dataset's order; we store it sorted). */
+const sameKey = (a: readonly string[], b: readonly string[]) => same([...a].sort(), [...b].sort());
+
+function idList(ids: readonly string[]): string {
+  return ids.slice(0, 5).join(', ') + (ids.length > 5 ? `, … (${ids.length} in all)` : '');
+}
 
 function explain(before: ResultRecord, after: ResultRecord): string[] {
   const reasons: string[] = [];
-  if (!same(before.gold, after.gold)) reasons.push(`answer key changed: ${before.gold.join(',') || '-'} → ${after.gold.join(',') || '-'}`);
+  if (!sameKey(before.gold, after.gold)) reasons.push(`answer key changed: ${before.gold.join(',') || '-'} → ${after.gold.join(',') || '-'}`);
   const notes = after.parse_notes ?? [];
   if (notes.length > 0) reasons.push(`extraction: ${notes.join(', ')}`);
   if (after.parse_source === 'reasoning' && !before.parse_success) reasons.push('answer found in the reasoning text');
@@ -51,8 +57,9 @@ export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'):
   }
   const unknown = file.results.filter((r) => !exam.byId.has(r.question_id)).map((r) => r.question_id);
   if (unknown.length > 0) {
-    const list = unknown.slice(0, 5).join(', ') + (unknown.length > 5 ? `, … (${unknown.length} in all)` : '');
-    throw new UserError(`${path}: question ids not in exam ${exam.id} (dataset ${exam.version.slice(0, 12)}): ${list}`);
+    throw new UserError(
+      `${path}: question ids not in exam ${exam.id} (dataset ${exam.version.slice(0, 12)}): ${idList(unknown)}; pass the run's exam with --exam, or pull the dataset version it was made with`,
+    );
   }
   const seen = new Set<string>();
   for (const r of file.results) {
@@ -64,6 +71,14 @@ export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'):
     warnings.push(
       `${path} was scored against dataset ${stored.slice(0, 12)}; rescoring against ${exam.version.slice(0, 12)} (answers may differ where the key changed)`,
     );
+  } else if (!stored) {
+    // A reference-format file records no version: its stored keys tell whether it was scored against this one.
+    const differ = file.results.filter((r) => !sameKey(r.gold, exam.byId.get(r.question_id)?.answer ?? [])).map((r) => r.question_id);
+    if (differ.length > 0) {
+      warnings.push(
+        `${path} records no dataset version and its stored answer key differs from dataset ${exam.version.slice(0, 12)} for ${differ.length} question(s) (${idList(differ)}): it was scored against another version; rescoring against this one`,
+      );
+    }
   }
 
   const changes: Change[] = [];
@@ -71,7 +86,7 @@ export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'):
     const q = exam.byId.get(r.question_id);
     if (!q) throw new Error('unreachable');
     const next = rescoreRecord(r, q);
-    if (!same(r.predicted, next.predicted) || r.correct !== next.correct || r.parse_success !== next.parse_success || !same(r.gold, next.gold)) {
+    if (!same(r.predicted, next.predicted) || r.correct !== next.correct || r.parse_success !== next.parse_success || !sameKey(r.gold, next.gold)) {
       changes.push({
         questionId: r.question_id,
         before: { predicted: r.predicted, correct: r.correct, parse_success: r.parse_success, gold: r.gold },
