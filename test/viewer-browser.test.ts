@@ -56,8 +56,9 @@ async function runData(id: string): Promise<RunPayload> {
   }
   return r;
 }
+/** Best first by score %, then accuracy, then file name (the CLI's order; checked against buildLeaderboard in viewer-rank.test.ts). */
 function ranked(): RunEntry[] {
-  return [...lb.runs].sort((a, b) => b.summary.score - a.summary.score || b.summary.accuracy - a.summary.accuracy || a.displayName.localeCompare(b.displayName));
+  return [...lb.runs].sort((a, b) => b.summary.score_pct - a.summary.score_pct || b.summary.accuracy - a.summary.accuracy || (a.file < b.file ? -1 : 1));
 }
 
 /** A tiny static file server, as any static host would be (no knowledge of the app). */

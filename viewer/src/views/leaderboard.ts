@@ -2,7 +2,9 @@ import type { LeaderboardPayload, RunEntry } from '../../../src/viewer/types';
 import { barChart, type BarRow } from '../components';
 import { bar, h, type Child } from '../dom';
 import { pct, passMark } from '../format';
+import { chartEntries, passes, ranked } from '../rank';
 import { go, href, type Route } from '../router';
+
 
 /** Leaderboard: headline figures, a sortable table, score charts, the rules. Needs the summaries only. */
 
@@ -21,16 +23,10 @@ const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean; wide?: 
   { key: 'pass', label: 'Pass', numeric: true },
 ];
 
-/** Required and general passed, and no more 禁忌肢 than allowed where that is known. */
-export const passes = (r: RunEntry): boolean => r.summary.required_pass === true && r.summary.general_pass === true && r.summary.kinki.pass !== false;
 
 /** The 禁忌肢 count, or "unknown" where the exam does not disclose them (never 0). */
 export const kinkiText = (r: RunEntry): string => (r.summary.kinki.selected === null ? 'unknown' : String(r.summary.kinki.selected));
 
-/** Ranked by score, then accuracy, then name (stable, deterministic). */
-export function ranked(runs: readonly RunEntry[]): RunEntry[] {
-  return [...runs].sort((a, b) => b.summary.score - a.summary.score || b.summary.accuracy - a.summary.accuracy || a.displayName.localeCompare(b.displayName));
-}
 
 function sortValue(r: RunEntry, key: SortKey, rank: number): number | string {
   const s = r.summary;
@@ -167,21 +163,27 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
     ' Every result file is rescored against the current answer key when loaded.',
   );
 
-  const rowsFor = (get: (r: RunEntry) => [number, number, number]): BarRow[] =>
-    order
-      .map((r) => {
-        const [ratio, num, den] = get(r);
-        return { label: r.displayName, value: ratio, valueText: pct(ratio), detail: `${r.displayName}: ${pct(ratio)} (${num}/${den} points)`, href: href('model', r.id) };
-      })
-      .sort((a, b) => b.value - a.value);
+  const rowsFor = (which: 'all' | 'text'): BarRow[] =>
+    chartEntries(data.runs, which).map(({ run: r, value, score, max }) => ({
+      label: r.displayName,
+      value,
+      valueText: pct(value),
+      detail: `${r.displayName}: ${pct(value)} (${score}/${max} points)`,
+      href: href('model', r.id),
+    }));
+  const skipRuns = data.runs.filter((r) => r.imageMode === 'skip').length;
 
   const charts = h(
     'div',
     { class: 'charts' },
-    barChart(`Score % — all ${exam.questionCount} questions`, rowsFor((r) => [r.summary.score_pct, r.summary.score, r.summary.score_max]), 'chart-all'),
-    barChart(`Score % — text-only ${exam.textOnlyCount} questions`, rowsFor((r) => [r.summary.text_only_score_pct, r.summary.text_only_score, r.summary.text_only_score_max]), 'chart-text'),
+    barChart(`Score % — all ${exam.questionCount} questions`, rowsFor('all'), 'chart-all'),
+    barChart(`Score % — text-only ${exam.textOnlyCount} questions`, rowsFor('text'), 'chart-text'),
   );
+  const skipNote: Child =
+    skipRuns > 0
+      ? h('p', { class: 'rule', 'data-testid': 'skip-note' }, `${skipRuns} skip-mode run${skipRuns === 1 ? '' : 's'} (text-only questions answered) ${skipRuns === 1 ? 'is' : 'are'} in the text-only chart only.`)
+      : null;
 
   const empty: Child = data.runs.length === 0 ? h('p', { class: 'notice' }, 'No result files could be loaded.') : null;
-  return h('div', { class: 'view leaderboard' }, h('h2', null, 'Leaderboard'), headline, empty, table, rule, charts);
+  return h('div', { class: 'view leaderboard' }, h('h2', null, 'Leaderboard'), headline, empty, table, rule, charts, skipNote);
 }

@@ -5,7 +5,7 @@ import { answerLine, modelOutput, questionBody } from '../components';
 import { bar, h, replaceChildren, type Child } from '../dom';
 import { answer, pct, passMark, ratioPct, typeLabel } from '../format';
 import { go, href, type Route } from '../router';
-import { ranked } from './leaderboard';
+import { ranked } from '../rank';
 
 /** Per-model view: summary, accuracy by block, filters with the filtered score, question list and detail. */
 

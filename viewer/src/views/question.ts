@@ -4,7 +4,7 @@ import { answerLine, modelOutput, questionBody } from '../components';
 import { h, replaceChildren } from '../dom';
 import { preview } from '../format';
 import { go, href, type Route } from '../router';
-import { ranked } from './leaderboard';
+import { ranked } from '../rank';
 
 /** Per-question view: pick a block and a question, pick models, compare their answers side by side. */
 
