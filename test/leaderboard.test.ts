@@ -237,6 +237,52 @@ describe('leaderboard from the 10 real result files', () => {
     expect(all[0]).toBe('| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |');
   });
 
+  it('equals the reference README row byte for byte for every run whose outcomes rescoring left unchanged', () => {
+    // The reference README (naoto-iwase/JMLE2026-Bench, commit 10a066bd34ce), rows of the models we have result files for.
+    const refAll = [
+      '| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |',
+      '| **Gemini 3.1 Pro Preview** | ✓ | 490/500 (98.0%) | 390/400 (97.5%) |',
+      '| **GPT-5.2** | ✓ | 488/500 (97.6%) | 388/400 (97.0%) |',
+      '| **Qwen3.5-27B (no-think)** | ✓ | 464/500 (92.8%) | 366/400 (91.5%) |',
+      '| **Qwen3-Swallow-32B-RL-v0.2** | - | 459/500 (91.8%) | 365/400 (91.2%) |',
+      '| **Qwen3-32B** | - | 451/500 (90.2%) | 355/400 (88.8%) |',
+      '| **Preferred-MedRECT-32B** | - | 449/500 (89.8%) | 357/400 (89.2%) |',
+      '| **gpt-oss-120b (low)** | - | 433/500 (86.6%) | 343/400 (85.8%) |',
+      '| **gpt-oss-20b (medium)** | - | 428/500 (85.6%) | 342/400 (85.5%) |',
+      '| **Qwen3-32B (no-think)** | - | 416/500 (83.2%) | 326/400 (81.5%) |',
+    ];
+    const refText = [
+      '| Claude Opus 4.6 | 379/382 (99.2%) | 299/302 (99.0%) |',
+      '| Gemini 3.1 Pro Preview | 379/382 (99.2%) | 299/302 (99.0%) |',
+      '| GPT-5.2 | 375/382 (98.2%) | 295/302 (97.7%) |',
+      '| Qwen3.5-27B (no-think) | 358/382 (93.7%) | 280/302 (92.7%) |',
+      '| Qwen3-Swallow-32B-RL-v0.2 | 354/382 (92.7%) | 280/302 (92.7%) |',
+      '| Preferred-MedRECT-32B | 351/382 (91.9%) | 277/302 (91.7%) |',
+      '| Qwen3-32B | 350/382 (91.6%) | 274/302 (90.7%) |',
+      '| gpt-oss-120b (low) | 333/382 (87.2%) | 263/302 (87.1%) |',
+      '| gpt-oss-20b (medium) | 329/382 (86.1%) | 261/302 (86.4%) |',
+      '| Qwen3-32B (no-think) | 320/382 (83.8%) | 250/302 (82.8%) |',
+    ];
+    const ours = (table: string, name: string) => rowsOf(table).find((r) => r.replace(/\*\*/g, '').startsWith(`| ${name} |`));
+    const nameOf = (row: string) => row.split(' | ')[0]!.replace(/^\| /, '').replace(/\*\*/g, '');
+    let same = 0;
+    for (const [ref, table] of [...refAll.map((r) => [r, allTableMarkdown(lb)] as const), ...refText.map((r) => [r, textTableMarkdown(lb)] as const)]) {
+      const name = nameOf(ref);
+      const run = runs.find((r) => r.name === name)!;
+      expect(run, name).toBeDefined();
+      const improved = run.changes.some((c) => c.before.correct !== c.after.correct);
+      if (improved) expect(ours(table, name), name).not.toBe(ref);
+      else {
+        expect(ours(table, name), name).toBe(ref);
+        same++;
+      }
+    }
+    expect(same).toBe(14); // 7 runs × 2 tables; the other 3 gained answers from the improved extraction
+    // Ties keep the reference's order (Opus before Gemini at 379/382, 299/302).
+    const text = rowsOf(textTableMarkdown(lb)).map(nameOf);
+    expect(text.indexOf('Claude Opus 4.6')).toBeLessThan(text.indexOf('Gemini 3.1 Pro Preview'));
+  });
+
   it('reports pass/fail with 禁忌肢 unknown, never 0', () => {
     const json = leaderboardJson(lb);
     for (const r of [...json.all, ...json.text_only]) {
