@@ -53,6 +53,9 @@ describe('dataset validator', () => {
     ['answer twice', (e: Entry) => ((e['answer'] = ['a', 'a']), (e['num_choices_to_select'] = 2)), '120A-5: answer lists a choice twice (a,a)'],
     ['no choices', (e: Entry) => (e['question_text'] = '5　どれか。'), '120A-5: question_text has no choices "a　…" to "e　…"'],
     ['id mismatch', (e: Entry) => (e['number'] = 6), '120A-5: question_id does not match block and number (expected "120A-6")'],
+    ['image path', (e: Entry) => (e['clinical_images'] = ['../../../etc/passwd']), '120A-5: clinical_images "../../../etc/passwd" is not a plain file name in images/'],
+    ['image folder', (e: Entry) => (e['clinical_images'] = ['..']), '120A-5: clinical_images ".." is not a plain file name in images/'],
+    ['answer count below num_choices_to_select', (e: Entry) => ((e['answer'] = ['a', 'b', 'c', 'd', 'e']), (e['num_choices_to_select'] = 6)), '120A-5: answer has 5 choice(s) but num_choices_to_select is 6'],
   ])('%s', (_name, mutate, expected) => {
     expect(problemWith((es) => mutate(find(es, '120A-5')))).toBe(expected);
   });
@@ -61,6 +64,14 @@ describe('dataset validator', () => {
   });
   it('a duplicate question id', () => {
     expect(problemWith((es) => es.push({ ...find(es, '120A-1') }))).toBe('120A-1: question_id appears more than once');
+  });
+  it('a question without an id is named by its position', () => {
+    expect(problemWith((es) => delete (es[4] as Entry)['question_id'])).toBe('question #5: question_id is missing or not a string');
+  });
+  it('a serial group that is not an object, or lacks its id or its case text', () => {
+    expect(problemWith((es) => (find(es, '120B-41')['serial_group'] = 'x'))).toBe('120B-41: serial_group is not an object');
+    expect(problemWith((es) => delete (find(es, '120B-41')['serial_group'] as Entry)['group_id'])).toBe('120B-41: serial_group.group_id is missing');
+    expect(problemWith((es) => delete (find(es, '120B-41')['serial_group'] as Entry)['context_text'])).toBe('120B-41: serial_group.context_text is missing');
   });
   it('a serial group that does not list its question', () => {
     expect(problemWith((es) => ((find(es, '120B-41')['serial_group'] as Entry)['questions'] = ['120B-42']))).toBe('120B-41: serial_group.questions does not list this question');

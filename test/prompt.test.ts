@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExam } from '../src/exam/registry.js';
-import { buildPrompt, systemPrompt, userText } from '../src/prompt/prompt.js';
+import { buildPrompt, imageMime, systemPrompt, userText } from '../src/prompt/prompt.js';
 import type { Question } from '../src/exam/types.js';
 import { DATA_ROOT, JMLE2026_DIR } from './helpers/data.js';
 
@@ -35,5 +35,11 @@ describe('prompts identical to the reference harness', () => {
     const blind = buildPrompt(exam, withImages, 'blind');
     expect((blind.messages[1]?.content as unknown[]).length).toBe(1);
     expect(blind.messages[0]).toEqual({ role: 'system', content: systemPrompt(withImages) });
+  });
+  it('a data URL names the image\'s real type (a source may ship JPEGs; the loaders accept them)', () => {
+    expect(imageMime('120A-16_1.png')).toBe('image/png');
+    expect(imageMime('119A15-1.JPG')).toBe('image/jpeg');
+    expect(imageMime('x.jpeg')).toBe('image/jpeg');
+    expect(imageMime('x.gif')).toBe('image/gif');
   });
 });

@@ -43,6 +43,13 @@ export interface Prompt {
   readonly messages: readonly ChatMessage[];
 }
 
+const MIME: Readonly<Record<string, string>> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+
+/** The data URL's media type: PNG, as the reference always writes (every 120th image is one), unless the name says otherwise. */
+export function imageMime(name: string): string {
+  return MIME[name.slice(name.lastIndexOf('.') + 1).toLowerCase()] ?? 'image/png';
+}
+
 /** Build the chat messages for one question. In vision mode every image follows as a data URL. */
 export function buildPrompt(exam: Exam, q: Question, imageMode: ImageMode): Prompt {
   const content: ContentPart[] = [{ type: 'text', text: userText(q) }];
@@ -55,7 +62,7 @@ export function buildPrompt(exam: Exam, q: Question, imageMode: ImageMode): Prom
       } catch {
         throw new UserError(`${q.id}: image ${name} is missing; run \`jmle-bench dataset pull\` or use --image-mode blind`);
       }
-      content.push({ type: 'image_url', image_url: { url: `data:image/png;base64,${bytes.toString('base64')}` } });
+      content.push({ type: 'image_url', image_url: { url: `data:${imageMime(name)};base64,${bytes.toString('base64')}` } });
     }
   }
   return {

@@ -30,7 +30,7 @@ export function parseJmle2026(text: string, dir: string): Exam {
     throw new DatasetError(`${JMLE2026_DATASET_FILE}: not valid JSON (${(e as Error).message}); run \`jmle-bench dataset pull\` to fetch a fresh copy`);
   }
   if (!Array.isArray(data)) {
-    throw new DatasetError(`${JMLE2026_DATASET_FILE}: expected a JSON array of questions, got ${data === null ? 'null' : typeof data}`);
+    throw new DatasetError(`${JMLE2026_DATASET_FILE}: expected a JSON array of questions, got ${data === null ? 'null' : typeof data}; run \`jmle-bench dataset pull\` to fetch a fresh copy`);
   }
 
   const problems: string[] = [];
@@ -64,6 +64,11 @@ export function parseJmle2026(text: string, dir: string): Exam {
     if (typeof text !== 'string' || !text.trim()) fail('question_text is missing or empty');
     const images = e['clinical_images'];
     if (!isStringArray(images)) fail('clinical_images is not a list of file names');
+    else {
+      // Names are read from images/ in vision mode: a path could read (and send) any file.
+      const bad = images.find((f) => !/^[^/\\]+$/.test(f) || f === '.' || f === '..');
+      if (bad !== undefined) fail(`clinical_images ${JSON.stringify(bad)} is not a plain file name in images/`);
+    }
     const requiresImage = e['requires_image'];
     if (typeof requiresImage !== 'boolean') fail('requires_image is not true/false');
     const select = e['num_choices_to_select'];
