@@ -218,6 +218,15 @@ describe('IgakuQA loader on synthetic data', () => {
     expect(() => loadIgakuqa(dir, '116')).toThrowError(/116A1: answer \["z"\] is not among the choices a,b,c,d,e \(and 1 more problem\)/);
   });
 
+  it('a bad 禁忌肢 names the metadata file it is in; a broken line says how to get a fresh copy', () => {
+    const dir = synth();
+    const meta = join(dir, 'data', '2022', '116-A_metadata.jsonl');
+    writeFileSync(meta, readFileSync(meta, 'utf8').replace('"problem_id":"116A2","kinki":["ａ"," b"]', '"problem_id":"116A2","kinki":["1"]'));
+    expect(() => loadIgakuqa(dir, '116')).toThrowError(/^IgakuQA 116: data\/2022\/116-A_metadata\.jsonl: 116A2: kinki \["1"\] has "1", which is not a choice letter$/);
+    writeFileSync(meta, '{broken\n');
+    expect(() => loadIgakuqa(dir, '116')).toThrowError(/^IgakuQA 116: data\/2022\/116-A_metadata\.jsonl line 1: not a JSON object .*; run `jmle-bench dataset pull --exam 116` to fetch a fresh copy$/);
+  });
+
   it('an "or" key without a documented exception is refused, not guessed', () => {
     const dir = synth((rows) => {
       (rows[0] as Record<string, unknown>)['answer'] = ['a or b'];

@@ -60,7 +60,7 @@ function readJsonl(file: string, rel: string, exam: string): { rows: Raw[]; text
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
       rows.push(v as Raw);
     } catch (e) {
-      throw new DatasetError(`${rel} line ${i + 1}: not a JSON object (${(e as Error).message})`);
+      throw new DatasetError(`IgakuQA ${exam}: ${rel} line ${i + 1}: not a JSON object (${(e as Error).message}); run \`jmle-bench dataset pull --exam ${exam}\` to fetch a fresh copy`);
     }
   });
   return { rows, text };
@@ -216,11 +216,13 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
       if (!md) {
         issues.push({ questionId: id, kind: 'other', message: `${id}: no metadata row (禁忌肢 unknown)` });
       } else {
+        // 禁忌肢 come from the metadata file: name that file.
+        const failMeta = (msg: string) => problems.push(`${mRel}: ${id}: ${msg}`);
         const k = normaliseKinki(md['kinki']);
-        if (!k.ok) fail(k.reason);
+        if (!k.ok) failMeta(k.reason);
         else {
           const outside = k.letters.filter((l) => !letters.includes(l));
-          if (outside.length > 0) fail(`kinki ${outside.join(',')} is not among the choices`);
+          if (outside.length > 0) failMeta(`kinki ${outside.join(',')} is not among the choices`);
           kinki = k.letters;
         }
         humanAccuracy = percent(md['human_accuracy']);
