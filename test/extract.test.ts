@@ -142,6 +142,13 @@ describe('calculation answers', () => {
     const r = realRecord('openai_gpt-oss-20b_medium.json', '120A-74');
     expect(extractAnswer(r.raw_response, null, calc).predicted).toEqual(['1.200']);
   });
+  it('only one-digit groups are joined: "28 2桁" is 28 and "12 3" is 12, never 282 or 123', () => {
+    expect(normaliseNumber('28 2桁')).toBe('28');
+    expect(normaliseNumber('12 3')).toBe('12');
+    expect(normaliseNumber('0 . 4')).toBe('0.4');
+    expect(normaliseNumber('3 1 5 mL')).toBe('315');
+    expect(normaliseNumber('1,200')).toBe('1200');
+  });
   it('markdown and full-width digits are stripped', () => {
     expect(normaliseNumber('28**')).toBe('28');
     expect(normaliseNumber('**0.40**')).toBe('0.40');

@@ -146,6 +146,11 @@ function parseChoices(line: string, letters: readonly string[], notes: Set<Extra
   return result;
 }
 
+/** One digit per group, as on a mark sheet: "3 1 5", "0 . 4 0" (used only when it has a space). */
+const MARK_SHEET = /^[-+]?\d(?: +\d)*(?: *\. *\d(?: +\d)*)?(?!\d)/u;
+/** An ordinary number: "315", "1,200", "0.40". */
+const PLAIN_NUMBER = /^[-+]?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?/u;
+
 /**
  * A calculation answer as a plain decimal string: full-width digits and
  * markdown removed, digits spaced out as on a mark sheet joined ("3 1 5" → "315"),
@@ -158,7 +163,9 @@ export function normaliseNumber(text: string): string | null {
     .replace(/[*_`#${}]/g, '')
     .replace(/[，]/g, ',')
     .trim();
-  const m = /^[-+]?\d(?:[\d ]|,(?=\d{3}(?!\d)))*(?:\s*\.\s*\d[\d ]*)?/u.exec(s);
+  // Single digits spaced out are joined; "28 2桁" is 28, not 282 (only one-digit groups are).
+  const sheet = MARK_SHEET.exec(s);
+  const m = sheet && sheet[0].includes(' ') ? sheet : PLAIN_NUMBER.exec(s);
   if (!m) return null;
   const value = m[0].replace(/[\s,]/g, '');
   return Number.isFinite(Number(value)) ? value : null;
