@@ -59,3 +59,19 @@ describe('compareWithExaminees', () => {
     expect(c).toMatchObject({ available: false, questions: 0, model_accuracy: null, examinee_accuracy: null });
   });
 });
+
+describe('jmle-bench exams: the table lines up in a terminal', () => {
+  it('pads by display columns, so the column after 禁忌肢 (two columns per kanji) starts at the same place on every line', async () => {
+    const { table } = await import('../src/cli/commands/exams.js');
+    const { displayWidth } = await import('../src/util/width.js');
+    const lines = table([
+      ['exam', '禁忌肢', 'examinees'],
+      ['112', '≤3, disclosed', 'yes'],
+      ['120', '≤3, undisclosed', 'no'],
+    ]);
+    const starts = lines.map((l) => displayWidth(l.slice(0, l.search(/(yes|no|examinees)$/))));
+    expect(new Set(starts).size).toBe(1);
+    expect(displayWidth('禁忌肢')).toBe(6);
+    expect(displayWidth('≤3, ａ')).toBe(6);
+  });
+});

@@ -1,11 +1,13 @@
 import { examEntries } from '../../exam/registry.js';
 import { UserError } from '../../util/errors.js';
+import { displayWidth, padDisplay } from '../../util/width.js';
 import { listExams } from '../../exam/listing.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length))) ?? [];
-  return rows.map((r) => r.map((c, i) => c + ' '.repeat((widths[i] ?? 0) - [...c].length)).join('  ').trimEnd());
+/** Columns padded to their widest cell, in display columns (禁忌肢 takes six). */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? '')))) ?? [];
+  return rows.map((r) => r.map((c, i) => padDisplay(c, widths[i] ?? 0)).join('  ').trimEnd());
 }
 
 export const examsCommand: Command = {
