@@ -461,7 +461,7 @@ describe('past exams (IgakuQA imports for the 112th and 116th, a real 120th run)
     await page.waitForSelector('#app[data-ready][data-exam="116"]');
     expect(page.url()).toMatch(/#\/\?exam=116$/);
     const runs = ['igakuqa_gpt4_116.json', 'igakuqa_student-majority_116.json'].map((f) => ({ id: f.replace(/\.json$/, ''), run: loadedPast(f) }));
-    runs.sort((a, b) => b.run.summary.score - a.run.summary.score);
+    runs.sort((a, b) => b.run.summary.score_pct - a.run.summary.score_pct);
     expect(await page.locator('table.board tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-run')))).toEqual(runs.map((r) => r.id));
     for (const r of runs) {
       expect(await page.locator(`tr[data-run="${r.id}"] td.kinki`).innerText()).toBe(String(r.run.summary.kinki.selected));
@@ -470,6 +470,12 @@ describe('past exams (IgakuQA imports for the 112th and 116th, a real 120th run)
     const cmp = compareWithExaminees(runs[0]?.run.file.results ?? [], exam116());
     expect(await page.locator('[data-testid=examinee-card]').innerText()).toContain(formatPercent(cmp.examinee_accuracy ?? NaN));
     expect(await page.locator('[data-testid=rule]').innerText()).toContain('≥ 158/197');
+    // The charts cover the scored questions (the 116th excludes some), as the CLI's "All (N Questions)".
+    const scored = exam116().questions.filter((q) => q.points > 0);
+    expect(await page.locator('figure figcaption').allInnerTexts()).toEqual([
+      `Score % — all ${scored.length} questions`,
+      `Score % — text-only ${scored.filter((q) => !q.requiresImage).length} questions`,
+    ]);
     // Links made on this page keep the exam; a deep link to another exam opens it.
     expect(await page.locator('nav.nav a[data-nav=question]').getAttribute('href')).toBe('#/question?exam=116');
     await page.goto(`${pastViewer.url}#/?exam=112`);

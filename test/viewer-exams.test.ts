@@ -65,6 +65,11 @@ describe('several exams in one folder', () => {
     }
     const lb116 = await json<LeaderboardPayload>('api/exams/116/leaderboard');
     expect(lb116.exam.scoreMax).toBe(494);
+    // The charts cover the scored questions, as the CLI's table headings ("All (396 Questions)").
+    const { exam: e116 } = loadExam({ exam: '116', dataDir: DATA_ROOT });
+    const scored = e116.questions.filter((q) => q.points > 0);
+    expect(scored.length).toBeLessThan(e116.questions.length); // the 116th excludes some questions from scoring
+    expect(lb116.exam.scoredCounts).toEqual({ all: scored.length, text: scored.filter((q) => !q.requiresImage).length });
     expect(lb116.exam.requiredMax).toBe(197);
     expect(lb116.exam.kinkiDisclosed).toBe(true);
     expect(lb116.exam.examineeQuestions).toBeGreaterThan(390);

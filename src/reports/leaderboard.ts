@@ -1,4 +1,4 @@
-import type { ImageMode } from '../exam/types.js';
+import type { Exam, ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../results/collection.js';
 import {
   bootstrapRun,
@@ -132,6 +132,12 @@ function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): Leaderb
   return kept.sort(better);
 }
 
+/** Scored questions of an exam, all and text-only (0-point ones are excluded from scoring, as in the summary). */
+export function scoredQuestionCounts(exam: Pick<Exam, 'questions'>): { all: number; text: number } {
+  const scored = exam.questions.filter((q) => q.points > 0);
+  return { all: scored.length, text: scored.filter((q) => !q.requiresImage).length };
+}
+
 /**
  * Build both tables. All runs must be of the same exam (see `loadResultDir`).
  * Every number comes from the rescored summary; nothing stored is trusted.
@@ -159,11 +165,7 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
     exam: exam.id,
     examTitle: exam.rules.title,
     datasetVersion: exam.version,
-    // Scored questions (0-point ones are excluded from scoring, as in the summary).
-    questions: {
-      all: exam.questions.filter((q) => q.points > 0).length,
-      text: exam.questions.filter((q) => q.points > 0 && !q.requiresImage).length,
-    },
+    questions: scoredQuestionCounts(exam),
     all,
     text,
     notes,

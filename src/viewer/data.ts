@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Exam, Question } from '../exam/types.js';
+import { scoredQuestionCounts } from '../reports/leaderboard.js';
 import { buildSeries, seriesJson } from '../reports/series.js';
 import type { ExamInfo, IndexPayload, LeaderboardPayload, QuestionView, QuestionsPayload, SeriesCellView, SeriesPayload } from './types.js';
 import type { LoadedCollection, RunSource } from './load.js';
@@ -28,6 +29,7 @@ export function examInfo(exam: Exam): ExamInfo {
     requiredBlocks: r.requiredBlocks,
     questionCount: exam.questions.length,
     textOnlyCount: exam.questions.filter((q) => !q.requiresImage).length,
+    scoredCounts: scoredQuestionCounts(exam),
     scoreMax: exam.questions.reduce((s, q) => s + q.points, 0),
     requiredMax: r.requiredMax,
     generalMax: r.generalMax,

@@ -15,6 +15,8 @@ export interface ExamInfo {
   readonly requiredBlocks: readonly string[];
   readonly questionCount: number;
   readonly textOnlyCount: number;
+  /** Questions that count (points > 0), all and text-only: what the score charts and the CLI's table headings cover. */
+  readonly scoredCounts: { readonly all: number; readonly text: number };
   readonly scoreMax: number;
   readonly requiredMax: number;
   readonly generalMax: number;

@@ -176,8 +176,8 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
   const charts = h(
     'div',
     { class: 'charts' },
-    barChart(`Score % — all ${exam.questionCount} questions`, rowsFor('all'), 'chart-all'),
-    barChart(`Score % — text-only ${exam.textOnlyCount} questions`, rowsFor('text'), 'chart-text'),
+    barChart(`Score % — all ${exam.scoredCounts.all} questions`, rowsFor('all'), 'chart-all'),
+    barChart(`Score % — text-only ${exam.scoredCounts.text} questions`, rowsFor('text'), 'chart-text'),
   );
   const skipNote: Child =
     skipRuns > 0
