@@ -7,7 +7,9 @@ import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../
 /** Try to open the URL in a browser; any failure is ignored (the URL is printed anyway). */
 function openBrowser(url: string): void {
   try {
-    const child = spawn('xdg-open', [url], { stdio: 'ignore', detached: true });
+    // The platform's opener: open (macOS), explorer (Windows), xdg-open (elsewhere).
+    const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+    const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
     child.unref();
   } catch {
@@ -32,7 +34,7 @@ Options:
   --port N         port (default 8765; 0 = any free port)
   --host H         address to listen on (default 127.0.0.1; only change when
                    you mean to share the viewer on a network)
-  --open           open the URL in a browser (xdg-open)
+  --open           open the URL in a browser (open, explorer or xdg-open)
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        show only this exam's runs (others are listed as skipped);
                    default: every exam in DIR, opening on the newest
