@@ -126,6 +126,19 @@ describe('improvements, each on a real response', () => {
   });
 });
 
+describe('a response stuck repeating the marker', () => {
+  // A degenerate generation can repeat 【回答】 until max_tokens, all on one line. Trying every marker
+  // cost markers × line length (minutes for 100,000); only the last 50 and the first are tried.
+  const junk = '【回答】わからない '.repeat(100_000);
+  it('still finds the answer after the last marker, quickly (within the default test timeout)', () => {
+    expect(extractAnswer(`${junk}【回答】c`, null, choice)).toMatchObject({ predicted: ['c'], ok: true });
+    expect(extractAnswer('【回答】'.repeat(100_000), null, calc).ok).toBe(false);
+  });
+  it('and the first marker, the reference\'s, is always tried', () => {
+    expect(extractAnswer(`【回答】b\n${'【回答】？\n'.repeat(200)}`, null, choice)).toMatchObject({ predicted: ['b'], ok: true, notes: [] });
+  });
+});
+
 describe('calculation answers', () => {
   it('digits spaced out as on a mark sheet (gpt-oss-120b (low), 120A-75: "3 1 5") read as 315', () => {
     const r = realRecord('openai_gpt-oss-120b_low.json', '120A-75');

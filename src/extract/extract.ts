@@ -187,23 +187,33 @@ function parseText(text: string, q: QuestionShape): { predicted: string[]; notes
     alt = positions.length > 0;
   }
   const letters = q.choices && q.choices.length > 0 ? q.choices : DEFAULT_LETTERS;
-  let first: string[] | null = null;
-  for (let k = positions.length - 1; k >= 0; k--) {
-    const notes = new Set<ExtractionNote>();
+  const parseAt = (k: number, notes: Set<ExtractionNote>): string[] => {
     const line = answerLineAt(text, positions[k] as number);
-    const predicted = q.type === 'calculation' ? parseNumber(line, notes) : parseChoices(line, letters, notes);
+    return q.type === 'calculation' ? parseNumber(line, notes) : parseChoices(line, letters, notes);
+  };
+  // The last markers first, then the first one (the reference's). A response stuck repeating the
+  // marker (thousands on one line) would otherwise cost markers × line length.
+  const tried = positions.length - 1 > MAX_LAST_MARKERS ? [...range(positions.length - 1, positions.length - MAX_LAST_MARKERS), 0] : range(positions.length - 1, 0);
+  for (const k of tried) {
+    const notes = new Set<ExtractionNote>();
+    const predicted = parseAt(k, notes);
     if (predicted.length === 0) continue;
     if (alt) notes.add('alt-marker');
-    if (k !== 0) {
-      // Name the rule only when it changes the outcome against the first marker.
-      const n0 = new Set<ExtractionNote>();
-      const l0 = answerLineAt(text, positions[0] as number);
-      first = q.type === 'calculation' ? parseNumber(l0, n0) : parseChoices(l0, letters, n0);
-      if (first.join(',') !== predicted.join(',')) notes.add('last-marker');
-    }
+    // Name the rule only when it changes the outcome against the first marker.
+    if (k !== 0 && parseAt(0, new Set()).join(',') !== predicted.join(',')) notes.add('last-marker');
     return { predicted, notes: [...notes] };
   }
   return null;
+}
+
+/** Markers tried from the end of a text (besides the first one). */
+const MAX_LAST_MARKERS = 50;
+
+/** from, from-1, …, to (inclusive; empty when from < to). */
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let k = from; k >= to; k--) out.push(k);
+  return out;
 }
 
 /** Extract the answer from a response: the content first, then (if nothing) the reasoning text. */
