@@ -134,7 +134,7 @@ describe('jmle-bench import igakuqa (CLI)', () => {
     for (const [args, msg] of [
       [['import', 'igakuqa', IGAKUQA, '--system', 'gpt5', '--exam', '116', '--out-dir', out], /systems available for 116: chatgpt, gpt3, gpt4/],
       [['import', 'igakuqa', IGAKUQA, '--exam', '116'], /--system is required/],
-      [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '120', '--out-dir', out], /120 is not one of 112, 113, 114, 115, 116/],
+      [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '120', '--out-dir', out], /^jmle-bench: --exam: 120 is not one of 112, 113, 114, 115, 116$/m],
       [['import', 'other', IGAKUQA, '--system', 'gpt4'], /only "igakuqa"/],
       [['import', 'igakuqa', tmpdir(), '--system', 'gpt4'], /no baseline_results/],
       [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '116', '--out-dir', join(out, 'blocker.txt')], /cannot create --out-dir .*; choose another --out-dir/],

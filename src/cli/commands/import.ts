@@ -42,7 +42,7 @@ Examples:
     if (extra.length > 0) throw new UserError(`import igakuqa: unexpected argument "${extra[0]}"`);
     const system = str(args, 'system');
     if (!system) throw new UserError('import igakuqa: --system is required (e.g. gpt4, chatgpt, student-majority)');
-    const exams = parseExamList(str(args, 'exam') ?? 'all', IGAKUQA_EXAMS);
+    const exams = parseExamList(str(args, 'exam') ?? 'all', IGAKUQA_EXAMS, '--exam');
     const outDir = resolve(io.cwd, str(args, 'out-dir') ?? 'results');
     const source = resolve(io.cwd, dir);
 
