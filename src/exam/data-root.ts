@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { DEFAULT_EXAM } from './editions.js';
 
 /**
  * Where the data lives. A data root holds one folder per source
@@ -20,12 +21,21 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(xdg ? resolve(xdg) : join(homedir(), '.cache'), 'jmle-bench');
 }
 
-/** Pick the data root for a source, or stop with one line saying how to get the data. */
-export function resolveDataRoot(source: string, dataDir?: string, env: NodeJS.ProcessEnv = process.env): DataRoot {
+/** The command that fetches one exam's data (plain `dataset pull` is the default exam, the 120th). */
+export function pullCommand(exam?: string): string {
+  return exam && exam !== DEFAULT_EXAM ? `jmle-bench dataset pull --exam ${exam}` : 'jmle-bench dataset pull';
+}
+
+/**
+ * Pick the data root for a source, or stop with one line saying how to get the
+ * data (`exam` names the edition asked for, so the hint fetches the right one).
+ */
+export function resolveDataRoot(source: string, dataDir?: string, env: NodeJS.ProcessEnv = process.env, exam?: string): DataRoot {
+  const pull = pullCommand(exam);
   if (dataDir) {
     const root = resolve(dataDir);
     if (!existsSync(join(root, source))) {
-      throw new UserError(`--data-dir ${dataDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`jmle-bench dataset pull\``);
+      throw new UserError(`--data-dir ${dataDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`${pull}\``);
     }
     return { root, from: 'flag' };
   }
@@ -33,11 +43,11 @@ export function resolveDataRoot(source: string, dataDir?: string, env: NodeJS.Pr
   if (envDir) {
     const root = resolve(envDir);
     if (!existsSync(join(root, source))) {
-      throw new UserError(`JMLE_DATA_DIR=${envDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`jmle-bench dataset pull\``);
+      throw new UserError(`JMLE_DATA_DIR=${envDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`${pull}\``);
     }
     return { root, from: 'env' };
   }
   const cache = cacheRoot(env);
   if (existsSync(join(cache, source))) return { root: cache, from: 'cache' };
-  throw new UserError(`no ${source} data found: run \`jmle-bench dataset pull\` (or pass --data-dir / set JMLE_DATA_DIR to a local copy)`);
+  throw new UserError(`no ${source} data found: run \`${pull}\` (or pass --data-dir / set JMLE_DATA_DIR to a local copy)`);
 }

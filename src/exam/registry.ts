@@ -55,7 +55,7 @@ const cache = new Map<string, Exam>();
 /** Find the data (flag, env, cache) and load one edition. Cached per folder. */
 export function loadExam(opts: LoadOptions = {}): LoadedExam {
   const entry = examEntry(opts.exam ?? DEFAULT_EXAM);
-  const dataRoot = resolveDataRoot(entry.source, opts.dataDir, opts.env);
+  const dataRoot = resolveDataRoot(entry.source, opts.dataDir, opts.env, entry.id);
   const dir = join(dataRoot.root, entry.source);
   const key = `${entry.id}\0${dir}`;
   let exam = cache.get(key);
