@@ -304,6 +304,7 @@ describe('dataset pull: usage errors', () => {
       ['dataset', 'pull', '--exam', '999'],
       ['dataset', 'pull', '--all', '--source', 'jmle2026'],
       ['dataset', 'pull', '--from', 'ftp://x'],
+      ['dataset', 'pull', '--all', '--from', 'http://127.0.0.1:9/'],
       ['dataset', 'frobnicate'],
     ]) {
       const r = await cli(argv, { JMLE_CACHE_DIR: tmp() });

@@ -65,6 +65,8 @@ function summaryLine(r: PullResult): string {
 async function pull(args: Parsed, io: Io): Promise<number> {
   const from = str(args, 'from');
   if (from !== undefined && !/^https?:\/\/[^\s]+$/.test(from)) throw new UserError(`--from must be an http(s) base URL, got "${from}"`);
+  // A mirror serves one source's files under their upstream paths; several sources would collide (LICENSE, README.md…).
+  if (from !== undefined && flag(args, 'all')) throw new UserError('--from serves one source: pull each with --exam ID (or --source NAME) and its own --from, not --all');
   const ref = str(args, 'ref');
   if (ref !== undefined && !/^[\w][\w./-]*$/.test(ref)) throw new UserError(`--ref must be a branch, tag or commit id, got "${ref}"`);
   if (flag(args, 'json')) throw new UserError('dataset pull: --json applies to `dataset info`');
