@@ -70,6 +70,35 @@ describe('withRetry', () => {
     expect(err.attempts).toBe(3);
     expect(inner.calls).toBe(3);
   });
+  it('falls back to its backoff when Retry-After is 0 or in the past (a 429 storm is not hammered)', async () => {
+    const inner = flaky([new ProviderError('rate-limit', '429', { retryAfterMs: 0 }), new ProviderError('rate-limit', '429', { retryAfterMs: 0 })]);
+    const waits: number[] = [];
+    const t0 = performance.now();
+    const c = await withRetry(inner, { baseDelayMs: 40, random: () => 1, onRetry: (i) => waits.push(i.delayMs) }).complete(req(q1));
+    expect(c.attempts).toBe(3);
+    expect(waits).toEqual([40, 80]);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(115);
+  });
+  it('does not wait out a Retry-After longer than its cap: fails at once as a quota, saying how long', async () => {
+    const inner = flaky([new ProviderError('rate-limit', '429 Rate limit reached', { status: 429, retryAfterMs: 100_000_000 })]);
+    const t0 = performance.now();
+    const err = (await withRetry(inner, { maxRetryAfterMs: 60_000 }).complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(err.kind).toBe('quota');
+    expect(err.retryable).toBe(false);
+    expect(err.message).toBe('the server asks to retry after 27h47m (429 Rate limit reached)');
+    expect(inner.calls).toBe(1);
+  });
+  it('stop (first Ctrl-C) ends a backoff wait at once and sends nothing more', async () => {
+    const inner = flaky([new ProviderError('server', '500')]);
+    const stop = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => stop.abort(), 30);
+    const err = (await withRetry(inner, { baseDelayMs: 10_000 }).complete(req(q1), { stop: stop.signal }).catch((e: unknown) => e)) as ProviderError;
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(err.kind).toBe('aborted');
+    expect(inner.calls).toBe(1);
+  });
   it('honours Retry-After over its own backoff', async () => {
     const inner = flaky([new ProviderError('rate-limit', '429', { retryAfterMs: 300 })]);
     const t0 = Date.now();
@@ -96,6 +125,29 @@ describe('withRateLimit', () => {
     await Promise.all(Array.from({ length: 20 }, () => limited.complete(req(q1))));
     expect(peak).toBe(3);
     expect(limited.peak).toBe(3);
+  });
+  it('stop ends the wait for an RPM start without sending; onSend marks each attempt that goes out', async () => {
+    let calls = 0;
+    const p: Provider = {
+      name: 'p',
+      async complete() {
+        calls++;
+        return { content: '', reasoning: null, usage: null, finishReason: null };
+      },
+    };
+    const limited = withRateLimit(p, { concurrency: 4, rpm: 1 }); // the second start would be a minute later
+    const stop = new AbortController();
+    let sends = 0;
+    const onSend = () => sends++;
+    await limited.complete(req(q1), { stop: stop.signal, onSend });
+    const t0 = performance.now();
+    setTimeout(() => stop.abort(), 30);
+    const err = (await limited.complete(req(q1), { stop: stop.signal, onSend }).catch((e: unknown) => e)) as ProviderError;
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(err.kind).toBe('aborted');
+    expect(calls).toBe(1);
+    expect(sends).toBe(1);
+    expect(limited.inFlight).toBe(0);
   });
   it('spaces starts under an RPM cap', async () => {
     const starts: number[] = [];
@@ -173,6 +225,22 @@ describe('OpenAI-compatible provider against the fake server', () => {
     }
   });
 
+  it('says what came back when a 200 is not JSON (an HTML page: a wrong --base-url)', async () => {
+    fake.options = { fault: () => ({ kind: 'html' }) };
+    const err = (await provider().complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    expect(err.kind).toBe('bad-response');
+    expect(err.message).toMatch(/^bad response: not JSON but "<!DOCTYPE html><html><body><h1>Welcome to nginx!.*is --base-url the API \(it usually ends in \/v1\)\?$/);
+  });
+
+  it('times out a reply that trickles in forever, naming the limit', async () => {
+    fake.options = { fault: () => ({ kind: 'trickle' }) };
+    const t0 = performance.now();
+    const err = (await provider().complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toBe('request timed out after 0.5 s (--timeout)');
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
   const cases: [string, FakeOptions, string, number | null][] = [
     ['429', { fault: () => ({ kind: '429', retryAfter: '2' }) }, 'rate-limit', 429],
     ['500', { fault: () => ({ kind: '500' }) }, 'server', 500],
@@ -180,6 +248,7 @@ describe('OpenAI-compatible provider against the fake server', () => {
     ['drop', { fault: () => ({ kind: 'drop' }) }, 'connection', null],
     ['hang', { fault: () => ({ kind: 'hang' }) }, 'timeout', null],
     ['malformed', { fault: () => ({ kind: 'malformed' }) }, 'bad-response', null],
+    ['truncated', { fault: () => ({ kind: 'truncated' }) }, 'connection', null],
     ['empty choices', { fault: () => ({ kind: 'empty-choices' }) }, 'bad-response', null],
     ['400', { fault: () => ({ kind: '400' }) }, 'bad-request', 400],
     ['401', { fault: () => ({ kind: '401' }) }, 'auth', 401],

@@ -1,5 +1,5 @@
 import { sleep } from '../util/sleep.js';
-import { ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
+import { eitherSignal, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
 
 /**
  * Concurrency and rate limiting around a provider: never more than
@@ -31,7 +31,6 @@ export interface LimitedProvider extends Provider {
 function abortError(): ProviderError {
   return new ProviderError('aborted', 'request aborted');
 }
-
 
 export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedProvider {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new Error('concurrency must be a positive integer');
@@ -93,9 +92,12 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
       return peak;
     },
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
-      await acquire(options.signal);
+      // Waiting for a slot or a start time ends on stop as well as on abort: nothing new is sent after Ctrl-C.
+      const waitSignal = eitherSignal(options.signal, options.stop);
+      await acquire(waitSignal);
       try {
-        await sleep(reserveStart(), options.signal, abortError);
+        await sleep(reserveStart(), waitSignal, abortError);
+        options.onSend?.();
         return await inner.complete(request, options);
       } finally {
         release();

@@ -44,10 +44,12 @@ function headerOf(headers: unknown, name: string): string | null {
 }
 
 /** Map an SDK (or fetch) error to what scheduling needs to know. Messages are redacted. */
-export function classifyError(e: unknown): ProviderError {
+export function classifyError(e: unknown, timeoutS?: number): ProviderError {
   if (e instanceof ProviderError) return e;
   if (e instanceof OpenAI.APIUserAbortError) return new ProviderError('aborted', 'request aborted');
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', 'request timed out');
+  if (e instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ProviderError('timeout', timeoutS === undefined ? 'request timed out' : `request timed out after ${timeoutS} s (--timeout)`);
+  }
   if (e instanceof OpenAI.APIConnectionError) {
     const cause = (e as { cause?: { message?: string } }).cause?.message;
     return new ProviderError('connection', oneLine(`connection error${cause ? `: ${cause}` : ''}`));
@@ -94,7 +96,11 @@ export function openAICompatible(opts: OpenAICompatibleOptions): Provider {
       try {
         resp = await client.chat.completions.create(body, { signal: options.signal });
       } catch (e) {
-        throw classifyError(e);
+        throw classifyError(e, opts.timeoutS);
+      }
+      // The SDK hands back the text of a reply that is not JSON (an HTML page, "Ollama is running").
+      if (typeof resp !== 'object' || resp === null) {
+        throw new ProviderError('bad-response', oneLine(`bad response: not JSON but "${String(resp).slice(0, 120)}"; is --base-url the API (it usually ends in /v1)?`));
       }
       const choices = (resp as { choices?: unknown }).choices;
       if (!Array.isArray(choices) || choices.length === 0) {

@@ -1,5 +1,5 @@
 import { sleep } from '../util/sleep.js';
-import { ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
+import { eitherSignal, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
 import { redact } from '../util/redact.js';
 
 /**
@@ -7,6 +7,12 @@ import { redact } from '../util/redact.js';
  * failures (429, 5xx, timeouts, dropped connections, unreadable replies),
  * honouring Retry-After; never on 400/401/403/404. The completion (or the
  * final error) carries the number of requests sent.
+ *
+ * Retry-After: a positive wait is honoured (seconds or HTTP date); 0 or a date
+ * in the past falls back to the backoff (a server that says "now" on every
+ * 429 is not hammered); a wait longer than `maxRetryAfterMs` (an exhausted
+ * quota) is not waited out: the request fails at once with kind `quota`,
+ * saying how long the server asked for.
  */
 export interface RetryOptions {
   /** Retries after the first attempt (default 5). */
@@ -18,9 +24,17 @@ export interface RetryOptions {
   /** Longest Retry-After honoured, ms (default 10 min). */
   readonly maxRetryAfterMs?: number;
   /** Called before each wait (progress/logging). */
-  readonly onRetry?: (info: { request: CompletionRequest; attempt: number; delayMs: number; error: ProviderError }) => void;
+  readonly onRetry?: (info: RetryInfo) => void;
   /** For tests. */
   readonly random?: () => number;
+}
+
+export interface RetryInfo {
+  readonly request: CompletionRequest;
+  /** The attempt that just failed (1-based). */
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly error: ProviderError;
 }
 
 /** Backoff before retry number `attempt` (1-based): base·2^(attempt−1), capped, with "equal jitter" (½–1×). */
@@ -29,6 +43,19 @@ export function backoffDelay(attempt: number, base: number, cap: number, random:
   return Math.round(d / 2 + (random() * d) / 2);
 }
 
+/** "45s", "12m", "27h47m": how long a server asked to wait. */
+function waitText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+function aborted(attempts: number): ProviderError {
+  const e = new ProviderError('aborted', 'request aborted');
+  e.attempts = attempts;
+  return e;
+}
 
 export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
   const maxRetries = opts.maxRetries ?? 5;
@@ -46,20 +73,20 @@ export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
         } catch (e) {
           const err = e instanceof ProviderError ? e : new ProviderError('bad-response', redact(`bad response: ${(e as Error)?.message ?? String(e)}`));
           err.attempts = attempt;
-          if (options.signal?.aborted) {
-            const aborted = new ProviderError('aborted', 'request aborted');
-            aborted.attempts = attempt;
-            throw aborted;
-          }
+          // Aborted, or stopped (Ctrl-C) before the next attempt: not finished, asked again on resume.
+          if (options.signal?.aborted || options.stop?.aborted || err.kind === 'aborted') throw aborted(attempt);
           if (!err.retryable || attempt > maxRetries) throw err;
-          const delayMs = err.retryAfterMs !== null ? Math.min(err.retryAfterMs, maxRetryAfter) : backoffDelay(attempt, base, cap, random);
-          opts.onRetry?.({ request, attempt, delayMs, error: err });
-          try {
-            await sleep(delayMs, options.signal, () => new ProviderError('aborted', 'request aborted'));
-          } catch (abortErr) {
-            (abortErr as ProviderError).attempts = attempt;
-            throw abortErr;
+          if (err.retryAfterMs !== null && err.retryAfterMs > maxRetryAfter) {
+            const giveUp = new ProviderError('quota', `the server asks to retry after ${waitText(err.retryAfterMs)} (${err.message})`, {
+              status: err.status,
+              retryAfterMs: err.retryAfterMs,
+            });
+            giveUp.attempts = attempt;
+            throw giveUp;
           }
+          const delayMs = err.retryAfterMs !== null && err.retryAfterMs > 0 ? err.retryAfterMs : backoffDelay(attempt, base, cap, random);
+          opts.onRetry?.({ request, attempt, delayMs, error: err });
+          await sleep(delayMs, eitherSignal(options.signal, options.stop), () => aborted(attempt));
         }
       }
     },

@@ -36,6 +36,20 @@ export interface Completion {
 export interface CompleteOptions {
   /** Aborts the request in flight. */
   readonly signal?: AbortSignal;
+  /**
+   * Stops starting attempts (first Ctrl-C): waiting for a slot, an RPM start or
+   * a retry backoff ends with an `aborted` error; a request already sent runs on.
+   */
+  readonly stop?: AbortSignal;
+  /** Called when an attempt actually goes out (after waiting for a slot or an RPM start), for latency. */
+  readonly onSend?: () => void;
+}
+
+/** One signal for "abort" or "stop", for waits that either must end. */
+export function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
 }
 
 export interface Provider {
@@ -48,9 +62,11 @@ export interface Provider {
  * Why a request failed, as scheduling needs to know it:
  * - auth / not-found / bad-request: the request can never succeed; not retried
  * - rate-limit / server / timeout / connection / bad-response: transient; retried
+ * - quota: the server asks to wait longer than `withRetry` will (e.g. a daily
+ *   quota); not retried; the runner stops sending, as on Ctrl-C
  * - aborted: the caller aborted it (second Ctrl-C); not recorded
  */
-export type FailureKind = 'auth' | 'not-found' | 'bad-request' | 'rate-limit' | 'server' | 'timeout' | 'connection' | 'bad-response' | 'aborted';
+export type FailureKind = 'auth' | 'not-found' | 'bad-request' | 'rate-limit' | 'server' | 'timeout' | 'connection' | 'bad-response' | 'quota' | 'aborted';
 
 const RETRYABLE: ReadonlySet<FailureKind> = new Set(['rate-limit', 'server', 'timeout', 'connection', 'bad-response']);
 

@@ -19,6 +19,12 @@ export type Fault =
   | { kind: 'drop' }
   | { kind: 'hang' }
   | { kind: 'malformed' }
+  /** 200 with an HTML page (a proxy's error page, a wrong base URL). */
+  | { kind: 'html' }
+  /** 200 whose body stops half-way: the connection closes before content-length bytes. */
+  | { kind: 'truncated' }
+  /** 200 whose body trickles in a byte at a time and never ends. */
+  | { kind: 'trickle' }
   | { kind: 'empty-choices' }
   | { kind: 'reasoning-only'; field?: 'reasoning' | 'reasoning_content' }
   | { kind: '400' }
@@ -217,6 +223,32 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
           const t = '{"id":"x","choices":[{"message":{"content":"【回答】a"';
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t) });
           res.end(t);
+          return;
+        }
+        case 'html': {
+          entry.outcome = 200;
+          const t = '<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>';
+          res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(t) });
+          res.end(t);
+          return;
+        }
+        case 'truncated': {
+          entry.outcome = 'drop';
+          const t = '{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"【回答】a"}}]}';
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t) });
+          res.write(t.slice(0, 30), () => req.socket.destroy());
+          return;
+        }
+        case 'trickle': {
+          entry.outcome = 'hang';
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{');
+          const timer = setInterval(() => res.write(' '), 50);
+          res.on('close', () => {
+            clearInterval(timer);
+            hanging.delete(res);
+          });
+          hanging.add(res);
           return;
         }
         case 'empty-choices':
