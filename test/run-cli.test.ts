@@ -8,12 +8,12 @@ import { DATA_ROOT, JMLE2026_DIR } from './helpers/data.js';
 import { startFakeOpenAI, type Fault, type FakeServer } from './helpers/fake-openai.js';
 
 /** Run the CLI in-process in `cwd`; stderr is not a TTY, so progress is plain lines. */
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, tty = false) {
+async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, tty = false, columns?: number) {
   let stdout = '';
   let stderr = '';
   const io = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
+    stderr: { write: (s: string) => (stderr += s), isTTY: tty, columns },
     env: { JMLE_DATA_DIR: DATA_ROOT, JMLE_RETRY_BASE_MS: '5', ...env },
     cwd,
   };
@@ -123,6 +123,19 @@ describe('jmle-bench run: a full run', () => {
     expect(r.stderr).toContain('\r\x1b[2K');
     expect(r.stderr).toMatch(/50\/50 {2}acc 98\.0% {2}err 1 {2}[\d.]+ req\/s {2}ETA 0s/);
     expect(r.stderr).not.toMatch(/^ {2}\[\d+\/50\]/m);
+    // ASCII (block characters are double-width in many Japanese terminals); cleared before the summary
+    expect(r.stderr).toMatch(/\[#{24}\] 50\/50/);
+    const afterBar = r.stderr.slice(r.stderr.lastIndexOf('ETA 0s') + 'ETA 0s'.length);
+    expect(afterBar.startsWith('\r\x1b[2K')).toBe(true);
+    expect(afterBar).not.toMatch(/#|req\/s/);
+    // cut to the terminal's width: a wrapped line could not be redrawn in place
+    const narrow = await cli([...remote(), '--blocks', 'E', '--out', 'n.json'], dir, {}, true, 40);
+    const drawn = narrow.stderr
+      .split('\r\x1b[2K')
+      .map((x) => x.split('\n')[0] ?? '')
+      .filter((x) => x.startsWith('  ['));
+    expect(drawn.length).toBeGreaterThan(1);
+    for (const x of drawn) expect(x.length).toBeLessThanOrEqual(39);
     const quiet = await cli([...remote(), '--blocks', 'E', '--out', 'q.json', '--no-progress'], dir);
     expect(quiet.stderr).not.toMatch(/\[\d+\/50\]|req\/s/);
   });
@@ -182,6 +195,41 @@ describe('jmle-bench run: faults', () => {
     expect((f.summary as { errors: number }).errors).toBe(1);
     expect(f.results).toHaveLength(50);
     expect(r.stderr).toMatch(/! 120B-9: .*500/);
+  });
+
+  it('counts retries in the progress lines', async () => {
+    fake.options = { fault: ({ questionId, attempt }) => (attempt === 1 && ['120E-1', '120E-2', '120E-3'].includes(questionId ?? '') ? { kind: '500' } : undefined) };
+    const r = await cli([...remote(), '--blocks', 'E', '--out', 'rt.json'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^ {2}\[50\/50\] 50\/50 correct, 0 errors, 3 retries, /m);
+  });
+
+  it('a Retry-After beyond 10 minutes (a spent quota) stops the run: what is done is saved, exit 75, the resume command', async () => {
+    fake.options = { latencyMs: 5, fault: ({ questionId }) => (questionId === '120E-20' ? { kind: '429', retryAfter: '99999' } : undefined) };
+    const r = await cli([...remote(), '--blocks', 'E', '--parallel', '2', '--out', 'quota.json'], dir);
+    expect(r.code).toBe(75);
+    expect(r.stderr).toMatch(/Stopped: the server asks to retry after 27h47m \(429 .*\): \d+ answered this time, \d+ still to ask\. To resume:/);
+    expect(r.stderr).toMatch(/^ {4}jmle-bench run --model fake-model --base-url \S+ --blocks E --parallel 2 --resume quota\.json$/m);
+    const f = readResult(join(dir, 'quota.json'));
+    expect(f.metadata['status']).toBe('interrupted');
+    expect(f.results.find((x) => x.question_id === '120E-20')).toBeUndefined();
+    expect(f.results.length).toBeGreaterThanOrEqual(19);
+    expect(fake.requests.length).toBeLessThan(30);
+  });
+
+  it('fails fast when the first question cannot reach the server, or the server is no API', async () => {
+    const closed = await startFakeOpenAI();
+    const url = closed.url;
+    await closed.close();
+    const r = await cli(['--model', 'm', '--base-url', url, '--max-retries', '2', '--out', 'cr.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^jmle-bench: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1 \(connection error: .*ECONNREFUSED.*\); check --base-url and that the server is running$/);
+    fake.options = { fault: () => ({ kind: 'html' }) };
+    const h = await cli([...remote(), '--max-retries', '1', '--parallel', '2', '--out', 'html.json'], dir);
+    expect(h.code).toBe(2);
+    expect(h.stderr.trim().split('\n').at(-1)).toMatch(/does not answer like an OpenAI-compatible API \(bad response: not JSON but "<!DOCTYPE html>.*check --base-url and --model$/);
+    expect(fake.requests.length).toBeLessThanOrEqual(4);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('does not retry a 400', async () => {
@@ -251,6 +299,33 @@ describe('jmle-bench run: resume', () => {
     expect(after.results.every((x) => x.correct)).toBe(true);
     expect(after.metadata['blocks']).toEqual(['C']);
     expect(second.stderr).toContain('resumed:     72 kept, 3 to ask');
+  });
+
+  it('a resumed run may widen its selection, never narrow it or change --extra-body; refusals change nothing', async () => {
+    const r0 = await cli([...remote(), '--blocks', 'C', '--extra-body', '{"temperature":0}', '--out', 'sel.json'], dir);
+    expect(r0.code).toBe(0);
+    const before = readFileSync(join(dir, 'sel.json'), 'utf8');
+    fake.reset();
+    const narrow = await cli(['--resume', 'sel.json', '--blocks', 'A'], dir);
+    expect(narrow.code).toBe(2);
+    expect(narrow.stderr).toMatch(/--resume: sel\.json holds 75 answer\(s\) outside this selection \(e\.g\. 120C-1\); it was run with --blocks C: resume with a selection that includes them/);
+    // --questions replaces the run's selection as a whole (not intersected with its --blocks C)
+    const q = await cli(['--resume', 'sel.json', '--questions', '120B-1'], dir);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/outside this selection/);
+    const body = await cli(['--resume', 'sel.json', '--extra-body', '{"temperature":1}'], dir);
+    expect(body.code).toBe(2);
+    expect(body.stderr).toContain(`sel.json was run with --extra-body '{"temperature":0}', not --extra-body '{"temperature":1}'`);
+    expect(fake.requests).toHaveLength(0);
+    expect(readFileSync(join(dir, 'sel.json'), 'utf8')).toBe(before);
+    // same body in another key order, and a wider selection: the run grows
+    const wide = await cli(['--resume', 'sel.json', '--blocks', 'C,E', '--extra-body', '{ "temperature": 0 }'], dir);
+    expect(wide.code).toBe(0);
+    expect(wide.stderr).toContain('resumed:     75 kept, 50 to ask');
+    const f = readResult(join(dir, 'sel.json'));
+    expect(f.results).toHaveLength(125);
+    expect(f.metadata).toMatchObject({ blocks: ['C', 'E'], questions_planned: 125, extra_body: { temperature: 0 } });
+    expect(fake.requests.every((x) => x.questionId?.startsWith('120E-'))).toBe(true);
   });
 
   it('refuses a resume file of another model or dataset version, saying which', async () => {

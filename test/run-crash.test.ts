@@ -73,7 +73,9 @@ afterAll(async () => {
 describe('a run killed with SIGKILL', () => {
   it('resumes from the journal: asks only what has no answer, never a completed question, and ends with all 400', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-kill-'));
-    fake.options = { apiKey: KEY, latencyMs: 10 };
+    // 120A-3 fails with a 400 that echoes the key (as some APIs do) during the first run only.
+    let firstRun = true;
+    fake.options = { apiKey: KEY, latencyMs: 10, fault: ({ questionId }) => (firstRun && questionId === '120A-3' ? { kind: '400' } : undefined) };
     fake.reset();
     const journal = join(dir, 'out.json.jsonl');
     const p = start(['--model', 'fake-model', '--base-url', fake.url, '--api-key', KEY, '--parallel', '4', '--out', 'out.json'], dir);
@@ -87,7 +89,10 @@ describe('a run killed with SIGKILL', () => {
     expect(done.size).toBeGreaterThanOrEqual(100);
     expect(done.size).toBeLessThan(400);
     const journalText = readFileSync(journal, 'utf8');
+    expect(journalText).toContain('fake error 400 for key ***');
     expect(journalText).not.toContain(KEY);
+    expect(done.has('120A-3')).toBe(false);
+    firstRun = false;
     const header = JSON.parse(journalLines(journal)[0] ?? '{}') as { metadata: Record<string, unknown> };
     expect(header.metadata).toMatchObject({ model: 'fake-model', exam: '120', dataset_version: fake.exam.version });
 
@@ -99,6 +104,7 @@ describe('a run killed with SIGKILL', () => {
     const asked = fake.requests.map((x) => x.questionId as string);
     expect(asked.filter((id) => done.has(id))).toEqual([]);
     expect(new Set(asked).size + done.size).toBe(400);
+    expect(asked).toContain('120A-3'); // the errored record is asked again
     const f = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as ResultFile;
     expect(f.results).toHaveLength(400);
     expect(new Set(f.results.map((x) => x.question_id)).size).toBe(400);

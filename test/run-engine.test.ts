@@ -102,3 +102,58 @@ describe('runBenchmark: stop and abort', () => {
     expect(seen).toBe('h.json:50:true');
   });
 });
+
+describe('runBenchmark: waiting is not sending', () => {
+  it('Ctrl-C during an --rpm wait ends the run at once, sends nothing more; latency leaves the wait out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-rpm-'));
+    const stop = new AbortController();
+    const started: string[] = [];
+    const t0 = performance.now();
+    const result = await runBenchmark({
+      exam,
+      model: 'm',
+      provider: provider(new Set(), started),
+      out: 'r.json',
+      cwd: dir,
+      parallel: 4,
+      rpm: 600, // one start per 100 ms
+      questionIds: exam.questions.slice(0, 40).map((q) => q.id),
+      stopSignal: stop.signal,
+      onRecord: (r) => {
+        if (r.question_id === exam.questions[2]?.id) stop.abort();
+      },
+    });
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(result.interrupted).toBe(true);
+    expect(started).toHaveLength(3);
+    const f = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as ResultFile;
+    expect(f.results).toHaveLength(3);
+    // the third question waited ~200 ms for its start; its latency is the request's own
+    for (const r of f.results) expect(r.latency_ms ?? Infinity).toBeLessThan(60);
+  });
+
+  it('a quota failure (Retry-After beyond the cap) stops the run like Ctrl-C: in-flight answers kept, that question left to ask', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-quota-'));
+    const ids = exam.questions.slice(0, 30).map((q) => q.id);
+    const quotaAt = ids[5] as string;
+    const started: string[] = [];
+    const p: Provider = {
+      name: 'quota',
+      async complete(request) {
+        started.push(request.question.id);
+        await new Promise((r) => setTimeout(r, 5));
+        if (request.question.id === quotaAt) throw new ProviderError('rate-limit', 'daily limit', { status: 429, retryAfterMs: 86_400_000 });
+        return { content: `【回答】${request.question.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' };
+      },
+    };
+    const result = await runBenchmark({ exam, model: 'm', provider: p, out: 'q.json', cwd: dir, parallel: 2, questionIds: ids });
+    expect(result.interrupted).toBe(true);
+    expect(result.pausedBy).toBe('the server asks to retry after 24h00m (daily limit)');
+    const f = JSON.parse(readFileSync(join(dir, 'q.json'), 'utf8')) as ResultFile;
+    expect(f.metadata['status']).toBe('interrupted');
+    const saved = new Set(f.results.map((r) => r.question_id));
+    expect(saved.has(quotaAt)).toBe(false);
+    expect([...saved].sort()).toEqual(started.filter((id) => id !== quotaAt).sort());
+    expect(started.length).toBeLessThan(10);
+  });
+});

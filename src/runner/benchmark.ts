@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import { withRateLimit } from '../providers/limit.js';
 import { withRetry, type RetryOptions } from '../providers/retry.js';
-import type { Provider } from '../providers/types.js';
+import type { ProviderError, Provider } from '../providers/types.js';
 import { writeResultFile } from '../results/io.js';
 import type { ResultFile, ResultRecord } from '../results/schema.js';
 import { rescoreRecord } from '../scoring/record.js';
@@ -13,7 +13,7 @@ import { runQuestions } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
 import { buildMetadata, costUsd } from './metadata.js';
 import { isSuccessful } from './record.js';
-import { checkPriorRun, mergeRecords, type PriorRun } from './resume.js';
+import { checkPriorRun, checkPriorSelection, mergeRecords, type PriorRun } from './resume.js';
 import { checkImages, selectQuestions } from './select.js';
 
 /**
@@ -80,8 +80,10 @@ export interface BenchmarkResult {
   readonly path: string;
   readonly file: ResultFile;
   readonly summary: Summary;
-  /** Stopped by Ctrl-C before every question was answered. */
+  /** Stopped (Ctrl-C, or `pausedBy`) before every question was answered. */
   readonly interrupted: boolean;
+  /** Why the run stopped by itself: the server asked to wait too long (e.g. an exhausted quota). */
+  readonly pausedBy: string | null;
   readonly plan: RunPlan;
   /** Records produced by this invocation. */
   readonly newRecords: number;
@@ -92,9 +94,18 @@ export interface BenchmarkResult {
 
 export class RunFailedError extends UserError {}
 
-function fatalMessage(status: number | null, kind: string, model: string, keyHint: string): string {
-  if (kind === 'auth') return `authentication failed (${status ?? 401}): check ${keyHint}`;
-  return `model not found (${status ?? 404}): check --model "${model}" (and --base-url)`;
+function fatalMessage(err: ProviderError, model: string, baseUrl: string | null, keyHint: string): string {
+  const url = baseUrl ?? 'the API';
+  switch (err.kind) {
+    case 'auth':
+      return `authentication failed (${err.status ?? 401}): check ${keyHint}`;
+    case 'not-found':
+      return `model not found (${err.status ?? 404}): check --model "${model}" (and --base-url)`;
+    case 'connection':
+      return `cannot reach ${url} (${err.message}); check --base-url and that the server is running`;
+    default:
+      return `${url} does not answer like an OpenAI-compatible API (${err.message}); check --base-url and --model`;
+  }
 }
 
 /** Check everything and decide what to ask. Throws UserError; writes nothing. */
@@ -117,7 +128,8 @@ export function planRun(opts: BenchmarkOptions): RunPlan & { previous: ResultRec
   }
   let previous: ResultRecord[] = [];
   if (prior) {
-    checkPriorRun(prior, { model: opts.model, exam: opts.exam, imageMode });
+    checkPriorRun(prior, { model: opts.model, exam: opts.exam, imageMode, extraBody: opts.extraBody ?? null });
+    checkPriorSelection(prior, new Set(sel.questions.map((q) => q.id)));
     previous = prior.records;
   }
   const done = new Set(previous.filter(isSuccessful).map((r) => r.question_id));
@@ -188,7 +200,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
 
   if (engine.fatal) {
     await journal.close();
-    throw new RunFailedError(fatalMessage(engine.fatal.status, engine.fatal.kind, opts.model, opts.keyHint ?? '--api-key / OPENAI_API_KEY'));
+    throw new RunFailedError(fatalMessage(engine.fatal, opts.model, opts.baseUrl ?? null, opts.keyHint ?? '--api-key / OPENAI_API_KEY'));
   }
 
   // Previous records (rescored against the current key, as the reference does), then this run's.
@@ -214,6 +226,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     file,
     summary,
     interrupted,
+    pausedBy: engine.paused?.message ?? null,
     plan: publicPlan,
     newRecords: engine.records.length,
     peakInFlight: limited.peak,

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import { buildPrompt } from '../prompt/prompt.js';
-import { ProviderError, type Provider } from '../providers/types.js';
+import { ProviderError, type FailureKind, type Provider } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { answeredRecord, erroredRecord } from './record.js';
 
@@ -12,8 +12,13 @@ import { answeredRecord, erroredRecord } from './record.js';
  *
  * - `stopSignal` (first Ctrl-C): no new requests; requests in flight finish.
  * - `abortSignal` (second Ctrl-C): requests in flight are aborted and not recorded.
- * - fail-fast: if the very first finished request fails with 401/403/404, the
- *   run stops at once (in-flight requests are aborted) and `fatal` is returned.
+ * - fail-fast: if the very first finished question fails (after its retries)
+ *   with 401/403/404, a connection that cannot be made or a reply that is not
+ *   a chat completion, the run stops at once (in-flight requests are aborted)
+ *   and `fatal` is returned: the key, the model or the URL is wrong.
+ * - a `quota` failure (the server asks to wait far longer than retries do)
+ *   stops the run as the first Ctrl-C does; the question is not recorded and
+ *   `paused` says why.
  */
 export interface EngineOptions {
   readonly exam: Exam;
@@ -34,11 +39,13 @@ export interface EngineResult {
   readonly records: ResultRecord[];
   /** Stopped (or aborted) before every question was asked and answered. */
   readonly stopped: boolean;
-  /** Set when the run stopped because the key or the model is wrong. */
+  /** Set when the run stopped because the key, the model or the URL is wrong. */
   readonly fatal: ProviderError | null;
+  /** Set when the server asked to wait too long (an exhausted quota): stopped, resumable. */
+  readonly paused: ProviderError | null;
 }
 
-const FATAL_KINDS = new Set(['auth', 'not-found']);
+const FATAL_KINDS: ReadonlySet<FailureKind> = new Set(['auth', 'not-found', 'connection', 'bad-response']);
 
 export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
   const now = opts.now ?? (() => performance.now());
@@ -49,9 +56,13 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
   let next = 0;
   let finished = 0;
   let fatal: ProviderError | null = null;
+  let paused: ProviderError | null = null;
   let userError: unknown = null;
+  // Stop starting attempts: the user's stop, or a quota failure.
+  const pause = new AbortController();
+  const stop = opts.stopSignal ? AbortSignal.any([opts.stopSignal, pause.signal]) : pause.signal;
 
-  const shouldStop = () => fatal !== null || userError !== null || opts.stopSignal?.aborted === true || signal.aborted;
+  const shouldStop = () => fatal !== null || userError !== null || stop.aborted || signal.aborted;
 
   async function worker(): Promise<void> {
     while (!shouldStop() && next < opts.questions.length) {
@@ -64,18 +75,29 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
         internal.abort();
         return;
       }
-      const t0 = now();
+      // Latency runs from the first attempt sent, not from the wait for a slot or an RPM start.
+      let t0 = now();
+      let sent = false;
+      const onSend = () => {
+        if (!sent) t0 = now();
+        sent = true;
+      };
       let record: ResultRecord;
       // One child signal per request, so the shared signal holds at most `parallel` listeners.
       const own = new AbortController();
       const relay = () => own.abort();
       signal.addEventListener('abort', relay, { once: true });
       try {
-        const c = await opts.provider.complete({ model: opts.model, messages: prompt.messages, question: q }, { signal: own.signal });
+        const c = await opts.provider.complete({ model: opts.model, messages: prompt.messages, question: q }, { signal: own.signal, stop, onSend });
         record = answeredRecord(q, c, now() - t0);
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
         if (err.kind === 'aborted' || signal.aborted) continue; // not finished: asked again on resume
+        if (err.kind === 'quota') {
+          paused ??= err;
+          pause.abort();
+          continue; // not finished: asked again on resume
+        }
         if (FATAL_KINDS.has(err.kind) && finished === 0) {
           fatal ??= err;
           internal.abort();
@@ -94,5 +116,5 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
   const n = Math.max(1, Math.min(opts.parallel, opts.questions.length));
   await Promise.all(Array.from({ length: n }, worker));
   if (userError) throw userError;
-  return { records, stopped: records.length < opts.questions.length, fatal };
+  return { records, stopped: records.length < opts.questions.length, fatal, paused };
 }

@@ -3,7 +3,10 @@ import { redact } from '../util/redact.js';
 
 /**
  * Progress on stderr. On a terminal: one live bar (done/total, accuracy so
- * far, errors, requests per second, ETA), redrawn at most 10 times a second.
+ * far, errors, retries, requests per second, ETA), redrawn at most 10 times a
+ * second, cut to the terminal's width (a wrapped line could not be redrawn in
+ * place) and cleared at the end, so the summary starts on a clean screen. The
+ * bar is ASCII: block characters are double-width in many Japanese terminals.
  * Otherwise (CI, pipes): one plain line per 10 questions and at the end.
  */
 export type ProgressMode = 'bar' | 'lines' | 'off';
@@ -29,6 +32,7 @@ export class Progress {
   private done = 0;
   private correct = 0;
   private errors = 0;
+  private retries = 0;
   private readonly started: number;
   private lastDraw = 0;
   private barShown = false;
@@ -58,7 +62,8 @@ export class Progress {
   private stats(): string {
     const { rate, eta } = this.rates();
     const acc = this.done > 0 ? `${((this.correct / this.done) * 100).toFixed(1)}%` : '--';
-    return `acc ${acc}  err ${this.errors}  ${rate.toFixed(1)} req/s  ETA ${eta}`;
+    const retries = this.retries > 0 ? `  retries ${this.retries}` : '';
+    return `acc ${acc}  err ${this.errors}${retries}  ${rate.toFixed(1)} req/s  ETA ${eta}`;
   }
 
   private draw(force = false): void {
@@ -67,10 +72,11 @@ export class Progress {
     this.lastDraw = t;
     const width = 24;
     const filled = this.total > 0 ? Math.round((this.done / this.total) * width) : width;
-    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     const n = String(this.total).length;
     const line = `  ${bar} ${String(this.done).padStart(n)}/${this.total}  ${this.stats()}`;
-    this.stream.write(`\r\x1b[2K${line}`);
+    const columns = this.stream.columns && this.stream.columns > 1 ? this.stream.columns - 1 : line.length;
+    this.stream.write(`\r\x1b[2K${line.slice(0, columns)}`);
     this.barShown = true;
   }
 
@@ -81,8 +87,15 @@ export class Progress {
     if (this.mode === 'bar') this.draw();
     else if (this.mode === 'lines' && (this.done % 10 === 0 || this.done === this.total)) {
       const { rate, eta } = this.rates();
-      this.stream.write(`  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.errors} errors, ${rate.toFixed(1)} req/s, ETA ${eta}\n`);
+      const retries = this.retries > 0 ? `, ${this.retries} retries` : '';
+      this.stream.write(`  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.errors} errors${retries}, ${rate.toFixed(1)} req/s, ETA ${eta}\n`);
     }
+  }
+
+  /** A request failed and will be sent again. */
+  retry(): void {
+    this.retries++;
+    if (this.mode === 'bar') this.draw();
   }
 
   /** A message that must not be overwritten by the bar (errors, Ctrl-C notes). */
@@ -96,8 +109,7 @@ export class Progress {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.mode === 'bar' && this.barShown) {
-      this.draw(true);
-      this.stream.write('\n');
+      this.stream.write('\r\x1b[2K');
       this.barShown = false;
     }
   }

@@ -60,8 +60,46 @@ function short(v: string): string {
   return v.length > 12 ? `${v.slice(0, 12)}…` : v;
 }
 
-/** Refuse to mix runs: another model, exam, dataset version or image mode. Says which. */
-export function checkPriorRun(prior: PriorRun, want: { model: string; exam: Exam; imageMode: ImageMode }): void {
+/** JSON with sorted keys, so that two bodies that differ only in key order compare equal. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+function extraBodyText(v: unknown): string {
+  return v === null || v === undefined ? 'no --extra-body' : `--extra-body '${JSON.stringify(v)}'`;
+}
+
+/** How a run chose its questions, as the flags that say it. */
+function selectionText(m: Metadata): string {
+  const blocks = Array.isArray(m['blocks']) ? (m['blocks'] as string[]) : null;
+  const ids = Array.isArray(m['questions']) ? (m['questions'] as string[]) : null;
+  const parts = [blocks ? `--blocks ${blocks.join(',')}` : '', ids ? `--questions ${ids.join(',')}` : ''].filter((x) => x !== '');
+  return parts.length > 0 ? parts.join(' ') : 'all questions';
+}
+
+/**
+ * A resumed run keeps every record it holds, so its selection must include
+ * them all: a narrower `--blocks`/`--questions` would leave answers in the file
+ * that its metadata says were not asked. A wider one extends the run.
+ */
+export function checkPriorSelection(prior: PriorRun, selected: ReadonlySet<string>): void {
+  const outside = prior.records.filter((r) => !selected.has(r.question_id)).map((r) => r.question_id);
+  if (outside.length === 0) return;
+  throw new UserError(
+    `--resume: ${prior.given} holds ${outside.length} answer(s) outside this selection (e.g. ${outside[0]}); it was run with ${selectionText(prior.metadata)}: resume with a selection that includes them (or none), or start a new run with another --out`,
+  );
+}
+
+/** Refuse to mix runs: another model, exam, dataset version, image mode or extra body. Says which. */
+export function checkPriorRun(prior: PriorRun, want: { model: string; exam: Exam; imageMode: ImageMode; extraBody: Readonly<Record<string, unknown>> | null }): void {
   const m = prior.metadata;
   const p = prior.given;
   if (m.model !== want.model) {
@@ -77,6 +115,11 @@ export function checkPriorRun(prior: PriorRun, want: { model: string; exam: Exam
   }
   if (m.image_mode && m.image_mode !== want.imageMode) {
     throw new UserError(`--resume: ${p} was run with --image-mode ${m.image_mode}, not ${want.imageMode}; pass --image-mode ${m.image_mode}`);
+  }
+  if (canonical(m.extra_body) !== canonical(want.extraBody)) {
+    throw new UserError(
+      `--resume: ${p} was run with ${extraBodyText(m.extra_body)}, not ${extraBodyText(want.extraBody)}; answers of both would mix in one file: resume with the same (or leave --extra-body out), or start a new run with another --out`,
+    );
   }
   const foreign = prior.records.find((r) => !want.exam.byId.has(r.question_id));
   if (foreign) throw new UserError(`--resume: ${p} holds question ${foreign.question_id}, which is not in exam ${want.exam.id}`);

@@ -19,6 +19,10 @@ import { DATA_OPTIONS, flag, intOption, numberOption, str, writeLine, type Comma
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 const DEFAULTS = { parallel: 8, timeout: 300, maxRetries: 5, imageMode: 'blind' as ImageMode };
 const IMAGE_MODES: readonly ImageMode[] = ['skip', 'blind', 'vision'];
+/** A retry wait from which on the user is told (a quiet minute looks like a hang). */
+const LONG_WAIT_MS = 10_000;
+/** Exit code of a run the server stopped (e.g. a quota): EX_TEMPFAIL, try again later. */
+const EXIT_PAUSED = 75;
 
 const HELP = `Usage: jmle-bench run --model MODEL [options]
 
@@ -57,7 +61,9 @@ Options:
   --data-dir DIR         data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID              exam edition (default 120)
 
-Exit codes: 0 done, 2 bad input or failed authentication/unknown model, 130 interrupted.
+Exit codes: 0 done; 2 bad input, or the key, the model or the URL is wrong (the first
+question fails at once); 75 stopped because the server asks to wait longer than 10 minutes
+(an exhausted quota: resume later); 130 interrupted.
 
 Examples:
   jmle-bench run --model random
@@ -191,10 +197,12 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const examFlag = str(args, 'exam') ?? (typeof pm?.exam === 'string' ? pm.exam : undefined);
   const dataDir = str(args, 'data-dir');
   const { exam } = loadExam({ exam: examFlag, dataDir, env: io.env });
+  // The selection: --blocks / --questions as given; when neither is, the resumed run's own.
   const blocksArg = str(args, 'blocks');
-  const blocks = blocksArg !== undefined ? parseBlocks(blocksArg, exam) : strings(pm?.['blocks']);
   const questionsArg = str(args, 'questions');
-  const questionIds = questionsArg !== undefined ? parseQuestionIds(questionsArg, exam) : strings(pm?.['questions']);
+  const ownSelection = blocksArg !== undefined || questionsArg !== undefined;
+  const blocks = blocksArg !== undefined ? parseBlocks(blocksArg, exam) : ownSelection ? null : strings(pm?.['blocks']);
+  const questionIds = questionsArg !== undefined ? parseQuestionIds(questionsArg, exam) : ownSelection ? null : strings(pm?.['questions']);
   const displayName = str(args, 'display-name') ?? pm?.display_name ?? (isRandom ? RANDOM_DISPLAY_NAME : null);
 
   let provider: Provider;
@@ -276,7 +284,14 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       prior,
       overwrite: flag(args, 'overwrite'),
       keyHint,
-      retry: Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {},
+      retry: {
+        ...(Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {}),
+        onRetry: ({ request, attempt, delayMs, error }) => {
+          (progress as Progress | null)?.retry();
+          // Long waits are worth a line: otherwise the run looks stuck.
+          if (delayMs >= LONG_WAIT_MS) say(`  … ${request.question.id}: ${error.message}; retry ${attempt} of ${maxRetries} in ${Math.round(delayMs / 1000)} s`);
+        },
+      },
       stopSignal: stop.signal,
       abortSignal: abort.signal,
       onStart: (plan) => {
@@ -312,16 +327,18 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   );
   if (wrote && !result.interrupted && !flag(args, 'no-readme')) updateLeaderboardAfterRun(io, out, dataDir, exam.id);
   const resume = result.interrupted && wrote ? resumeCommand(settings) : null;
-  if (resume) {
+  if (result.interrupted) {
     writeLine(io.stderr, '');
-    writeLine(io.stderr, `  Interrupted: ${result.newRecords} answered this time, ${result.plan.toAsk.length - result.newRecords} not asked yet. To resume:`);
-    writeLine(io.stderr, `    ${resume}`);
+    const why = result.pausedBy ? `Stopped: ${result.pausedBy}` : 'Interrupted';
+    const left = result.plan.toAsk.length - result.newRecords;
+    writeLine(io.stderr, `  ${why}: ${result.newRecords} answered this time, ${left} still to ask.${resume ? ' To resume:' : ''}`);
+    if (resume) writeLine(io.stderr, `    ${resume}`);
   }
   if (json) {
     const report = { path: wrote ? out : null, interrupted: result.interrupted, resume_command: resume, metadata: result.file.metadata, summary: result.summary };
     writeLine(io.stdout, JSON.stringify(report, null, 2));
   }
-  return result.interrupted ? 130 : 0;
+  return result.pausedBy ? EXIT_PAUSED : result.interrupted ? 130 : 0;
 }
 
 /**
