@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -155,5 +155,30 @@ describe('runBenchmark: waiting is not sending', () => {
     expect(saved.has(quotaAt)).toBe(false);
     expect([...saved].sort()).toEqual(started.filter((id) => id !== quotaAt).sort());
     expect(started.length).toBeLessThan(10);
+  });
+});
+
+describe('runBenchmark: a journal that cannot be written', () => {
+  it('stops the run early and still writes the answers it has to the result file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-jfail-'));
+    // A non-empty directory where the journal should go: its first write fails.
+    mkdirSync(join(dir, 'j.json.jsonl'));
+    writeFileSync(join(dir, 'j.json.jsonl', 'x'), '');
+    const started: string[] = [];
+    const slow: Provider = {
+      name: 'slow',
+      async complete(request) {
+        started.push(request.question.id);
+        await new Promise((r) => setTimeout(r, 3));
+        return { content: `【回答】${request.question.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' };
+      },
+    };
+    const result = await runBenchmark({ exam, model: 'm', provider: slow, out: 'j.json', cwd: dir, parallel: 2, overwrite: true });
+    expect(result.interrupted).toBe(true);
+    expect(result.pausedBy).toMatch(/^cannot write the journal .*j\.json\.jsonl: E[A-Z]+$/);
+    expect(started.length).toBeLessThan(50);
+    const f = JSON.parse(readFileSync(join(dir, 'j.json'), 'utf8')) as ResultFile;
+    expect(f.results.length).toBe(started.length);
+    expect(f.metadata['status']).toBe('interrupted');
   });
 });

@@ -182,6 +182,8 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
   const journal = new Journal(resolve(cwd, plan.journal), meta('running', plan.selected.length, null, null), kept);
   opts.onStart?.(publicPlan);
 
+  // A journal that cannot be written (disk full) stops the run: answers would no longer survive a crash.
+  const journalStop = new AbortController();
   const engine = await runQuestions({
     exam,
     questions: plan.toAsk,
@@ -189,14 +191,19 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     model: opts.model,
     imageMode,
     parallel,
-    stopSignal: opts.stopSignal,
+    stopSignal: opts.stopSignal ? AbortSignal.any([opts.stopSignal, journalStop.signal]) : journalStop.signal,
     abortSignal: opts.abortSignal,
     onRecord: (r) => {
       journal.append(r);
+      if (journal.failed) journalStop.abort();
       opts.onRecord?.(r);
     },
   });
-  await journal.flush();
+  // Whatever happened to the journal, the answers in memory still go to the result file.
+  const journalFailure = await journal.flush().then(
+    () => null,
+    () => journal.failed,
+  );
 
   if (engine.fatal) {
     await journal.close();
@@ -226,7 +233,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     file,
     summary,
     interrupted,
-    pausedBy: engine.paused?.message ?? null,
+    pausedBy: interrupted ? (journalFailure ?? engine.paused?.message ?? null) : null,
     plan: publicPlan,
     newRecords: engine.records.length,
     peakInFlight: limited.peak,
@@ -238,8 +245,15 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     return result;
   }
   const outAbs = resolve(cwd, opts.out);
-  mkdirSync(dirname(outAbs), { recursive: true });
-  await writeResultFile(outAbs, file);
+  try {
+    mkdirSync(dirname(outAbs), { recursive: true });
+    await writeResultFile(outAbs, file);
+  } catch (e) {
+    await journal.close();
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const rescue = journalFailure ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
+    throw new UserError(`cannot write ${opts.out}: ${code}${rescue}`, 1);
+  }
   await journal.remove();
   await opts.onFinished?.(result);
   return result;

@@ -85,6 +85,11 @@ export class Journal {
     return this.fd !== null;
   }
 
+  /** Why writing failed (then nothing more is written), or null. */
+  get failed(): string | null {
+    return this.failure ? `cannot write the journal ${this.path}: ${(this.failure as NodeJS.ErrnoException).code ?? (this.failure as Error).message}` : null;
+  }
+
   /** Queue a record; writes are batched and each batch is fsynced. */
   append(record: ResultRecord): void {
     this.pending.push(JSON.stringify(record));
@@ -125,7 +130,8 @@ export class Journal {
   /** Wait until every queued record is on disk. Throws if a write failed. */
   async flush(): Promise<void> {
     await this.chain;
-    if (this.failure) throw new UserError(`cannot write the journal ${this.path}: ${(this.failure as Error).message}`, 1);
+    const failed = this.failed;
+    if (failed) throw new UserError(failed, 1);
   }
 
   async close(): Promise<void> {

@@ -63,7 +63,7 @@ Options:
 
 Exit codes: 0 done; 2 bad input, or the key, the model or the URL is wrong (the first
 question fails at once); 75 stopped because the server asks to wait longer than 10 minutes
-(an exhausted quota: resume later); 130 interrupted.
+(an exhausted quota: resume later) or the journal cannot be written; 130 interrupted.
 
 Examples:
   jmle-bench run --model random
