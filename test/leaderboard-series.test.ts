@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir } from '../src/results/collection.js';
 import { buildSeries, parseSeriesExams, seriesMarkdown } from '../src/reports/series.js';
+import { buildLeaderboard } from '../src/reports/leaderboard.js';
 import { CLI, DATA_ROOT, RESULTS_DIR } from './helpers/data.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT } });
@@ -61,5 +62,39 @@ describe('series leaderboard', () => {
     const bad = cli(['leaderboard', '--results', dir, '--exams', '116', '--exam', '120']);
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('jmle-bench: use either --exam (one exam) or --exams (the series), not both');
+  });
+});
+
+describe('partial runs (interrupted, --blocks, --questions)', () => {
+  it('are left out of the leaderboard and the series with a note, unless --include-partial', () => {
+    const d = mkdtempSync(join(tmpdir(), 'jmle-partial-'));
+    copyFileSync(join(RESULTS_DIR, 'openai_gpt-5.2.json'), join(d, 'full.json'));
+    const partial = JSON.parse(readFileSync(join(RESULTS_DIR, 'Qwen_Qwen3-32B_nothink.json'), 'utf8'));
+    partial.metadata.display_name = 'Partial';
+    partial.results = partial.results.filter((r: { question_id: string; correct: boolean }) => r.question_id.startsWith('120A-') && r.correct);
+    writeFileSync(join(d, 'partial.json'), JSON.stringify(partial));
+    const { runs } = loadResultDir(d, { dataDir: DATA_ROOT });
+    const lb = buildLeaderboard(runs);
+    expect(lb.all.map((r) => r.name)).toEqual(['GPT-5.2']);
+    expect(lb.text.map((r) => r.name)).toEqual(['GPT-5.2']);
+    expect(lb.notes.join('\n')).toMatch(/"Partial" answered \d+ of 400 scored questions; left out/);
+    // With the flag it comes back — and, being 100% on what it answered, it would top the table.
+    expect(buildLeaderboard(runs, { includePartial: true }).all[0]?.name).toBe('Partial');
+    const series = buildSeries(runs, ['120']);
+    expect(series.rows.map((r) => r.name)).toEqual(['GPT-5.2']);
+    const r = cli(['leaderboard', '--results', d]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('Partial');
+    expect(r.stderr).toMatch(/note: .*"Partial" answered/);
+    expect(cli(['leaderboard', '--results', d, '--include-partial']).stdout).toContain('| Partial | - |');
+  });
+
+  it('several runs of one model on one exam: one note naming the kept and the left-out files', () => {
+    const d = mkdtempSync(join(tmpdir(), 'jmle-dups-'));
+    for (const n of ['a', 'b', 'c']) copyFileSync(join(RESULTS_DIR, 'openai_gpt-5.2.json'), join(d, `${n}.json`));
+    const { runs } = loadResultDir(d, { dataDir: DATA_ROOT });
+    const notes = buildSeries(runs, ['120']).notes;
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/"GPT-5\.2" has 3 runs of the 120th; kept the best \(.*a\.json\), left out .*b\.json, .*c\.json/);
   });
 });

@@ -58,6 +58,8 @@ export interface Leaderboard {
 export interface BuildOptions {
   /** Compute bootstrap intervals (false = skip; they take ~10 ms per run and table). */
   readonly ci?: boolean | BootstrapOptions;
+  /** Keep runs that did not answer every scored question (default: left out with a note). */
+  readonly includePartial?: boolean;
 }
 
 function allRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
@@ -132,6 +134,17 @@ function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): Leaderb
   return kept.sort(better);
 }
 
+/**
+ * How much of the exam a run answered: scored questions with a record, against
+ * the exam's scored questions (its text-only ones for a skip-mode run).
+ */
+export function runCoverage(run: Pick<LoadedRun, 'summary' | 'exam' | 'imageMode'>): { answered: number; total: number; complete: boolean } {
+  const counts = scoredQuestionCounts(run.exam);
+  const total = run.imageMode === 'skip' ? counts.text : counts.all;
+  const answered = run.summary.correct + run.summary.incorrect;
+  return { answered, total, complete: answered >= total };
+}
+
 /** Scored questions of an exam, all and text-only (0-point ones are excluded from scoring, as in the summary). */
 export function scoredQuestionCounts(exam: Pick<Exam, 'questions'>): { all: number; text: number } {
   const scored = exam.questions.filter((q) => q.points > 0);
@@ -151,13 +164,20 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
   }
   const ci: BootstrapOptions | null = opts.ci ? (opts.ci === true ? {} : opts.ci) : null;
   const notes: string[] = [];
+  // A run that did not answer every question (interrupted, --blocks, --questions) is not comparable on a
+  // table of the whole exam: a high percentage over a few questions would outrank complete runs.
+  const comparable = opts.includePartial ? runs : runs.filter((r) => {
+    const c = runCoverage(r);
+    if (!c.complete) notes.push(`${r.path}: "${r.name}" answered ${c.answered} of ${c.total} scored questions; left out (--include-partial shows it)`);
+    return c.complete;
+  });
   const all = dedupe(
-    runs.filter((r) => r.imageMode !== 'skip').map((r) => allRow(r, ci)),
+    comparable.filter((r) => r.imageMode !== 'skip').map((r) => allRow(r, ci)),
     'All',
     notes,
   );
   const text = dedupe(
-    runs.map((r) => textRow(r, ci)),
+    comparable.map((r) => textRow(r, ci)),
     'Text-only',
     notes,
   );

@@ -2,7 +2,7 @@ import { examEntries } from '../exam/registry.js';
 import type { LoadedRun } from '../results/collection.js';
 import { parseExamList } from '../exam/exam-list.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
-import { formatTable } from './leaderboard.js';
+import { formatTable, runCoverage } from './leaderboard.js';
 
 /**
  * The series view: one row per model, one column per exam (score and pass),
@@ -48,23 +48,37 @@ function passedOf(run: LoadedRun): boolean | null {
 }
 
 /** Build the series from rescored runs (any exams); runs of exams not asked for are ignored. */
-export function buildSeries(runs: readonly LoadedRun[], exams: readonly string[]): Series {
+export function buildSeries(runs: readonly LoadedRun[], exams: readonly string[], opts: { includePartial?: boolean } = {}): Series {
   const notes: string[] = [];
   const best = new Map<string, Map<string, LoadedRun>>();
+  const leftOut = new Map<string, string[]>(); // "name\0exam" → paths of the runs not kept
   for (const run of runs) {
     if (!exams.includes(run.exam.id)) continue;
     if (run.imageMode === 'skip') {
       notes.push(`${run.path}: skip-mode run (image questions left out) is not comparable across exams; left out`);
       continue;
     }
+    const c = runCoverage(run);
+    if (!c.complete && !opts.includePartial) {
+      notes.push(`${run.path}: "${run.name}" answered ${c.answered} of ${c.total} scored questions of the ${run.exam.id}th; left out`);
+      continue;
+    }
     const byExam = best.get(run.name) ?? new Map<string, LoadedRun>();
     best.set(run.name, byExam);
     const prev = byExam.get(run.exam.id);
-    if (prev) {
-      const keep = run.summary.score_pct > prev.summary.score_pct ? run : prev;
-      notes.push(`"${run.name}" has several runs of the ${run.exam.id}th; kept the best (${keep.path})`);
-      byExam.set(run.exam.id, keep);
-    } else byExam.set(run.exam.id, run);
+    if (!prev) {
+      byExam.set(run.exam.id, run);
+      continue;
+    }
+    const [keep, drop] = run.summary.score_pct > prev.summary.score_pct ? [run, prev] : [prev, run];
+    byExam.set(run.exam.id, keep);
+    const key = `${run.name}\0${run.exam.id}`;
+    leftOut.set(key, [...(leftOut.get(key) ?? []), drop.path]);
+  }
+  for (const [key, paths] of leftOut) {
+    const [name, exam] = key.split('\0') as [string, string];
+    const kept = best.get(name)?.get(exam);
+    notes.push(`"${name}" has ${paths.length + 1} runs of the ${exam}th; kept the best (${kept?.path}), left out ${paths.join(', ')}`);
   }
   const rows: SeriesRow[] = [...best].map(([name, byExam]) => {
     const cells: Record<string, SeriesCell> = {};

@@ -55,6 +55,10 @@ Options:
   --seed N         bootstrap seed (default ${DEFAULT_SEED})
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        exam edition (default: the files' own, else 120)
+  --include-partial  keep runs that did not answer every scored question
+                   (interrupted, --blocks, --questions); by default they are
+                   left out with a note, since a high % over a few questions
+                   would outrank complete runs
   --exams LIST     the series view: one row per model, a column per exam (score,
                    pass ✓/✗/?), and the mean score %; LIST is ids and ranges,
                    e.g. 112-116,119,120 (runs of each file's own exam)
@@ -75,6 +79,7 @@ Examples:
     resamples: { type: 'string' },
     seed: { type: 'string' },
     exams: { type: 'string' },
+    'include-partial': { type: 'boolean' },
   },
   async run(args, io) {
     const format = (str(args, 'format') ?? 'md') as Format;
@@ -92,7 +97,7 @@ Examples:
       const list = parseSeriesExams(examsSpec);
       const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), env: io.env });
       for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
-      const series = buildSeries(runs, list);
+      const series = buildSeries(runs, list, { includePartial: flag(args, 'include-partial') });
       for (const n of series.notes) writeLine(io.stderr, `note: ${n}`);
       if (series.rows.length === 0) throw new UserError(`no runs of exams ${list.join(', ')} in ${dir}; pass --results DIR`);
       if (format === 'json') writeLine(io.stdout, JSON.stringify({ ...seriesJson(series), skipped }, null, 2));
@@ -121,7 +126,7 @@ Examples:
     for (const r of runs) for (const w of r.warnings) writeLine(io.stderr, `warning: ${w}`);
 
     const withCi = showCi || format !== 'md';
-    const lb = buildLeaderboard(runs, { ci: withCi ? { resamples, seed } : false });
+    const lb = buildLeaderboard(runs, { ci: withCi ? { resamples, seed } : false, includePartial: flag(args, 'include-partial') });
     for (const n of lb.notes) writeLine(io.stderr, `note: ${n}`);
 
     if (format === 'json') writeLine(io.stdout, JSON.stringify(leaderboardJson(lb, { skipped }), null, 2));
