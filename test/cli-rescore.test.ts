@@ -72,6 +72,11 @@ describe('jmle-bench rescore', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{');
     expect(cli(['rescore', bad]).stderr).toMatch(/is not valid JSON/);
+    // A parser message that quotes the file's lines still prints as one line.
+    writeFileSync(bad, 'garbage\nmore lines\n{');
+    const c = cli(['rescore', bad]);
+    expect(c.code).toBe(2);
+    expect(c.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
   it('a result scored against another dataset version gets a warning naming both versions', () => {
     const dir = tmp();

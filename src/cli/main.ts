@@ -48,7 +48,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return typeof code === 'number' ? code : 0;
   } catch (e) {
     if (e instanceof UserError) {
-      writeLine(io.stderr, `jmle-bench: ${e.message}`);
+      // One line, always: a message may quote a file's text (e.g. JSON.parse's excerpt) with its line breaks.
+      writeLine(io.stderr, `jmle-bench: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
       return e.exitCode;
     }
     const err = e as Error;
