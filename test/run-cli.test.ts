@@ -328,6 +328,20 @@ describe('jmle-bench run: resume', () => {
     expect(fake.requests.every((x) => x.questionId?.startsWith('120E-'))).toBe(true);
   });
 
+  it('resumes a journal torn by a crash and says how many lines it skipped', async () => {
+    const r0 = await cli([...remote(), '--questions', '120A-1,120A-2', '--out', 'src.json'], dir);
+    expect(r0.code).toBe(0);
+    const f = readResult(join(dir, 'src.json'));
+    const header = JSON.stringify({ jmle_bench_journal: 1, metadata: f.metadata });
+    writeFileSync(join(dir, 'torn.json.jsonl'), `${header}\n${JSON.stringify(f.results[0])}\n{"question_id":"120A-2","pre`);
+    fake.reset();
+    const r = await cli(['--resume', 'torn.json.jsonl'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('resumed:     1 kept, 1 to ask (1 unreadable journal line(s) skipped: a crash tears at most the last)');
+    expect(fake.requests.map((x) => x.questionId)).toEqual(['120A-2']);
+    expect(readResult(join(dir, 'torn.json')).results).toHaveLength(2);
+  });
+
   it('refuses a resume file of another model or dataset version, saying which', async () => {
     const r0 = await cli([...remote(), '--questions', '120A-1', '--out', 'a.json'], dir);
     expect(r0.code).toBe(0);

@@ -67,22 +67,12 @@ export class Journal {
   private pending: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
-  private count = 0;
 
   /** `seed`: records carried over from a resumed run, written first so the journal alone is enough to resume. */
   constructor(path: string, metadata: Metadata, seed: readonly ResultRecord[] = []) {
     this.path = path;
     this.header = JSON.stringify({ jmle_bench_journal: JOURNAL_FORMAT, metadata });
     this.seed = seed;
-  }
-
-  /** Records appended so far (not counting the seed). */
-  get written(): number {
-    return this.count;
-  }
-
-  get created(): boolean {
-    return this.fd !== null;
   }
 
   /** Why writing failed (then nothing more is written), or null. */
@@ -93,7 +83,6 @@ export class Journal {
   /** Queue a record; writes are batched and each batch is fsynced. */
   append(record: ResultRecord): void {
     this.pending.push(JSON.stringify(record));
-    this.count++;
     this.chain = this.chain.then(() => this.drain());
   }
 

@@ -302,7 +302,10 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         if (extraBody) writeLine(io.stderr, `  extra_body:  ${JSON.stringify(extraBody)}`);
         writeLine(io.stderr, `  questions:   ${plan.selected.length}`);
         if (plan.skippedImage) writeLine(io.stderr, `  skipped:     ${plan.skippedImage} (image questions)`);
-        if (prior) writeLine(io.stderr, `  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask`);
+        if (prior) {
+          const torn = prior.badJournalLines > 0 ? ` (${prior.badJournalLines} unreadable journal line(s) skipped: a crash tears at most the last)` : '';
+          writeLine(io.stderr, `  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${torn}`);
+        }
         writeLine(io.stderr, `  parallel:    ${parallel}`);
         writeLine(io.stderr, `  journal:     ${out}.jsonl`);
         progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
