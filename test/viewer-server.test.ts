@@ -168,6 +168,8 @@ describe('jmle-bench view server', () => {
     }
     const index = await get(viewer.url, '/');
     expect(index.body.toString()).toContain('<meta name="jmle-data" content="api">');
+    // The data's licence and attribution travel with every page (CC BY 4.0 asks for it).
+    expect(index.body.toString()).toMatch(/Ministry of Health, Labour and Welfare[\s\S]*Public Data License 1\.0[\s\S]*JMLE2026-Bench[\s\S]*CC BY 4\.0/);
     const asset = index.body.toString().match(/src="\.\/(assets\/[^"]+\.js)"/)?.[1];
     expect(asset).toBeTruthy();
     expect((await get(viewer.url, `/${asset}`)).headers['content-type']).toMatch(/javascript/);
@@ -188,6 +190,7 @@ describe('export-site', () => {
       expect(r.exams).toEqual(['120']);
       expect(r.series).toBe(false);
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<meta name="jmle-data" content="static">');
+      expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('CC BY 4.0');
       expect(readdirSync(join(out, 'data', 'runs'))).toHaveLength(fx.realFiles.length + 1);
       expect(readdirSync(join(out, 'images', '120')).length).toBe(110);
       expect(existsSync(join(out, 'data', 'series.json'))).toBe(false);
