@@ -129,13 +129,18 @@ describe('jmle-bench run: a full run', () => {
     expect(afterBar.startsWith('\r\x1b[2K')).toBe(true);
     expect(afterBar).not.toMatch(/#|req\/s/);
     // cut to the terminal's width: a wrapped line could not be redrawn in place
-    const narrow = await cli([...remote(), '--blocks', 'E', '--out', 'n.json'], dir, {}, true, 40);
-    const drawn = narrow.stderr
-      .split('\r\x1b[2K')
-      .map((x) => x.split('\n')[0] ?? '')
-      .filter((x) => x.startsWith('  ['));
-    expect(drawn.length).toBeGreaterThan(1);
-    for (const x of drawn) expect(x.length).toBeLessThanOrEqual(39);
+    // and on a narrow one the bar shrinks (or goes) before the figures are cut
+    for (const columns of [40, 60, 70]) {
+      const narrow = await cli([...remote(), '--blocks', 'E', '--out', `n${columns}.json`], dir, {}, true, columns);
+      const drawn = narrow.stderr
+        .split('\r\x1b[2K')
+        .map((x) => x.split('\n')[0] ?? '')
+        .filter((x) => /^ {2}(\[| *\d+\/50)/.test(x));
+      expect(drawn.length).toBeGreaterThan(1);
+      for (const x of drawn) expect(x.length).toBeLessThanOrEqual(columns - 1);
+      if (columns >= 60) expect(drawn.at(-1)).toMatch(/^ {2}\[#+\] 50\/50 {2}acc 98\.0% {2}err 1 /);
+      if (columns === 70) expect(drawn.at(-1)).toMatch(/ETA 0s$/);
+    }
     const quiet = await cli([...remote(), '--blocks', 'E', '--out', 'q.json', '--no-progress'], dir);
     expect(quiet.stderr).not.toMatch(/\[\d+\/50\]|req\/s/);
   });

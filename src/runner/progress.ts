@@ -70,13 +70,14 @@ export class Progress {
     const t = this.now();
     if (!force && t - this.lastDraw < 100 && this.done < this.total) return;
     this.lastDraw = t;
-    const width = 24;
-    const filled = this.total > 0 ? Math.round((this.done / this.total) * width) : width;
-    const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
     const n = String(this.total).length;
-    const line = `  ${bar} ${String(this.done).padStart(n)}/${this.total}  ${this.stats()}`;
-    const columns = this.stream.columns && this.stream.columns > 1 ? this.stream.columns - 1 : line.length;
-    this.stream.write(`\r\x1b[2K${line.slice(0, columns)}`);
+    const text = `${String(this.done).padStart(n)}/${this.total}  ${this.stats()}`;
+    // On a narrow terminal the bar shrinks (or goes) before the figures are cut.
+    const columns = this.stream.columns && this.stream.columns > 1 ? this.stream.columns - 1 : Infinity;
+    const width = Math.min(24, columns - text.length - 5);
+    const filled = this.total > 0 ? Math.round((this.done / this.total) * width) : width;
+    const bar = width >= 6 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
+    this.stream.write(`\r\x1b[2K${`  ${bar}${text}`.slice(0, columns)}`);
     this.barShown = true;
   }
 
