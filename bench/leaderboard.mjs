@@ -107,7 +107,7 @@ try {
   const start = doc.indexOf('\n## leaderboard\n');
   if (start >= 0) {
     const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start + 1) + section + (next >= 0 ? doc.slice(next + 1) : '');
+    doc = doc.slice(0, start + 1) + section + (next >= 0 ? `\n${doc.slice(next + 1)}` : '');
   } else {
     doc = doc.replace(/\n*$/, '\n\n') + section;
   }
