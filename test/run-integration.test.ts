@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,5 +62,32 @@ describe('run at its end', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/This run vs the examinees, over \d+ questions: [\d.]+% vs [\d.]+% \(-\d+\.\d points\)/);
     expect(r.stdout).toMatch(/禁忌肢:\s+\d+ selected \(max 3\)/);
+  });
+});
+
+describe('small safeguards', () => {
+  it('credentials in --base-url never reach files or logs', async () => {
+    const { publicUrl, redact } = await import('../src/util/redact.js');
+    const shown = publicUrl(new URL('https://user:p4ss-SECRET@llm.example/v1?api-key=KEY-SECRET-1&deployment=x'));
+    expect(shown).toBe('https://llm.example/v1?api-key=***&deployment=x');
+    expect(redact('failed: https://user:p4ss-SECRET@llm.example/v1?api-key=KEY-SECRET-1')).not.toMatch(/SECRET/);
+  });
+
+  it('the default result path gets _2, _3… when a run of the same second exists', async () => {
+    const { defaultOutPath } = await import('../src/runner/metadata.js');
+    const cwd = mkdtempSync(join(tmpdir(), 'jmle-out-'));
+    const now = new Date(Date.UTC(2026, 1, 7, 9, 5, 3));
+    expect(defaultOutPath(cwd, 'openai/gpt-5.2', now)).toBe('results/openai_gpt-5.2_20260207_090503.json');
+    mkdirSync(join(cwd, 'results'));
+    writeFileSync(join(cwd, 'results', 'openai_gpt-5.2_20260207_090503.json'), '{}');
+    writeFileSync(join(cwd, 'results', 'openai_gpt-5.2_20260207_090503_2.json.jsonl'), '');
+    expect(defaultOutPath(cwd, 'openai/gpt-5.2', now)).toBe('results/openai_gpt-5.2_20260207_090503_3.json');
+  });
+
+  it('a run of another exam leaves the README (the 120th\'s tables) alone', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'jmle-run-readme-116-'));
+    writeFileSync(join(cwd, 'README.md'), README);
+    expect(run(cwd, ['--exam', '116', '--out', 'results/r.json']).status).toBe(0);
+    expect(readFileSync(join(cwd, 'README.md'), 'utf8')).toBe(README);
   });
 });

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Exam, ImageMode } from '../exam/types.js';
 import type { Metadata } from '../results/schema.js';
 import { HARNESS } from '../version.js';
@@ -76,4 +78,16 @@ export function costUsd(usage: { prompt_tokens: number; completion_tokens: numbe
   if (priceIn === null && priceOut === null) return null;
   const c = (usage.prompt_tokens * (priceIn ?? 0) + usage.completion_tokens * (priceOut ?? 0)) / 1e6;
   return Math.round(c * 1e6) / 1e6;
+}
+
+/**
+ * The reference's default `results/{model with / as _}_{UTC stamp}.json`. A second
+ * run started in the same second gets `_2`, `_3`… instead of colliding with the first.
+ */
+export function defaultOutPath(cwd: string, model: string, now: Date): string {
+  const base = `results/${model.replace(/\//g, '_')}_${utcStamp(now)}`;
+  const taken = (p: string) => existsSync(resolve(cwd, p)) || existsSync(resolve(cwd, `${p}.jsonl`));
+  let out = `${base}.json`;
+  for (let n = 2; taken(out); n++) out = `${base}_${n}.json`;
+  return out;
 }

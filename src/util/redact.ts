@@ -18,3 +18,24 @@ export function redact(text: string): string {
 export function clearSecrets(): void {
   secrets.clear();
 }
+
+const SECRET_PARAM = /key|token|secret|password|auth|sig/i;
+
+/**
+ * A base URL can carry credentials (`https://user:pass@host/v1`, `?api-key=…`).
+ * Register them as secrets and return the URL without them, for files and logs.
+ */
+export function publicUrl(url: URL): string {
+  const u = new URL(url.href);
+  registerSecret(decodeURIComponent(u.password));
+  if (u.password) registerSecret(u.password);
+  u.username = '';
+  u.password = '';
+  for (const [name, value] of [...u.searchParams]) {
+    if (SECRET_PARAM.test(name)) {
+      registerSecret(value);
+      u.searchParams.set(name, '***');
+    }
+  }
+  return u.href.replace(/%2A%2A%2A/g, '***');
+}

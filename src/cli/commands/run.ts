@@ -1,4 +1,5 @@
 import { loadExam } from '../../exam/registry.js';
+import { DEFAULT_EXAM } from '../../exam/editions.js';
 import type { ImageMode } from '../../exam/types.js';
 import { openAICompatible } from '../../providers/openai.js';
 import { RANDOM_DISPLAY_NAME, RANDOM_MODEL, randomProvider } from '../../providers/random.js';
@@ -8,12 +9,12 @@ import { formatSummaryBlock } from '../../reports/terminal.js';
 import { updateReadmeLeaderboard } from '../../reports/readme.js';
 import { compareWithExaminees } from '../../scoring/examinees.js';
 import { runBenchmark, type BenchmarkResult } from '../../runner/benchmark.js';
-import { utcStamp } from '../../runner/metadata.js';
+import { defaultOutPath } from '../../runner/metadata.js';
 import { Progress } from '../../runner/progress.js';
 import { loadPriorRun, type PriorRun } from '../../runner/resume.js';
 import { parseBlocks, parseQuestionIds } from '../../runner/select.js';
 import { UserError } from '../../util/errors.js';
-import { registerSecret } from '../../util/redact.js';
+import { publicUrl, registerSecret } from '../../util/redact.js';
 import { DATA_OPTIONS, flag, intOption, numberOption, str, writeLine, type Command, type Io, type Parsed } from '../command.js';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -55,9 +56,9 @@ Options:
   --price-out USD        price per million completion tokens
   --json                 print a machine-readable summary on stdout (the summary block goes to stderr)
   --no-progress          no progress bar / progress lines
-  --no-readme            do not update the leaderboard of ./README.md (it is
-                         updated, as the reference does, when it has the
-                         <!-- leaderboard-…-start/end --> markers)
+  --no-readme            do not update the leaderboard of ./README.md (after a
+                         run of the 120th it is updated, as the reference does,
+                         when it has the <!-- leaderboard-…-start/end --> markers)
   --data-dir DIR         data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID              exam edition (default 120)
 
@@ -193,6 +194,8 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   } catch {
     throw new UserError(`--base-url must be an http(s) URL, e.g. ${DEFAULT_BASE_URL}; got "${baseUrlText}"`);
   }
+  // Credentials in the URL go to the provider only; files, logs and the resume command get it without them.
+  const shownBaseUrl = publicUrl(baseUrl);
 
   const examFlag = str(args, 'exam') ?? (typeof pm?.exam === 'string' ? pm.exam : undefined);
   const dataDir = str(args, 'data-dir');
@@ -217,10 +220,10 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
     provider = openAICompatible({ baseUrl: baseUrlText, apiKey: key, timeoutS, extraBody, seed: seedFlag ?? (typeof pm?.seed === 'number' ? pm.seed : null) });
   }
 
-  const out = str(args, 'out') ?? (prior ? prior.outPath : `results/${model.replace(/\//g, '_')}_${utcStamp(new Date())}.json`);
+  const out = str(args, 'out') ?? (prior ? prior.outPath : defaultOutPath(io.cwd, model, new Date()));
   const settings: RunSettings = {
     model,
-    baseUrl: baseUrlText,
+    baseUrl: shownBaseUrl,
     imageMode,
     extraBody,
     blocks,
@@ -269,7 +272,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       provider,
       out,
       cwd: io.cwd,
-      baseUrl: isRandom ? null : baseUrlText,
+      baseUrl: isRandom ? null : shownBaseUrl,
       imageMode,
       extraBody,
       parallel,
@@ -296,7 +299,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       abortSignal: abort.signal,
       onStart: (plan) => {
         writeLine(io.stderr, `  model:       ${model}${isRandom ? ' (offline chance-level baseline)' : ''}`);
-        if (!isRandom) writeLine(io.stderr, `  base_url:    ${baseUrlText}`);
+        if (!isRandom) writeLine(io.stderr, `  base_url:    ${shownBaseUrl}`);
         writeLine(io.stderr, `  exam:        ${exam.rules.title} (dataset ${exam.version.slice(0, 12)})`);
         writeLine(io.stderr, `  image_mode:  ${imageMode}`);
         if (extraBody) writeLine(io.stderr, `  extra_body:  ${JSON.stringify(extraBody)}`);
@@ -328,7 +331,8 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
     human,
     formatSummaryBlock({ model, summary: result.summary, rules: exam.rules, path: wrote ? out : null, costUsd: cost, interrupted: result.interrupted, examinees }),
   );
-  if (wrote && !result.interrupted && !flag(args, 'no-readme')) updateLeaderboardAfterRun(io, out, dataDir, exam.id);
+  // The README tables are the 120th's, as in the reference; other exams have `leaderboard --exam ID --readme`.
+  if (wrote && !result.interrupted && !flag(args, 'no-readme') && exam.id === DEFAULT_EXAM) updateLeaderboardAfterRun(io, out, dataDir, exam.id);
   const resume = result.interrupted && wrote ? resumeCommand(settings) : null;
   if (result.interrupted) {
     writeLine(io.stderr, '');
