@@ -12,6 +12,7 @@ import {
 } from '../scoring/stats.js';
 import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';
 import { examineeLines } from './examinees.js';
+import { displayWidth, padDisplay } from '../util/width.js';
 import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven } from '../util/round.js';
 
 /**
@@ -190,14 +191,6 @@ export function passLines(s: Summary): { required: string; general: string; kink
 
 const answer = (a: readonly string[]) => (a.length ? a.join(',') : '∅');
 
-/** Display width: full-width characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 2 : 1;
-  return w;
-}
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
-
 export function comparisonText(c: Comparison): string {
   const lines: string[] = [];
   const pa = passLines(c.a.summary);
@@ -216,11 +209,11 @@ export function comparisonText(c: Comparison): string {
     ['禁忌肢', pa.kinki, pb.kinki],
     ['pass/fail', pa.overall, pb.overall],
   ];
-  const w0 = Math.max(...rows.map((r) => width(r[0])));
-  const w1 = Math.max(...rows.map((r) => width(r[1])));
+  const w0 = Math.max(...rows.map((r) => displayWidth(r[0])));
+  const w1 = Math.max(...rows.map((r) => displayWidth(r[1])));
   const excluded = c.excluded ? ` (+${c.excluded} excluded from scoring)` : '';
   lines.push(`Comparing on ${c.questions} questions${excluded} of ${c.examTitle} (dataset ${c.datasetVersion.slice(0, 12)})`, '');
-  for (const r of rows) lines.push(`  ${pad(r[0], w0)}  ${pad(r[1], w1)}  ${r[2]}`.trimEnd());
+  for (const r of rows) lines.push(`  ${padDisplay(r[0], w0)}  ${padDisplay(r[1], w1)}  ${r[2]}`.trimEnd());
   const level = Math.round(c.diff.scoreCi.level * 100);
   const ci = (i: Interval) => `[${fmtPoints(i.low)}, ${fmtPoints(i.high)}]`;
   lines.push(
@@ -242,8 +235,8 @@ export function comparisonText(c: Comparison): string {
       const h = human ? [q.humanAccuracy === undefined ? '-' : formatPercent(roundHalfEven(q.humanAccuracy, 4), 0)] : [];
       table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right, ...h]);
     }
-    const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => width(r[i] ?? ''))));
-    for (const r of table) lines.push('  ' + r.map((v, i) => pad(v, widths[i] ?? 0)).join('  ').trimEnd());
+    const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => displayWidth(r[i] ?? ''))));
+    for (const r of table) lines.push('  ' + r.map((v, i) => padDisplay(v, widths[i] ?? 0)).join('  ').trimEnd());
   }
   if (c.examinees) lines.push('', ...examineeLines(c.examinees.a, `A: ${c.a.name}`), ...examineeLines(c.examinees.b, `B: ${c.b.name}`));
   return lines.join('\n') + '\n';
