@@ -40,17 +40,20 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('viewer ranking', () => {
-  it('is the CLI leaderboard order (All table), with a partial run ranked by its %', () => {
+  it('is the CLI leaderboard order (All table); a partial run, which the CLI leaves out, comes after every complete run', () => {
     const lb = buildLeaderboard(loadResultDir(dir, { dataDir: DATA_ROOT }).runs);
     const names = ranked(runs)
       .filter((r) => r.imageMode !== 'skip')
       .map((r) => r.displayName);
-    expect(names).toEqual(lb.all.map((r) => r.name));
+    expect(names).toEqual([...lb.all.map((r) => r.name), 'Partial']);
     const partial = runs.find((r) => r.displayName === 'Partial')!;
     const low = runs.find((r) => r.displayName === 'gpt-oss-20b (medium)')!;
-    expect(partial.summary.score).toBeLessThan(low.summary.score); // fewer points…
-    expect(partial.summary.score_pct).toBeGreaterThan(low.summary.score_pct); // …but a better %
-    expect(names.indexOf('Partial')).toBeLessThan(names.indexOf('gpt-oss-20b (medium)'));
+    expect(partial.coverage).toEqual({ answered: 50, total: 400, complete: false });
+    expect(partial.summary.score_pct).toBeGreaterThan(low.summary.score_pct); // a better % over 50 questions…
+    expect(names.indexOf('Partial')).toBeGreaterThan(names.indexOf('gpt-oss-20b (medium)')); // …does not outrank a complete run
+    // With the CLI's --include-partial, both rank it by its % (the viewer just keeps it after the complete runs).
+    const withPartial = buildLeaderboard(loadResultDir(dir, { dataDir: DATA_ROOT }).runs, { includePartial: true });
+    expect(withPartial.all.map((r) => r.name)).toContain('Partial');
   });
 
   it('charts: skip-mode runs only in the text-only chart, with their whole score; values as the CLI tables', () => {

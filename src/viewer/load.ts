@@ -1,3 +1,4 @@
+import { runCoverage } from '../reports/leaderboard.js';
 import { basename } from 'node:path';
 import { DEFAULT_EXAM } from '../exam/editions.js';
 import { examEntry, loadExam } from '../exam/registry.js';
@@ -115,6 +116,7 @@ export function loadCollection(dir: string, opts: CollectionOptions = {}): Loade
       warnings: r.warnings.map((w) => localPathsOut(w, dir)),
       exam: r.exam.id,
       examinees: examineeFigures(r.file.results, r.exam),
+      coverage: runCoverage(r),
       records: r.file.results,
     });
   }

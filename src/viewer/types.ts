@@ -57,6 +57,8 @@ export interface RunEntry {
   readonly exam: string;
   /** The run against the examinees; null when the exam publishes no examinee data. */
   readonly examinees: ExamineeFigures | null;
+  /** Scored questions answered of the exam's (its text-only ones for skip mode); partial runs rank after complete ones. */
+  readonly coverage: { readonly answered: number; readonly total: number; readonly complete: boolean };
 }
 
 /** A result file that could not be used, and why (one line). */

@@ -5,10 +5,18 @@ import type { RunEntry } from '../../src/viewer/types';
  * against `buildLeaderboard` in test/viewer-rank.test.ts).
  */
 
-/** Best first: score %, then accuracy, then file name, as the CLI's tables (a partial run is ranked by its %, not its points). */
+/**
+ * Best first: score %, then accuracy, then file name, as the CLI's tables. Runs
+ * that did not answer every scored question (which the CLI leaves out) come after
+ * every complete run, ranked the same way among themselves.
+ */
 export function ranked(runs: readonly RunEntry[]): RunEntry[] {
   return [...runs].sort(
-    (a, b) => b.summary.score_pct - a.summary.score_pct || b.summary.accuracy - a.summary.accuracy || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
+    (a, b) =>
+      Number(b.coverage.complete) - Number(a.coverage.complete) ||
+      b.summary.score_pct - a.summary.score_pct ||
+      b.summary.accuracy - a.summary.accuracy ||
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0),
   );
 }
 
@@ -27,10 +35,11 @@ export interface ChartEntry {
  * The bars of a score chart, best first. "all": every question, so skip-mode
  * runs (which answered only the text-only ones) are left out, as from the CLI's
  * All table. "text": the text-only part of every run (a skip-mode run is all text-only).
+ * Partial runs are left out of both, as from the CLI's tables.
  */
 export function chartEntries(runs: readonly RunEntry[], which: 'all' | 'text'): ChartEntry[] {
   const entries = ranked(runs)
-    .filter((r) => which === 'text' || r.imageMode !== 'skip')
+    .filter((r) => r.coverage.complete && (which === 'text' || r.imageMode !== 'skip'))
     .map((run): ChartEntry => {
       const s = run.summary;
       return which === 'all' || run.imageMode === 'skip'
