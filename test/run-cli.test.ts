@@ -360,6 +360,17 @@ describe('jmle-bench run: resume', () => {
     expect(old.code).toBe(2);
     expect(old.stderr).toMatch(/dataset version deadbeefdead…, but the data is now version/);
   });
+
+  it('refuses to resume with another --seed than the file was run with', async () => {
+    const r0 = await cli([...remote(), '--questions', '120A-1,120A-2', '--seed', '7', '--out', 's.json'], dir);
+    expect(r0.code).toBe(0);
+    const before = readFileSync(join(dir, 's.json'), 'utf8');
+    const r = await cli(['--resume', 's.json', '--seed', '8'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/s\.json was run with --seed 7, not 8; resume with --seed 7/);
+    expect(readFileSync(join(dir, 's.json'), 'utf8')).toBe(before);
+    expect((await cli(['--resume', 's.json', '--seed', '7'], dir)).code).toBe(0);
+  });
 });
 
 describe('jmle-bench run: bad input (exit 2, one line, nothing written)', () => {

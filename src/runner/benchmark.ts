@@ -128,7 +128,7 @@ export function planRun(opts: BenchmarkOptions): RunPlan & { previous: ResultRec
   }
   let previous: ResultRecord[] = [];
   if (prior) {
-    checkPriorRun(prior, { model: opts.model, exam: opts.exam, imageMode, extraBody: opts.extraBody ?? null });
+    checkPriorRun(prior, { model: opts.model, exam: opts.exam, imageMode, extraBody: opts.extraBody ?? null, seed: opts.seed ?? null });
     checkPriorSelection(prior, new Set(sel.questions.map((q) => q.id)));
     previous = prior.records;
   }

@@ -98,8 +98,11 @@ export function checkPriorSelection(prior: PriorRun, selected: ReadonlySet<strin
   );
 }
 
-/** Refuse to mix runs: another model, exam, dataset version, image mode or extra body. Says which. */
-export function checkPriorRun(prior: PriorRun, want: { model: string; exam: Exam; imageMode: ImageMode; extraBody: Readonly<Record<string, unknown>> | null }): void {
+/** Refuse to mix runs: another model, exam, dataset version, image mode, extra body or seed. Says which. */
+export function checkPriorRun(
+  prior: PriorRun,
+  want: { model: string; exam: Exam; imageMode: ImageMode; extraBody: Readonly<Record<string, unknown>> | null; seed?: number | null },
+): void {
   const m = prior.metadata;
   const p = prior.given;
   if (m.model !== want.model) {
@@ -120,6 +123,10 @@ export function checkPriorRun(prior: PriorRun, want: { model: string; exam: Exam
     throw new UserError(
       `--resume: ${p} was run with ${extraBodyText(m.extra_body)}, not ${extraBodyText(want.extraBody)}; answers of both would mix in one file: resume with the same (or leave --extra-body out), or start a new run with another --out`,
     );
+  }
+  // A seed the file recorded must stay the same (answers of two seeds would mix); a file without one takes any.
+  if (typeof m.seed === 'number' && want.seed !== undefined && want.seed !== null && want.seed !== m.seed) {
+    throw new UserError(`--resume: ${p} was run with --seed ${m.seed}, not ${want.seed}; resume with --seed ${m.seed} (or leave --seed out), or start a new run with another --out`);
   }
   const foreign = prior.records.find((r) => !want.exam.byId.has(r.question_id));
   if (foreign) throw new UserError(`--resume: ${p} holds question ${foreign.question_id}, which is not in exam ${want.exam.id}`);
