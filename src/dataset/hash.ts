@@ -65,14 +65,3 @@ export function verify(d: Digest, f: ManifestFile): Verdict {
   return { ok: true };
 }
 
-/** Does a file on disk match the manifest entry? (size first, so a wrong file is cheap to reject) */
-export async function fileMatches(path: string, f: ManifestFile): Promise<boolean> {
-  try {
-    const st = await stat(path);
-    if (!st.isFile() || st.size !== f.size) return false;
-  } catch {
-    return false;
-  }
-  const d = await hashFile(path, f.git_blob_sha1 !== undefined ? f.size : undefined);
-  return d !== null && verify(d, f).ok;
-}

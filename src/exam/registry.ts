@@ -15,17 +15,11 @@ export interface ExamEntry {
   readonly load: (sourceDir: string) => Exam;
 }
 
-const ENTRIES: ExamEntry[] = [
+const ENTRIES: readonly ExamEntry[] = [
   ...IGAKUQA_EXAMS.map((id) => ({ id, source: IGAKUQA_SOURCE, load: (dir: string) => loadIgakuqa(dir, id) })),
   { id: '119', source: IGAKUQA119_SOURCE, load: loadIgakuqa119 },
   { id: '120', source: JMLE2026_SOURCE, load: loadJmle2026 },
 ];
-
-export function registerExam(entry: ExamEntry): void {
-  const i = ENTRIES.findIndex((e) => e.id === entry.id);
-  if (i >= 0) ENTRIES[i] = entry;
-  else ENTRIES.push(entry);
-}
 
 export function examEntries(): readonly ExamEntry[] {
   return ENTRIES;

@@ -154,11 +154,6 @@ function pointTotals(p: Plan, points: Float64Array): Float64Array {
   return totals;
 }
 
-/** Forget cached resampling plans (they hold a few MB each). */
-export function clearBootstrapCache(): void {
-  plans.clear();
-}
-
 /**
  * Percentile bootstrap over questions: draw n questions with replacement (each
  * with its points and outcome) and recompute score % and accuracy.

@@ -14,11 +14,6 @@ export function redact(text: string): string {
   return out;
 }
 
-/** For tests. */
-export function clearSecrets(): void {
-  secrets.clear();
-}
-
 const SECRET_PARAM = /key|token|secret|password|auth|sig/i;
 
 /**

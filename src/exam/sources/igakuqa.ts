@@ -96,12 +96,6 @@ function percent(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Relative paths of an exam's data files, in the fixed order used for the dataset version. */
-export function igakuqaFiles(exam: string): string[] {
-  const year = igakuqaYear(exam);
-  return BLOCKS.flatMap((b) => [`data/${year}/${exam}-${b}.jsonl`, `data/${year}/${exam}-${b}_metadata.jsonl`]);
-}
-
 /** sha256 over (path, sha256 of contents) of each file in order: the dataset version. */
 export function combinedVersion(files: readonly { rel: string; text: string }[]): string {
   const h = createHash('sha256');
