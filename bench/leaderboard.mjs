@@ -4,16 +4,11 @@
 // built, with and without bootstrap CIs, and the chart rendered.
 // Writes bench/out/leaderboard.json and the "## leaderboard" section of BENCHMARKS.md.
 // Needs `npm run build` first (imports dist/).
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..');
-const dataRoot = resolve(process.env.JMLE_DATA_DIR ?? join(repo, '..', 'shared', 'data'));
-const resultsDir = join(dataRoot, 'jmle2026', 'results');
+import { dataRoot, repo, resultsDir, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 const COPIES = 100;
 
 const lib = await import(join(repo, 'dist', 'index.js'));
@@ -81,8 +76,7 @@ try {
     peak_rss_mb: Math.round(ru.maxRSS / 1024),
     peak_heap_mb: Math.round(heapPeak / 1e6),
   };
-  mkdirSync(join(here, 'out'), { recursive: true });
-  writeFileSync(join(here, 'out', 'leaderboard.json'), JSON.stringify(result, null, 2) + '\n');
+  writeRawFigures('leaderboard', result);
   console.log(JSON.stringify(result, null, 2));
 
   const section = [
@@ -102,16 +96,7 @@ try {
     `Peak memory: ${result.peak_rss_mb} MB RSS (maxRSS of the whole process, exam and fonts included), ${result.peak_heap_mb} MB JS heap. Loading the exam once: ${result.exam_load_ms} ms. Raw figures: \`bench/out/leaderboard.json\`.`,
     '',
   ].join('\n');
-  const mdPath = join(repo, 'BENCHMARKS.md');
-  let doc = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmarks\n';
-  const start = doc.indexOf('\n## leaderboard\n');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start + 1) + section + (next >= 0 ? `\n${doc.slice(next + 1)}` : '');
-  } else {
-    doc = doc.replace(/\n*$/, '\n\n') + section;
-  }
-  writeFileSync(mdPath, doc);
+  writeBenchmarksSection('leaderboard', section);
 } finally {
   clearInterval(timer);
   rmSync(tmp, { recursive: true, force: true });

@@ -17,14 +17,11 @@
 // Writes bench/out/run-overhead.json. Needs `npm run build` first.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..');
-const dataRoot = resolve(process.env.JMLE_DATA_DIR ?? join(repo, '..', 'shared', 'data'));
+import { dataRoot, repo, writeRawFigures } from './_shared.mjs';
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 32);
 const lib = () => import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
@@ -207,8 +204,7 @@ async function main() {
     under_1ms_cpu_per_question_cold: f.cpu_ms_per_question < 1,
     under_1ms_cpu_per_question_warm: w.cpu_ms_per_question < 1,
   };
-  mkdirSync(join(here, 'out'), { recursive: true });
-  writeFileSync(join(here, 'out', 'run-overhead.json'), JSON.stringify(results, null, 2) + '\n');
+  writeRawFigures('run-overhead', results);
   console.log(`targets: ${JSON.stringify(results.targets)}`);
   console.log('written: bench/out/run-overhead.json');
 }

@@ -6,17 +6,12 @@
 // of a model, question switching, and the static export.
 // Writes bench/out/viewer.json and the "## viewer" section of BENCHMARKS.md.
 // Needs `npm run build` first (imports dist/, serves dist/viewer/app/).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..');
-const dataRoot = resolve(process.env.JMLE_DATA_DIR ?? join(repo, '..', 'shared', 'data'));
-const resultsDir = join(dataRoot, 'jmle2026', 'results');
+import { dataRoot, repo, resultsDir, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 const COPIES = 20;
 const LOADS = 7;
 const SWITCHES = 20;
@@ -145,8 +140,7 @@ try {
     export_site_ms: round(exportMs),
     export_files: report.files,
   };
-  mkdirSync(join(here, 'out'), { recursive: true });
-  writeFileSync(join(here, 'out', 'viewer.json'), JSON.stringify(out, null, 2) + '\n');
+  writeRawFigures('viewer', out);
   console.log(JSON.stringify(out, null, 2));
 
   const section = [
@@ -168,16 +162,7 @@ try {
     `The leaderboard request carries summaries only (${Math.round(out.leaderboard_json_bytes / 1024)} KB for ${files} runs); a run's per-question records (~0.2–2 MB) are fetched when it is first opened and kept for the session, so switching questions never touches the network. Target: leaderboard interactive in < 1 s. Times include playwright's round trips. Raw figures: \`bench/out/viewer.json\`.`,
     '',
   ].join('\n');
-  const mdPath = join(repo, 'BENCHMARKS.md');
-  let doc = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmarks\n';
-  const start = doc.indexOf('\n## viewer\n');
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 1);
-    doc = doc.slice(0, start + 1) + section + (next >= 0 ? `\n${doc.slice(next + 1)}` : '');
-  } else {
-    doc = doc.replace(/\n*$/, '\n\n') + section;
-  }
-  writeFileSync(mdPath, doc);
+  writeBenchmarksSection('viewer', section);
 } finally {
   await browser.close();
   await viewer.close();
