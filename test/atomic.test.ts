@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,18 @@ describe('atomic writes', () => {
     await writeFileAtomic(f, 'two');
     expect(readFileSync(f, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['out.json']);
+  });
+  it('keep the replaced file\'s permission bits and write through a symbolic link', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.md');
+    writeFileSync(f, 'one');
+    chmodSync(f, 0o640);
+    const link = join(dir, 'link.md');
+    symlinkSync(f, link);
+    writeFileAtomicSync(link, 'two');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('two');
+    expect(statSync(f).mode & 0o777).toBe(0o640);
   });
   it('sweep the temp file a killed writer left, but not one of a live process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));

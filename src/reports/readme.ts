@@ -1,6 +1,6 @@
-import { accessSync, chmodSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { loadResultDir } from '../results/collection.js';
-import { writeFileAtomicSync } from '../util/atomic.js';
+import { isReadOnlyFile, writeFileAtomicSync } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { allTableMarkdown, buildLeaderboard, textTableMarkdown } from './leaderboard.js';
 
@@ -121,27 +121,14 @@ export function updateReadmeBlocks(path: string, blocks: readonly MarkerBlock[])
   const text = readReadme(path);
   const next = replaceMarkerBlocks(text, blocks, path);
   if (next === text) return { path, changed: false };
-  let mode: number;
-  let target: string;
+  // The atomic rename would replace a read-only file too (and root may write anything):
+  // a README without any write permission bit is read-only by the owner's choice.
+  if (isReadOnlyFile(path)) throw new UserError(`cannot write README ${path} (read-only); check its permissions`);
   try {
-    target = realpathSync(path);
-    // The atomic rename would replace a read-only file too (and root may write anything):
-    // a README without any write permission bit is read-only by the owner's choice.
-    accessSync(target, constants.W_OK);
-    mode = statSync(target).mode & 0o7777;
-    if ((mode & 0o222) === 0) throw Object.assign(new Error('read-only'), { code: 'EACCES' });
-  } catch (e) {
-    throw new UserError(`cannot write README ${path} (${errCode(e)}); check its permissions`);
-  }
-  try {
-    writeFileAtomicSync(target, next);
+    // Keeps the file's permission bits, and writes where a symbolic link points.
+    writeFileAtomicSync(path, next);
   } catch (e) {
     throw new UserError(`cannot write README ${path} (${errCode(e)}); check the permissions of its folder`);
-  }
-  try {
-    chmodSync(target, mode);
-  } catch {
-    /* the content is written; a mode we cannot restore is not worth failing for */
   }
   return { path, changed: true };
 }
