@@ -48,7 +48,7 @@ const SPECS = [
     repo: 'docto-rin/IgakuQA119',
     commit: '2d942397cbaa1031ca139184bc4af16e1ffa202d',
     description: 'the 119th JMLE (2025), IgakuQA119 by docto-rin; exam: MHLW',
-    include: [/^questions\/119[A-F]_json\.json$/, /^correct_answers\.csv$/, /^LICENSE$/],
+    include: [/^questions\/119[A-F]_json\.json$/, /^results\/correct_answers\.csv$/, /^LICENSE$/],
     rename: { LICENSE: 'LICENSE.upstream' },
     extra: 'images-manifest.tsv',
   },

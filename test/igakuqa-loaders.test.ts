@@ -312,7 +312,8 @@ describe('IgakuQA119: defects of the source are repaired visibly or listed', () 
       const rows = b === 'A' ? [q('119A22', ['a. 一', 'b. 二', 'd. 三X四', 'e. 五'])] : [q(`119${b}1`, ['a. 一', 'b. 二', 'c. 三', 'd. 四', 'e. 五'])];
       writeFileSync(join(dir, 'questions', `119${b}_json.json`), JSON.stringify(rows));
     }
-    writeFileSync(join(dir, 'correct_answers.csv'), '\uFEFF問題番号,解答\r\n119A22,d\r\n119B1,a\r\n119C1,b\r\n119D1,c\r\n119E1,d\r\n119F1,e\r\n');
+    mkdirSync(join(dir, 'results'));
+    writeFileSync(join(dir, 'results', 'correct_answers.csv'), '\uFEFF問題番号,解答\r\n119A22,d\r\n119B1,a\r\n119C1,b\r\n119D1,c\r\n119E1,d\r\n119F1,e\r\n');
     const e = loadIgakuqa119(dir);
     expect(e.questions).toHaveLength(6);
     expect(e.issues.find((i) => i.questionId === '119A22')?.message).toMatch(/no longer matches/);

@@ -10,7 +10,7 @@ import { choiceLetters, combinedVersion, questionText, selectCountInStem } from 
 /**
  * The 119th JMLE as published in docto-rin/IgakuQA119:
  * `questions/119<block>_json.json` (`number`, `question`, `choices` "a. …",
- * `has_image`) and `correct_answers.csv` (`問題番号,解答`). Points by position
+ * `has_image`) and `results/correct_answers.csv` (`問題番号,解答`). Points by position
  * (B/E 26–50 = 3); 禁忌肢 are not disclosed (undefined, reported "unknown").
  *
  * The source has known defects. Each is repaired only where the intent is
@@ -23,7 +23,8 @@ import { choiceLetters, combinedVersion, questionText, selectCountInStem } from 
 export const IGAKUQA119_SOURCE = 'igakuqa119';
 const EXAM = '119';
 const BLOCKS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-export const IGAKUQA119_ANSWERS_FILE = 'correct_answers.csv';
+/** Upstream keeps the answer key under `results/`; the local layout is upstream's. */
+export const IGAKUQA119_ANSWERS_FILE = 'results/correct_answers.csv';
 export const IGAKUQA119_MANIFEST = 'images-manifest.tsv';
 
 /**
@@ -300,6 +301,7 @@ export function loadIgakuqa119(dir: string): Exam {
       }
     }
   }
-  files.push({ rel: IGAKUQA119_ANSWERS_FILE, text: answersText });
+  // Hashed under its former root path, so the dataset version (the content) did not change when the layout followed upstream's.
+  files.push({ rel: 'correct_answers.csv', text: answersText });
   return buildExam({ id: EXAM, rules, questions, version: combinedVersion(files), dir, imageDir, issues });
 }
