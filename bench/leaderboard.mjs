@@ -32,7 +32,9 @@ async function time(fn) {
 const tmp = mkdtempSync(join(tmpdir(), 'jmle-bench-leaderboard-'));
 try {
   // 100 files: the 10 real ones, each copied 10 times with a distinct display name.
-  const sources = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort();
+  const sources = readdirSync(resultsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   let bytes = 0;
   for (let i = 0; i < COPIES; i++) {
     const src = sources[i % sources.length];
@@ -69,7 +71,7 @@ try {
     render_markdown_ms: md.ms,
     build_tables_with_ci_ms: buildCi.ms,
     ci_resamples: 10000,
-    ci_bootstraps: (buildCi.value.all.length + buildCi.value.text.length),
+    ci_bootstraps: buildCi.value.all.length + buildCi.value.text.length,
     chart_svg_ms: svg.ms,
     chart_png_ms: png.ms,
     png_bytes: png.value.length,

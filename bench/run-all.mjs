@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const scripts = readdirSync(here).filter((f) => f.endsWith('.mjs') && f !== 'run-all.mjs' && !f.startsWith('_')).sort();
+const scripts = readdirSync(here)
+  .filter((f) => f.endsWith('.mjs') && f !== 'run-all.mjs' && !f.startsWith('_'))
+  .sort();
 let failed = 0;
 for (const s of scripts) {
   console.log(`\n=== ${s} ===`);

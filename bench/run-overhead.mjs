@@ -64,19 +64,22 @@ async function serve() {
       inFlight++;
       requests++;
       peak = Math.max(peak, inFlight);
-      setTimeout(() => {
-        inFlight--;
-        const out = JSON.stringify({
-          id: 'x',
-          object: 'chat.completion',
-          created: 0,
-          model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: `【回答】${q.answer.join(',')}` }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
-        });
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
-        res.end(out);
-      }, latencyOf(q.id, variable));
+      setTimeout(
+        () => {
+          inFlight--;
+          const out = JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            created: 0,
+            model: body.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: `【回答】${q.answer.join(',')}` }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
+          });
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+          res.end(out);
+        },
+        latencyOf(q.id, variable),
+      );
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -96,7 +99,7 @@ async function client(mode, url, warm) {
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let correct = 0;
+  let correct;
   if (mode === 'offline') {
     // The runner alone (no HTTP): the offline random baseline through the same pool, journal and file writing.
     const r = await runBenchmark({ exam, model: 'random', provider: randomProvider(1), out: join(dir, 'out.json'), parallel: PARALLEL });
@@ -113,7 +116,15 @@ async function client(mode, url, warm) {
         batch.map(async (q) => {
           const c = await provider.complete({ model: 'bench', messages: buildPrompt(exam, q, 'blind').messages, question: q });
           const s = scoreResponse(q, c.content, c.reasoning);
-          return { question_id: q.id, predicted: s.predicted, gold: s.gold, correct: s.correct, raw_response: c.content, parse_success: s.parse_success, error: null };
+          return {
+            question_id: q.id,
+            predicted: s.predicted,
+            gold: s.gold,
+            correct: s.correct,
+            raw_response: c.content,
+            parse_success: s.parse_success,
+            error: null,
+          };
         }),
       );
       records.push(...done);
@@ -127,7 +138,16 @@ async function client(mode, url, warm) {
   const cpu = process.cpuUsage(cpu0);
   rmSync(dir, { recursive: true, force: true });
   process.stdout.write(
-    JSON.stringify({ mode, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, userMs: cpu.user / 1000, sysMs: cpu.system / 1000, maxRssMB: process.resourceUsage().maxRSS / 1024, correct, questions: exam.questions.length }) + '\n',
+    JSON.stringify({
+      mode,
+      wallMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      userMs: cpu.user / 1000,
+      sysMs: cpu.system / 1000,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+      correct,
+      questions: exam.questions.length,
+    }) + '\n',
   );
 }
 
@@ -175,17 +195,37 @@ async function main() {
           requests: m === 'pool-warm' ? st.requests / 2 : st.requests,
           correct: r.correct,
         };
-        console.log(`${name.padEnd(17)} ${m.padEnd(9)} wall ${(r.wallMs / 1000).toFixed(2)}s = ${(r.wallMs / ideal).toFixed(3)}× ideal (${(ideal / 1000).toFixed(2)}s), ${(r.cpuMs / n).toFixed(3)} ms CPU/question (user ${(r.userMs / n).toFixed(3)}, sys ${(r.sysMs / n).toFixed(3)}), peak RSS ${r.maxRssMB.toFixed(0)} MB, server peak ${st.peak}`);
+        console.log(
+          `${name.padEnd(17)} ${m.padEnd(9)} wall ${(r.wallMs / 1000).toFixed(2)}s = ${(r.wallMs / ideal).toFixed(3)}× ideal (${(ideal / 1000).toFixed(2)}s), ${(r.cpuMs / n).toFixed(3)} ms CPU/question (user ${(r.userMs / n).toFixed(3)}, sys ${(r.sysMs / n).toFixed(3)}), peak RSS ${r.maxRssMB.toFixed(0)} MB, server peak ${st.peak}`,
+        );
       }
       if (!variable) {
         await reset(false);
         const dir = mkdtempSync(join(tmpdir(), 'jmle-bench-cli-'));
         const t0 = performance.now();
-        await run([join(repo, 'dist', 'cli', 'main.js'), 'run', '--model', 'bench', '--base-url', url, '--parallel', String(PARALLEL), '--out', join(dir, 'o.json'), '--no-progress', '--no-readme', '--json', '--data-dir', dataRoot]);
+        await run([
+          join(repo, 'dist', 'cli', 'main.js'),
+          'run',
+          '--model',
+          'bench',
+          '--base-url',
+          url,
+          '--parallel',
+          String(PARALLEL),
+          '--out',
+          join(dir, 'o.json'),
+          '--no-progress',
+          '--no-readme',
+          '--json',
+          '--data-dir',
+          dataRoot,
+        ]);
         const wall = performance.now() - t0;
         rmSync(dir, { recursive: true, force: true });
         sc.runs.cli = { wall_ms: Math.round(wall), wall_over_ideal: Number((wall / ideal).toFixed(4)) };
-        console.log(`${name.padEnd(17)} cli       wall ${(wall / 1000).toFixed(2)}s = ${(wall / ideal).toFixed(3)}× ideal (process start and data loading included)`);
+        console.log(
+          `${name.padEnd(17)} cli       wall ${(wall / 1000).toFixed(2)}s = ${(wall / ideal).toFixed(3)}× ideal (process start and data loading included)`,
+        );
       }
       if (!variable) {
         const r = JSON.parse(await run([fileURLToPath(import.meta.url), '--client', 'offline', url, 'cold']));

@@ -28,7 +28,9 @@ const median = (xs) => {
 const tmp = mkdtempSync(join(tmpdir(), 'jmle-bench-viewer-'));
 const dir = join(tmp, 'results');
 mkdirSync(dir);
-const sources = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).sort();
+const sources = readdirSync(resultsDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 for (const f of sources) copyFileSync(join(resultsDir, f), join(dir, f));
 for (let i = 0; i < COPIES; i++) {
   const f = sources[i % sources.length];

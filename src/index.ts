@@ -23,7 +23,17 @@ export { updateReadmeLeaderboard, replaceMarkerBlocks, updateReadmeBlocks } from
 export { renderChartSvg, renderPng, writeChart, chartEntries } from './reports/chart.js';
 export { compareRuns, comparisonText, comparisonJson, type Comparison } from './reports/compare.js';
 export { runBenchmark, planRun, loadPriorRun, type BenchmarkOptions, type BenchmarkResult, type RunPlan, type PriorRun } from './runner/index.js';
-export { openAICompatible, randomProvider, withRetry, withRateLimit, ProviderError, type Provider, type Completion, type CompletionRequest, type TokenUsage } from './providers/index.js';
+export {
+  openAICompatible,
+  randomProvider,
+  withRetry,
+  withRateLimit,
+  ProviderError,
+  type Provider,
+  type Completion,
+  type CompletionRequest,
+  type TokenUsage,
+} from './providers/index.js';
 export { IGAKUQA_SOURCE, IGAKUQA_EXAMS, IGAKUQA_EXCEPTIONS, loadIgakuqa } from './exam/sources/igakuqa.js';
 export { IGAKUQA119_SOURCE, IGAKUQA119_EXCEPTIONS, CHOICE_REPAIRS, loadIgakuqa119 } from './exam/sources/igakuqa119.js';
 export { normaliseKinki, selectedKinki, type KinkiResult } from './exam/kinki.js';

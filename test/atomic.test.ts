@@ -13,7 +13,7 @@ describe('atomic writes', () => {
     expect(readFileSync(f, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['out.json']);
   });
-  it('keep the replaced file\'s permission bits and write through a symbolic link', () => {
+  it("keep the replaced file's permission bits and write through a symbolic link", () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
     const f = join(dir, 'out.md');
     writeFileSync(f, 'one');

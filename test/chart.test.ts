@@ -35,11 +35,7 @@ describe('chart entries', () => {
 
 describe('SVG', () => {
   it('contains every model name, escaped, and every value label', () => {
-    const entries: ChartEntry[] = [
-      ...chartEntries(lb),
-      { name: 'Evil <script>&"\'', all: 0.5, text: 0.61 },
-      { name: '医療モデル 甲', all: null, text: 0.9 },
-    ];
+    const entries: ChartEntry[] = [...chartEntries(lb), { name: 'Evil <script>&"\'', all: 0.5, text: 0.61 }, { name: '医療モデル 甲', all: null, text: 0.9 }];
     const { svg } = renderChartSvg(entries);
     for (const e of entries) expect(svg).toContain(`>${escapeXml(e.name)}</text>`);
     expect(svg).toContain('Evil &lt;script&gt;&amp;&quot;&#39;');

@@ -149,7 +149,9 @@ describe('jmle-bench rescore', () => {
     };
     const { warnings, changes } = rescoreFile(edited, exam, 'old.json');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(new RegExp(`^old\\.json records no dataset version and its stored answer key differs from dataset [0-9a-f]{12} for 1 question\\(s\\) \\(${single.id}\\)`));
+    expect(warnings[0]).toMatch(
+      new RegExp(`^old\\.json records no dataset version and its stored answer key differs from dataset [0-9a-f]{12} for 1 question\\(s\\) \\(${single.id}\\)`),
+    );
     expect(changes.map((c) => c.questionId)).not.toContain(multi.id);
     const c = changes.find((x) => x.questionId === single.id);
     expect(c?.reasons[0]).toBe(`answer key changed: ${other} → ${single.answer[0]}`);

@@ -19,7 +19,7 @@ describe('compare shows each run against the examinees where the exam publishes 
   const a = loadResultFile(join(dir, 'igakuqa_gpt4_116.json'), { dataDir: DATA_ROOT });
   const b = loadResultFile(join(dir, 'igakuqa_chatgpt_116.json'), { dataDir: DATA_ROOT });
 
-  it('accuracy vs the examinees\' average, computed from the per-question records', () => {
+  it("accuracy vs the examinees' average, computed from the per-question records", () => {
     const c = compareRuns(a, b, { resamples: 200 });
     expect(c.examinees).not.toBeNull();
     const scored = a.file.results.filter((r) => {

@@ -15,7 +15,6 @@ interface DatasetQuestion {
   answer: string[];
 }
 const dataset = JSON.parse(readFileSync(join(JMLE2026_DIR, 'jmle2026_dataset.json'), 'utf8')) as DatasetQuestion[];
-const byId = new Map(dataset.map((q) => [q.question_id, q]));
 const pointsOf = (q: DatasetQuestion) => (['B', 'E'].includes(q.block) && q.number >= 26 && q.number <= 50 ? 3 : 1);
 
 /** Exact McNemar p from the definition, with BigInt binomials. */
@@ -177,7 +176,16 @@ describe('jmle-bench compare (CLI)', () => {
     const j = JSON.parse(r.stdout);
     expect(j.mcnemar).toMatchObject({ only_a: 9, only_b: 4 });
     expect(j.discordant).toHaveLength(13);
-    expect(j.discordant[0]).toEqual({ id: '120A-41', block: 'A', points: 1, answer_a: ['c'], answer_b: ['e'], gold: ['c'], right: 'A', examinee_accuracy: null });
+    expect(j.discordant[0]).toEqual({
+      id: '120A-41',
+      block: 'A',
+      points: 1,
+      answer_a: ['c'],
+      answer_b: ['e'],
+      gold: ['c'],
+      right: 'A',
+      examinee_accuracy: null,
+    });
     expect(j.examinees).toBeNull();
     expect(j.a.kinki_selected).toBeNull();
     expect(j.difference.score_pct).toBe(0.01);
@@ -193,7 +201,10 @@ describe('jmle-bench compare (CLI)', () => {
     expect(r.stderr).toMatch(/^warning: the runs answered different questions/m);
     expect(r.stdout).toContain('Comparing on 50 questions');
 
-    for (const args of [['compare', opusPath], ['compare', opusPath, join(dir, 'missing.json')]]) {
+    for (const args of [
+      ['compare', opusPath],
+      ['compare', opusPath, join(dir, 'missing.json')],
+    ]) {
       const bad = cli(args);
       expect(bad.code).toBe(2);
       expect(bad.stderr.trimEnd().split('\n')).toHaveLength(1);

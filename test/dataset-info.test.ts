@@ -97,7 +97,10 @@ describe('dataset info on incomplete or changed data', () => {
     expect(missing).toHaveLength(referenced.length);
     for (const ref of referenced) {
       const [qid, img] = ref.split(' ') as [string, string];
-      expect(missing.some((i) => i.questionId === qid && i.message.includes(img)), ref).toBe(true);
+      expect(
+        missing.some((i) => i.questionId === qid && i.message.includes(img)),
+        ref,
+      ).toBe(true);
     }
     expect(j.versionMatchesPinned).toBe(true);
     expect(j.files.missing).toContain('LICENSE.upstream');

@@ -28,10 +28,15 @@ describe('checksum manifests', () => {
     expect(j.files.find((f) => f.path === 'LICENSE.upstream')?.upstream).toBe('LICENSE');
     const i119 = loadManifest('igakuqa119');
     expect(i119.files.filter((f) => f.git_blob_sha1)).toHaveLength(150);
-    const tsv = readFileSync(join(DATA_ROOT, 'igakuqa119', 'images-manifest.tsv'), 'utf8').trim().split('\n');
+    const tsv = readFileSync(join(DATA_ROOT, 'igakuqa119', 'images-manifest.tsv'), 'utf8')
+      .trim()
+      .split('\n');
     for (const line of tsv) {
       const [path, size, blob] = line.split('\t');
-      expect(i119.files.find((f) => f.path === path), path).toEqual({ path, size: Number(size), git_blob_sha1: blob });
+      expect(
+        i119.files.find((f) => f.path === path),
+        path,
+      ).toEqual({ path, size: Number(size), git_blob_sha1: blob });
     }
   });
 

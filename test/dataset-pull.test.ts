@@ -25,7 +25,9 @@ function localFor(upstream: string): string {
 
 /** The files a pull must install: the dataset JSON, every image, the licence (computed from the shared copy, not the manifest). */
 function expectedFiles(): string[] {
-  const imgs = readdirSync(join(JMLE2026_DIR, 'images')).filter((f) => f.endsWith('.png')).map((f) => `images/${f}`);
+  const imgs = readdirSync(join(JMLE2026_DIR, 'images'))
+    .filter((f) => f.endsWith('.png'))
+    .map((f) => `images/${f}`);
   return ['jmle2026_dataset.json', 'LICENSE.upstream', ...imgs].sort();
 }
 
@@ -270,7 +272,10 @@ describe('dataset pull from a local server', () => {
     expect(first.complete).toBe(false);
     const dir2 = join(root2, 'jmle2026');
     const present = walk(dir2).filter((p) => p !== '.jmle-manifest.json');
-    expect(present.every((p) => !p.includes('.part') && !p.split('/').pop()?.startsWith('.')), present.join(',')).toBe(true);
+    expect(
+      present.every((p) => !p.includes('.part') && !p.split('/').pop()?.startsWith('.')),
+      present.join(','),
+    ).toBe(true);
     for (const p of present) expect(sha256(readFileSync(join(dir2, p))), p).toBe(sha256(readFileSync(localFor(p === 'LICENSE.upstream' ? 'LICENSE' : p))));
     expect(present.length).toBeGreaterThanOrEqual(30);
     expect(present.length).toBeLessThan(expectedFiles().length);
@@ -321,7 +326,9 @@ describe('dataset pull: usage errors', () => {
     const r = await cli(['dataset', 'pull', '--from', base, '--data-dir', blocker, '--quiet']);
     expect(r.code).toBe(2);
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/^jmle-bench: dataset pull: cannot write to .*not-a-folder.*: a part of the path is not a folder \(ENOTDIR\); choose a writable data root/);
+    expect(r.err).toMatch(
+      /^jmle-bench: dataset pull: cannot write to .*not-a-folder.*: a part of the path is not a folder \(ENOTDIR\); choose a writable data root/,
+    );
     expect(requests.size).toBe(0);
   });
 
@@ -344,7 +351,12 @@ describe('downloadFile with a git blob id (as the 119th images are pinned)', () 
   it('accepts bytes whose blob id matches and refuses others, leaving nothing behind', async () => {
     const d = tmp();
     const dest = join(d, 'img.png');
-    const got = await downloadFile({ url: `${base}/synthetic/a`, dest, label: 'x/img.png', expected: { path: 'img.png', size: 6, git_blob_sha1: 'ce013625030ba8dba906f756967f9e9ca394464a' } });
+    const got = await downloadFile({
+      url: `${base}/synthetic/a`,
+      dest,
+      label: 'x/img.png',
+      expected: { path: 'img.png', size: 6, git_blob_sha1: 'ce013625030ba8dba906f756967f9e9ca394464a' },
+    });
     expect(got.gitBlobSha1).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
     expect(readFileSync(dest, 'utf8')).toBe('hello\n');
     const dest2 = join(d, 'img2.png');

@@ -38,7 +38,9 @@ describe('dataset validator', () => {
     const es = real();
     find(es, '120C-12')['answer'] = ['f'];
     find(es, '120A-3')['block'] = 'Z';
-    expect(() => parseJmle2026(JSON.stringify(es), JMLE2026_DIR)).toThrow(/^jmle2026_dataset\.json: 120A-3: block "Z" is not one of A, B, C, D, E, F \(and 2 more problems\)$/);
+    expect(() => parseJmle2026(JSON.stringify(es), JMLE2026_DIR)).toThrow(
+      /^jmle2026_dataset\.json: 120A-3: block "Z" is not one of A, B, C, D, E, F \(and 2 more problems\)$/,
+    );
   });
   it.each([
     ['block', (e: Entry) => (e['block'] = 'G'), '120A-5: block "G" is not one of A, B, C, D, E, F'],
@@ -53,9 +55,17 @@ describe('dataset validator', () => {
     ['answer twice', (e: Entry) => ((e['answer'] = ['a', 'a']), (e['num_choices_to_select'] = 2)), '120A-5: answer lists a choice twice (a,a)'],
     ['no choices', (e: Entry) => (e['question_text'] = '5　どれか。'), '120A-5: question_text has no choices "a　…" to "e　…"'],
     ['id mismatch', (e: Entry) => (e['number'] = 6), '120A-5: question_id does not match block and number (expected "120A-6")'],
-    ['image path', (e: Entry) => (e['clinical_images'] = ['../../../etc/passwd']), '120A-5: clinical_images "../../../etc/passwd" is not a plain file name in images/'],
+    [
+      'image path',
+      (e: Entry) => (e['clinical_images'] = ['../../../etc/passwd']),
+      '120A-5: clinical_images "../../../etc/passwd" is not a plain file name in images/',
+    ],
     ['image folder', (e: Entry) => (e['clinical_images'] = ['..']), '120A-5: clinical_images ".." is not a plain file name in images/'],
-    ['answer count below num_choices_to_select', (e: Entry) => ((e['answer'] = ['a', 'b', 'c', 'd', 'e']), (e['num_choices_to_select'] = 6)), '120A-5: answer has 5 choice(s) but num_choices_to_select is 6'],
+    [
+      'answer count below num_choices_to_select',
+      (e: Entry) => ((e['answer'] = ['a', 'b', 'c', 'd', 'e']), (e['num_choices_to_select'] = 6)),
+      '120A-5: answer has 5 choice(s) but num_choices_to_select is 6',
+    ],
   ])('%s', (_name, mutate, expected) => {
     expect(problemWith((es) => mutate(find(es, '120A-5')))).toBe(expected);
   });
@@ -74,7 +84,9 @@ describe('dataset validator', () => {
     expect(problemWith((es) => delete (find(es, '120B-41')['serial_group'] as Entry)['context_text'])).toBe('120B-41: serial_group.context_text is missing');
   });
   it('a serial group that does not list its question', () => {
-    expect(problemWith((es) => ((find(es, '120B-41')['serial_group'] as Entry)['questions'] = ['120B-42']))).toBe('120B-41: serial_group.questions does not list this question');
+    expect(problemWith((es) => ((find(es, '120B-41')['serial_group'] as Entry)['questions'] = ['120B-42']))).toBe(
+      '120B-41: serial_group.questions does not list this question',
+    );
   });
   it('an entry that is not an object, and a file that is not an array or not JSON', () => {
     expect(problemWith((es) => (es[0] = 'x' as unknown as Entry))).toBe('question #1: not an object');

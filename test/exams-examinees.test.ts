@@ -17,7 +17,10 @@ describe('compareWithExaminees', () => {
   const scored = exam.questions.filter((q) => q.points > 0 && q.humanAccuracy !== undefined);
 
   it('all right: model accuracy 1, examinees’ mean computed over the same questions, nothing missed', () => {
-    const c = compareWithExaminees(exam.questions.map((q) => rec(q, true)), exam);
+    const c = compareWithExaminees(
+      exam.questions.map((q) => rec(q, true)),
+      exam,
+    );
     const mean = scored.reduce((s, q) => s + (q.humanAccuracy as number), 0) / scored.length;
     expect(c.available).toBe(true);
     expect(c.questions).toBe(scored.length);
@@ -25,7 +28,12 @@ describe('compareWithExaminees', () => {
     expect(c.examinee_accuracy).toBeCloseTo(mean, 4);
     expect(c.difference).toBeCloseTo(1 - mean, 4);
     expect(c.missed_but_examinees_right).toEqual([]);
-    expect(c.right_but_examinees_missed.map((x) => x.question_id).sort()).toEqual(scored.filter((q) => (q.humanAccuracy as number) < 0.5).map((q) => q.id).sort());
+    expect(c.right_but_examinees_missed.map((x) => x.question_id).sort()).toEqual(
+      scored
+        .filter((q) => (q.humanAccuracy as number) < 0.5)
+        .map((q) => q.id)
+        .sort(),
+    );
   });
 
   it('all wrong: the missed questions most examinees got right, easiest first; threshold is configurable', () => {
@@ -55,7 +63,10 @@ describe('compareWithExaminees', () => {
 
   it('an exam without examinee data says so (119th): unavailable, never zeros', () => {
     const e119 = loadExam({ exam: '119', dataDir: DATA_ROOT }).exam;
-    const c = compareWithExaminees(e119.questions.map((q) => rec(q, true)), e119);
+    const c = compareWithExaminees(
+      e119.questions.map((q) => rec(q, true)),
+      e119,
+    );
     expect(c).toMatchObject({ available: false, questions: 0, model_accuracy: null, examinee_accuracy: null });
   });
 });

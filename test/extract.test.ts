@@ -22,7 +22,7 @@ describe('reference behaviour', () => {
     expect(referenceParse('答えはcです', 'multiple_choice')).toEqual({ predicted: [], ok: false });
     expect(referenceParse('【回答】3 1 5', 'calculation')).toEqual({ predicted: ['3 1 5'], ok: true });
   });
-  it('crosses a line break after the marker, as Python\'s \\s* does', () => {
+  it("crosses a line break after the marker, as Python's \\s* does", () => {
     expect(referenceParse('【回答】\n\nd', 'multiple_choice')).toEqual({ predicted: ['d'], ok: true });
   });
   // Expected values from Python 3.11 running the reference's parse_answer on the same strings.
@@ -33,7 +33,7 @@ describe('reference behaviour', () => {
     ['【回答】a\u0085c', ['a', 'c'], true],
     ['【回答】\ufeffa', [], false],
     ['【回答】\u2028c', ['c'], true],
-  ])('uses Python\'s white space and line rules: %j', (raw, predicted, ok) => {
+  ])("uses Python's white space and line rules: %j", (raw, predicted, ok) => {
     expect(referenceParse(raw, 'multiple_choice')).toEqual({ predicted, ok });
   });
   it('calculation: the captured line is kept whole up to \\n and stripped as Python does', () => {
@@ -46,7 +46,17 @@ describe('reference behaviour', () => {
 });
 
 describe('extractAnswer agrees with the reference on ordinary answers', () => {
-  for (const raw of ['【回答】a', '【回答】a,c', '【回答】 c、e', '【回答】**b**', '解説…\n【回答】d\n\n補足', '【回答】A, C, E', '【回答】b\u001c', '【回答】a\u0085c', '【回答】a\r\n']) {
+  for (const raw of [
+    '【回答】a',
+    '【回答】a,c',
+    '【回答】 c、e',
+    '【回答】**b**',
+    '解説…\n【回答】d\n\n補足',
+    '【回答】A, C, E',
+    '【回答】b\u001c',
+    '【回答】a\u0085c',
+    '【回答】a\r\n',
+  ]) {
     it(JSON.stringify(raw), () => {
       const ref = referenceParse(raw, 'multiple_choice');
       const ours = extractAnswer(raw, null, choice);
@@ -114,7 +124,7 @@ describe('improvements, each on a real response', () => {
     expect(extractAnswer('【回答】ａ，ｃ', null, choice).notes).toContain('fullwidth');
   });
 
-  it('letters outside the question\'s choices are not answers', () => {
+  it("letters outside the question's choices are not answers", () => {
     expect(extractAnswer('【回答】f', null, choice).ok).toBe(false);
     expect(extractAnswer('【回答】f', null, { type: 'multiple_choice', choices: ['a', 'b', 'c', 'd', 'e', 'f'] }).predicted).toEqual(['f']);
   });
@@ -134,7 +144,7 @@ describe('a response stuck repeating the marker', () => {
     expect(extractAnswer(`${junk}【回答】c`, null, choice)).toMatchObject({ predicted: ['c'], ok: true });
     expect(extractAnswer('【回答】'.repeat(100_000), null, calc).ok).toBe(false);
   });
-  it('and the first marker, the reference\'s, is always tried', () => {
+  it("and the first marker, the reference's, is always tried", () => {
     expect(extractAnswer(`【回答】b\n${'【回答】？\n'.repeat(200)}`, null, choice)).toMatchObject({ predicted: ['b'], ok: true, notes: [] });
   });
 });

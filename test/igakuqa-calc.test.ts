@@ -67,7 +67,12 @@ describe('calculation answer templates', () => {
   });
 
   it('reads the 120th’s full-width point too, and keeps its keys (already decimal) as written', () => {
-    const data = JSON.parse(readFileSync(join(JMLE2026_DIR, 'jmle2026_dataset.json'), 'utf8')) as { question_id: string; question_type: string; question_text: string; answer: string[] }[];
+    const data = JSON.parse(readFileSync(join(JMLE2026_DIR, 'jmle2026_dataset.json'), 'utf8')) as {
+      question_id: string;
+      question_type: string;
+      question_text: string;
+      answer: string[];
+    }[];
     const calc = data.filter((q) => q.question_type === 'calculation');
     expect(calc.length).toBeGreaterThan(0);
     for (const q of calc) {

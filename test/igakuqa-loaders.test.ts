@@ -36,7 +36,15 @@ function rawRows(exam: string, kind: '' | '_metadata'): Record<string, unknown>[
 /** A scored record as a run would store it. */
 function record(q: Question, predicted: readonly string[]): ResultRecord {
   const s = scoreResponse(q, `【回答】${predicted.join(',')}`, null);
-  return { question_id: q.id, predicted: s.predicted, gold: s.gold, correct: s.correct, raw_response: `【回答】${predicted.join(',')}`, parse_success: s.parse_success, error: null };
+  return {
+    question_id: q.id,
+    predicted: s.predicted,
+    gold: s.gold,
+    correct: s.correct,
+    raw_response: `【回答】${predicted.join(',')}`,
+    parse_success: s.parse_success,
+    error: null,
+  };
 }
 
 const OFFICIAL: Record<string, [number, number, number, number]> = {
@@ -63,7 +71,12 @@ describe('loaders: every past exam through the registry', () => {
       if (q.type === 'multiple_choice') {
         // The prompt text lists the choices as "a　…" lines like the 120th's (or bare letters for table questions).
         expect(q.choices.length).toBeGreaterThanOrEqual(5);
-        expect(q.text.split('\n\n').slice(-q.choices.length).map((l) => l[0])).toEqual(q.choices);
+        expect(
+          q.text
+            .split('\n\n')
+            .slice(-q.choices.length)
+            .map((l) => l[0]),
+        ).toEqual(q.choices);
         for (const acc of q.accepted) for (const a of acc) expect(q.choices).toContain(a);
         expect(q.selectCount).toBe(q.answer.length);
       } else {
@@ -74,11 +87,14 @@ describe('loaders: every past exam through the registry', () => {
     }
   });
 
-  it.each(EXAMS)("the %sth: maxima computed from the data equal the official ones, and an all-correct run passes", (id) => {
+  it.each(EXAMS)('the %sth: maxima computed from the data equal the official ones, and an all-correct run passes', (id) => {
     const exam = load(id);
     const [reqPass, reqMax, genPass, genMax] = OFFICIAL[id] as [number, number, number, number];
     expect(EDITIONS[id]).toMatchObject({ requiredPass: reqPass, requiredMax: reqMax, generalPass: genPass, generalMax: genMax, kinkiMax: 3 });
-    const s = computeSummary(exam.questions.map((q) => record(q, q.accepted[0] as string[])), exam);
+    const s = computeSummary(
+      exam.questions.map((q) => record(q, q.accepted[0] as string[])),
+      exam,
+    );
     expect(s.required_score_max).toBe(reqMax);
     expect(s.general_score_max).toBe(genMax);
     expect(s.required_score).toBe(reqMax);
@@ -98,12 +114,17 @@ describe('loaders: every past exam through the registry', () => {
     }
     expect(load('112').questions.filter((q) => q.block === 'B')).toHaveLength(49);
     expect(load('113').questions.filter((q) => q.block === 'E')).toHaveLength(51);
-    expect(load('116').questions.filter((q) => q.points === 0).map((q) => q.id)).toEqual(['116A34', '116B43', '116C36', '116D64']);
+    expect(
+      load('116')
+        .questions.filter((q) => q.points === 0)
+        .map((q) => q.id),
+    ).toEqual(['116A34', '116B43', '116C36', '116D64']);
   });
 
   it('0-point questions count for nothing: not in score_max, correct/incorrect, accuracy or the tallies', () => {
     const exam = load('116');
-    const wrong = (q: Question) => record(q, q.type === 'calculation' ? ['99999'] : [q.choices.find((c) => !q.answer.includes(c) && !q.accepted.some((a) => a.includes(c))) as string]);
+    const wrong = (q: Question) =>
+      record(q, q.type === 'calculation' ? ['99999'] : [q.choices.find((c) => !q.answer.includes(c) && !q.accepted.some((a) => a.includes(c))) as string]);
     const allRight = exam.questions.map((q) => record(q, q.accepted[0] as string[]));
     const s = computeSummary(allRight, exam);
     expect(s.excluded).toBe(4);
@@ -178,10 +199,28 @@ describe('loaders: every past exam through the registry', () => {
   });
 
   it('the dataset version is a hash over the data files in a fixed order', () => {
-    const a = combinedVersion([{ rel: 'x', text: '1' }, { rel: 'y', text: '2' }]);
-    expect(combinedVersion([{ rel: 'x', text: '1' }, { rel: 'y', text: '2' }])).toBe(a);
-    expect(combinedVersion([{ rel: 'x', text: '1' }, { rel: 'y', text: '3' }])).not.toBe(a);
-    expect(combinedVersion([{ rel: 'y', text: '2' }, { rel: 'x', text: '1' }])).not.toBe(a);
+    const a = combinedVersion([
+      { rel: 'x', text: '1' },
+      { rel: 'y', text: '2' },
+    ]);
+    expect(
+      combinedVersion([
+        { rel: 'x', text: '1' },
+        { rel: 'y', text: '2' },
+      ]),
+    ).toBe(a);
+    expect(
+      combinedVersion([
+        { rel: 'x', text: '1' },
+        { rel: 'y', text: '3' },
+      ]),
+    ).not.toBe(a);
+    expect(
+      combinedVersion([
+        { rel: 'y', text: '2' },
+        { rel: 'x', text: '1' },
+      ]),
+    ).not.toBe(a);
     expect(new Set(EXAMS.map((id) => load(id).version)).size).toBe(EXAMS.length);
   });
 });
@@ -191,8 +230,16 @@ describe('IgakuQA loader on synthetic data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'igakuqa-'));
     mkdirSync(join(dir, 'data', '2022'), { recursive: true });
     for (const b of ['A', 'B', 'C', 'D', 'E', 'F']) {
-      const rows: Record<string, unknown>[] = [1, 2].map((n) => ({ problem_id: `116${b}${n}`, problem_text: `問${n}`, choices: ['一', '二', '三', '四', '五'], text_only: true, answer: ['c'], points: '1' }));
-      if (b === 'A') rows.push({ problem_id: '116A71', problem_text: '問', choices: ['一', '二', '三', '四', '五'], text_only: false, answer: ['e'], points: '1' });
+      const rows: Record<string, unknown>[] = [1, 2].map((n) => ({
+        problem_id: `116${b}${n}`,
+        problem_text: `問${n}`,
+        choices: ['一', '二', '三', '四', '五'],
+        text_only: true,
+        answer: ['c'],
+        points: '1',
+      }));
+      if (b === 'A')
+        rows.push({ problem_id: '116A71', problem_text: '問', choices: ['一', '二', '三', '四', '五'], text_only: false, answer: ['e'], points: '1' });
       if (b === 'A') mutate?.(rows);
       writeFileSync(join(dir, 'data', '2022', `116-${b}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
       const meta = rows.map((r) => ({ problem_id: r['problem_id'], kinki: ['ａ', ' b'], human_accuracy: '61.5', breakdown: ['1', '2', '61.5', '3', '32.5'] }));
@@ -222,9 +269,13 @@ describe('IgakuQA loader on synthetic data', () => {
     const dir = synth();
     const meta = join(dir, 'data', '2022', '116-A_metadata.jsonl');
     writeFileSync(meta, readFileSync(meta, 'utf8').replace('"problem_id":"116A2","kinki":["ａ"," b"]', '"problem_id":"116A2","kinki":["1"]'));
-    expect(() => loadIgakuqa(dir, '116')).toThrowError(/^IgakuQA 116: data\/2022\/116-A_metadata\.jsonl: 116A2: kinki \["1"\] has "1", which is not a choice letter$/);
+    expect(() => loadIgakuqa(dir, '116')).toThrowError(
+      /^IgakuQA 116: data\/2022\/116-A_metadata\.jsonl: 116A2: kinki \["1"\] has "1", which is not a choice letter$/,
+    );
     writeFileSync(meta, '{broken\n');
-    expect(() => loadIgakuqa(dir, '116')).toThrowError(/^IgakuQA 116: data\/2022\/116-A_metadata\.jsonl line 1: not a JSON object .*; run `jmle-bench dataset pull --exam 116` to fetch a fresh copy$/);
+    expect(() => loadIgakuqa(dir, '116')).toThrowError(
+      /^IgakuQA 116: data\/2022\/116-A_metadata\.jsonl line 1: not a JSON object .*; run `jmle-bench dataset pull --exam 116` to fetch a fresh copy$/,
+    );
   });
 
   it('an "or" key without a documented exception is refused, not guessed', () => {
@@ -285,7 +336,10 @@ describe('IgakuQA119: defects of the source are repaired visibly or listed', () 
     expect(exam.byId.get('119B26')?.points).toBe(3);
     expect(exam.byId.get('119B25')?.points).toBe(1);
     expect(exam.questions.every((q) => q.kinki === undefined && q.humanAccuracy === undefined)).toBe(true);
-    const s = computeSummary(exam.questions.map((q) => record(q, q.answer)), exam);
+    const s = computeSummary(
+      exam.questions.map((q) => record(q, q.answer)),
+      exam,
+    );
     expect(s.kinki).toMatchObject({ disclosed: false, selected: null, pass: null });
     expect(s.passed).toBeNull();
     expect(s.kinki.selected).not.toBe(0);

@@ -37,7 +37,24 @@ const PUBLISHED: Record<string, number[]> = {
  */
 const LENIENT: Record<string, string[]> = {
   gpt4: ['112A35', '112C23', '113D72', '113F75', '114A74', '114C32', '114C34', '114D14', '114D46', '114D74', '116A13', '116A72', '116E38', '116F34'],
-  chatgpt: ['112C57', '112D15', '112D62', '112F38', '113A64', '113A65', '114B3', '114C32', '114D73', '114D74', '114F57', '114F73', '115A66', '115A71', '116A68', '116F31'],
+  chatgpt: [
+    '112C57',
+    '112D15',
+    '112D62',
+    '112F38',
+    '113A64',
+    '113A65',
+    '114B3',
+    '114C32',
+    '114D73',
+    '114D74',
+    '114F57',
+    '114F73',
+    '115A66',
+    '115A71',
+    '116A68',
+    '116F31',
+  ],
   'student-majority': [],
 };
 
@@ -47,8 +64,14 @@ const STUDENT_MAJORITY_BY_IGAKUQA_SCRIPT = [472, 470, 471, 477, 482];
 const IGAKUQA = join(DATA_ROOT, 'igakuqa');
 
 function igakuqaStrict(r: ResultRecord, gold: readonly string[], points: number): number {
-  const pred = r.raw_response.replace(/^【回答】/, '').split(',').sort();
-  const ok = r.question_id === '116A71' || (r.question_id === '112B30' && (pred.join() === 'a' || pred.join() === 'd')) || pred.join('\u0000') === [...gold].sort().join('\u0000');
+  const pred = r.raw_response
+    .replace(/^【回答】/, '')
+    .split(',')
+    .sort();
+  const ok =
+    r.question_id === '116A71' ||
+    (r.question_id === '112B30' && (pred.join() === 'a' || pred.join() === 'd')) ||
+    pred.join('\u0000') === [...gold].sort().join('\u0000');
   return ok ? points : 0;
 }
 
@@ -63,7 +86,7 @@ describe('import igakuqa: published baselines reproduce the published totals', (
         // IgakuQA's rule over the imported raw predictions: exactly the published figure.
         const strict = file.results.reduce((s, r) => {
           const q = exam.byId.get(r.question_id);
-          return s + igakuqaStrict(r, (q?.accepted[0] ?? []) as string[], q?.points ?? 0);
+          return s + igakuqaStrict(r, q?.accepted[0] ?? [], q?.points ?? 0);
         }, 0);
         const published = system === 'student-majority' ? (STUDENT_MAJORITY_BY_IGAKUQA_SCRIPT[i] as number) : (PUBLISHED[system]?.[i] as number);
         expect(strict, `${system} ${id} (IgakuQA rule)`).toBe(published);
@@ -96,7 +119,13 @@ describe('import igakuqa: published baselines reproduce the published totals', (
     const exam = loadExam({ exam: '116', dataDir: DATA_ROOT }).exam;
     const { file } = importIgakuqa({ dir: IGAKUQA, system: 'gpt4', exam });
     const parsed = parseResultFile(JSON.parse(JSON.stringify(file)), 'mem');
-    expect(parsed.metadata).toMatchObject({ model: 'igakuqa/gpt4', display_name: 'GPT-4 (IgakuQA)', image_mode: 'blind', exam: '116', dataset_version: exam.version });
+    expect(parsed.metadata).toMatchObject({
+      model: 'igakuqa/gpt4',
+      display_name: 'GPT-4 (IgakuQA)',
+      image_mode: 'blind',
+      exam: '116',
+      dataset_version: exam.version,
+    });
     expect(parsed.metadata['imported_from']).toMatchObject({ system: 'gpt4' });
     const r1 = parsed.results.find((r) => r.question_id === '116A1');
     expect(r1).toMatchObject({ raw_response: '【回答】c', predicted: ['c'], gold: ['c'], correct: true, parse_success: true });
@@ -134,10 +163,16 @@ describe('jmle-bench import igakuqa (CLI)', () => {
     for (const [args, msg] of [
       [['import', 'igakuqa', IGAKUQA, '--system', 'gpt5', '--exam', '116', '--out-dir', out], /systems available for 116: chatgpt, gpt3, gpt4/],
       [['import', 'igakuqa', IGAKUQA, '--exam', '116'], /--system is required/],
-      [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '120', '--out-dir', out], /^jmle-bench: --exam: 120 is not one of 112, 113, 114, 115, 116$/m],
+      [
+        ['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '120', '--out-dir', out],
+        /^jmle-bench: --exam: 120 is not one of 112, 113, 114, 115, 116$/m,
+      ],
       [['import', 'other', IGAKUQA, '--system', 'gpt4'], /only "igakuqa"/],
       [['import', 'igakuqa', tmpdir(), '--system', 'gpt4'], /no baseline_results/],
-      [['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '116', '--out-dir', join(out, 'blocker.txt')], /cannot create --out-dir .*; choose another --out-dir/],
+      [
+        ['import', 'igakuqa', IGAKUQA, '--system', 'gpt4', '--exam', '116', '--out-dir', join(out, 'blocker.txt')],
+        /cannot create --out-dir .*; choose another --out-dir/,
+      ],
     ] as const) {
       const r = run([...args]);
       expect(r.status, args.join(' ')).toBe(2);
@@ -154,7 +189,15 @@ describe('jmle-bench import igakuqa (CLI)', () => {
       expect(r['required_max_in_data']).toBe(r['required_max']);
       expect(r['general_max_in_data']).toBe(r['general_max']);
     }
-    expect(rows.find((r) => r['id'] === '114')).toMatchObject({ required_pass: 158, required_max: 197, general_pass: 217, general_max: 299, kinki_disclosed: true, examinee_data: true, excluded_questions: 2 });
+    expect(rows.find((r) => r['id'] === '114')).toMatchObject({
+      required_pass: 158,
+      required_max: 197,
+      general_pass: 217,
+      general_max: 299,
+      kinki_disclosed: true,
+      examinee_data: true,
+      excluded_questions: 2,
+    });
     expect(rows.find((r) => r['id'] === '119')).toMatchObject({ general_pass: 221, kinki_disclosed: false, examinee_data: false });
     const text = execFileSync('node', [CLI, 'exams', '--data-dir', DATA_ROOT], { encoding: 'utf8' });
     expect(text).toMatch(/116\s+2022\s+igakuqa\s+400 \(4 excluded\)/);

@@ -14,7 +14,9 @@ function rawForms(): Map<string, { raw: unknown; ids: string[] }> {
   const base = join(DATA_ROOT, 'igakuqa', 'data');
   for (const year of readdirSync(base)) {
     for (const f of readdirSync(join(base, year)).filter((n) => n.endsWith('_metadata.jsonl'))) {
-      for (const line of readFileSync(join(base, year, f), 'utf8').split('\n').filter((l) => l.trim())) {
+      for (const line of readFileSync(join(base, year, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())) {
         const row = JSON.parse(line) as { problem_id: string; kinki: unknown };
         const key = JSON.stringify(row.kinki);
         const entry = forms.get(key) ?? { raw: row.kinki, ids: [] };
@@ -28,13 +30,22 @@ function rawForms(): Map<string, { raw: unknown; ids: string[] }> {
 
 describe('禁忌肢 normalisation', () => {
   it.each([
-    [['c', 'e'], ['c', 'e']],
+    [
+      ['c', 'e'],
+      ['c', 'e'],
+    ],
     [['cde'], ['c', 'd', 'e']],
     [['de'], ['d', 'e']],
-    [['d', ' e'], ['d', 'e']],
+    [
+      ['d', ' e'],
+      ['d', 'e'],
+    ],
     [['ｂ'], ['b']],
     [['ｃ'], ['c']],
-    [['a', 'c', 'd', 'e'], ['a', 'c', 'd', 'e']],
+    [
+      ['a', 'c', 'd', 'e'],
+      ['a', 'c', 'd', 'e'],
+    ],
     ['cde', ['c', 'd', 'e']],
     ['Ｃ, Ｅ', ['c', 'e']],
     [[], []],
@@ -82,15 +93,26 @@ describe('禁忌肢 in the summary', () => {
   it('counts the prohibited choices selected, lists them per question, and applies ≤3', () => {
     expect(withKinki.length).toBeGreaterThan(4);
     const three = new Set(withKinki.slice(0, 3).map((q) => q.id));
-    const s3 = computeSummary(run((q) => three.has(q.id)), exam);
+    const s3 = computeSummary(
+      run((q) => three.has(q.id)),
+      exam,
+    );
     expect(s3.kinki).toMatchObject({ disclosed: true, selected: 3, max: 3, pass: true });
     expect(s3.kinki.questions).toEqual([...three]);
     expect(s3.kinki.selections).toEqual(withKinki.slice(0, 3).map((q) => ({ question_id: q.id, choices: [(q.kinki as string[])[0]] })));
     const four = new Set(withKinki.slice(0, 4).map((q) => q.id));
-    const s4 = computeSummary(run((q) => four.has(q.id)), exam);
+    const s4 = computeSummary(
+      run((q) => four.has(q.id)),
+      exam,
+    );
     expect(s4.kinki).toMatchObject({ selected: 4, pass: false });
     expect(s4.passed).toBe(false);
-    expect(computeSummary(run(() => false), exam).kinki).toMatchObject({ selected: 0, pass: true, questions: [] });
+    expect(
+      computeSummary(
+        run(() => false),
+        exam,
+      ).kinki,
+    ).toMatchObject({ selected: 0, pass: true, questions: [] });
   });
 
   it('counts questions, not choices: both prohibited choices of 112D65 in one answer are one 禁忌肢問題', () => {

@@ -28,8 +28,12 @@ describe('jmle-bench leaderboard', () => {
     const r = cli(['leaderboard', '--results', RESULTS_DIR]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('### All (400 Questions)\n\n| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |');
-    expect(r.stdout).toContain('### Text-only (302 Questions)\n\n| Model | Score | Accuracy |\n|-----|-----|--------|\n| Claude Opus 4.6 | 379/382 (99.2%) | 299/302 (99.0%) |');
+    expect(r.stdout).toContain(
+      '### All (400 Questions)\n\n| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |',
+    );
+    expect(r.stdout).toContain(
+      '### Text-only (302 Questions)\n\n| Model | Score | Accuracy |\n|-----|-----|--------|\n| Claude Opus 4.6 | 379/382 (99.2%) | 299/302 (99.0%) |',
+    );
   });
 
   it('defaults to results/ in the working directory', () => {
@@ -82,7 +86,8 @@ describe('jmle-bench leaderboard', () => {
 
   it('--readme replaces the marker blocks; a second run changes nothing', () => {
     const readme = join(dir, 'README.md');
-    const original = '# Title\n\n<!-- leaderboard-all-start -->\nold\n<!-- leaderboard-all-end -->\n\ntext\n\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
+    const original =
+      '# Title\n\n<!-- leaderboard-all-start -->\nold\n<!-- leaderboard-all-end -->\n\ntext\n\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
     writeFileSync(readme, original);
     const first = cli(['leaderboard', '--results', RESULTS_DIR, '--readme', readme]);
     expect(first.code).toBe(0);
@@ -103,7 +108,9 @@ describe('jmle-bench leaderboard', () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/missing markers <!-- leaderboard-all-start -->, <!-- leaderboard-all-end -->, <!-- leaderboard-text-start -->, <!-- leaderboard-text-end -->/);
+    expect(lines[0]).toMatch(
+      /missing markers <!-- leaderboard-all-start -->, <!-- leaderboard-all-end -->, <!-- leaderboard-text-start -->, <!-- leaderboard-text-end -->/,
+    );
     expect(readFileSync(readme, 'utf8')).toBe('# nothing here\n');
     expect(r.stdout).toBe(''); // checked before any output
   });
@@ -119,7 +126,11 @@ describe('jmle-bench leaderboard', () => {
     const png = join(dir, 'chart.png');
     const r = cli(['leaderboard', '--results', RESULTS_DIR, '--plot', png]);
     expect(r.code).toBe(0);
-    expect(readFileSync(png).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    expect(
+      readFileSync(png)
+        .subarray(0, 8)
+        .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    ).toBe(true);
     const bad = cli(['leaderboard', '--results', RESULTS_DIR, '--plot', join(dir, 'chart.jpg')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/\.png or \.svg/);

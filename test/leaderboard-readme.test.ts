@@ -16,7 +16,10 @@ const README =
   '<!-- leaderboard-text-start -->\nstale text\nmore\n<!-- leaderboard-text-end -->' +
   AFTER;
 
-const TABLES = { all: '| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| X | ✓ | 1/1 (100.0%) | 1/1 (100.0%) |\n', text: '| Model | Score | Accuracy |\n|-----|-----|--------|\n' };
+const TABLES = {
+  all: '| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| X | ✓ | 1/1 (100.0%) | 1/1 (100.0%) |\n',
+  text: '| Model | Score | Accuracy |\n|-----|-----|--------|\n',
+};
 
 let dir: string;
 beforeAll(() => {
@@ -52,19 +55,26 @@ describe('replaceMarkerBlocks', () => {
   it('handles empty blocks; a marker counts only on a line of its own (as the reference\'s "marker\\n")', () => {
     const text = 'a\n<!-- leaderboard-all-start -->\n<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n  <!-- leaderboard-text-end -->\n';
     const once = replaceMarkerBlocks(text, leaderboardBlocks(TABLES));
-    expect(once).toBe(`a\n<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}  <!-- leaderboard-text-end -->\n`);
+    expect(once).toBe(
+      `a\n<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}  <!-- leaderboard-text-end -->\n`,
+    );
     expect(replaceMarkerBlocks(once, leaderboardBlocks(TABLES))).toBe(once);
     const sameLine = 'a\n<!-- leaderboard-all-start --><!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
-    expect(() => replaceMarkerBlocks(sameLine, leaderboardBlocks(TABLES))).toThrow(/missing markers <!-- leaderboard-all-start -->, <!-- leaderboard-all-end -->/);
+    expect(() => replaceMarkerBlocks(sameLine, leaderboardBlocks(TABLES))).toThrow(
+      /missing markers <!-- leaderboard-all-start -->, <!-- leaderboard-all-end -->/,
+    );
   });
 
   it('markers quoted in prose are not markers: documenting them never gets text replaced', () => {
-    const prose = 'Put the tables between `<!-- leaderboard-all-start -->` and `<!-- leaderboard-all-end -->`, and `<!-- leaderboard-text-start -->` / `<!-- leaderboard-text-end -->`.\n';
+    const prose =
+      'Put the tables between `<!-- leaderboard-all-start -->` and `<!-- leaderboard-all-end -->`, and `<!-- leaderboard-text-start -->` / `<!-- leaderboard-text-end -->`.\n';
     expect(() => replaceMarkerBlocks(prose, leaderboardBlocks(TABLES))).toThrow(UserError);
     const both = prose + '<!-- leaderboard-all-start -->\nold\n<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n<!-- leaderboard-text-end -->\n';
     const out = replaceMarkerBlocks(both, leaderboardBlocks(TABLES));
     expect(out.startsWith(prose)).toBe(true);
-    expect(out).toBe(`${prose}<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}<!-- leaderboard-text-end -->\n`);
+    expect(out).toBe(
+      `${prose}<!-- leaderboard-all-start -->\n${TABLES.all}<!-- leaderboard-all-end -->\n<!-- leaderboard-text-start -->\n${TABLES.text}<!-- leaderboard-text-end -->\n`,
+    );
   });
 
   it('names every missing marker', () => {
@@ -150,8 +160,12 @@ describe('updateReadmeLeaderboard (for the end of `run`)', () => {
     const text = readFileSync(path, 'utf8');
     expect(text.startsWith(BEFORE)).toBe(true);
     expect(text.endsWith(AFTER)).toBe(true);
-    expect(text).toContain(`${LEADERBOARD_MARKERS.all.start}\n| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |\n`);
-    expect(text).toContain(`${LEADERBOARD_MARKERS.text.start}\n| Model | Score | Accuracy |\n|-----|-----|--------|\n| Claude Opus 4.6 | 379/382 (99.2%) | 299/302 (99.0%) |\n`);
+    expect(text).toContain(
+      `${LEADERBOARD_MARKERS.all.start}\n| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |\n`,
+    );
+    expect(text).toContain(
+      `${LEADERBOARD_MARKERS.text.start}\n| Model | Score | Accuracy |\n|-----|-----|--------|\n| Claude Opus 4.6 | 379/382 (99.2%) | 299/302 (99.0%) |\n`,
+    );
     expect(text).toContain(`| Qwen3-32B (no-think) | 321/382 (84.0%) | 251/302 (83.1%) |\n${LEADERBOARD_MARKERS.text.end}`);
     expect(updateReadmeLeaderboard({ readme: path, resultsDir: RESULTS_DIR, dataDir: DATA_ROOT })).toBe(false);
     expect(readFileSync(path, 'utf8')).toBe(text);

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir, type LoadedRun } from '../src/results/collection.js';
-import {
-  allTableMarkdown,
-  buildLeaderboard,
-  leaderboardCsv,
-  leaderboardJson,
-  textTableMarkdown,
-  type Leaderboard,
-} from '../src/reports/leaderboard.js';
+import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, textTableMarkdown, type Leaderboard } from '../src/reports/leaderboard.js';
 import { DATA_ROOT, JMLE2026_DIR, RESULTS_DIR } from './helpers/data.js';
 
 /**
@@ -318,7 +311,9 @@ describe('confidence intervals in the outputs', () => {
   it('--ci columns in Markdown, CI numbers in JSON and CSV', () => {
     const md = allTableMarkdown(withCi, { ci: true }).split('\n');
     expect(md[0]).toBe('| Model | Vision | Score | Score 95% CI | Accuracy | Accuracy 95% CI |');
-    expect(md[2]).toMatch(/^\| \*\*Claude Opus 4\.6\*\* \| ✓ \| 493\/500 \(98\.6%\) \| \[\d+\.\d%, \d+\.\d%\] \| 393\/400 \(98\.2%\) \| \[\d+\.\d%, \d+\.\d%\] \|$/);
+    expect(md[2]).toMatch(
+      /^\| \*\*Claude Opus 4\.6\*\* \| ✓ \| 493\/500 \(98\.6%\) \| \[\d+\.\d%, \d+\.\d%\] \| 393\/400 \(98\.2%\) \| \[\d+\.\d%, \d+\.\d%\] \|$/,
+    );
     expect(textTableMarkdown(withCi, { ci: true }).split('\n')[0]).toBe('| Model | Score | Score 95% CI | Accuracy | Accuracy 95% CI |');
 
     const json = leaderboardJson(withCi);

@@ -18,10 +18,18 @@ describe('prompts identical to the reference harness', () => {
     expect(systemPrompt({ type: 'multiple_choice', selectCount: 3 })).toBe(`${head}問題を読み、正解を3つ選んでください。${tail}a,c,e`);
   });
   it('calculation questions', () => {
-    expect(systemPrompt(q('120A-74'))).toBe('あなたは医師国家試験を解く医学の専門家です。\n問題を読み、数値で回答してください。\n\n最終回答は必ず以下の形式で出力してください:\n【回答】3.14');
+    expect(systemPrompt(q('120A-74'))).toBe(
+      'あなたは医師国家試験を解く医学の専門家です。\n問題を読み、数値で回答してください。\n\n最終回答は必ず以下の形式で出力してください:\n【回答】3.14',
+    );
   });
   it('user text: serial context, an empty line, then the question', () => {
-    const raw = (JSON.parse(readFileSync(join(JMLE2026_DIR, 'jmle2026_dataset.json'), 'utf8')) as { question_id: string; question_text: string; serial_group?: { context_text: string } }[]).find((e) => e.question_id === '120B-41');
+    const raw = (
+      JSON.parse(readFileSync(join(JMLE2026_DIR, 'jmle2026_dataset.json'), 'utf8')) as {
+        question_id: string;
+        question_text: string;
+        serial_group?: { context_text: string };
+      }[]
+    ).find((e) => e.question_id === '120B-41');
     expect(userText(q('120B-41'))).toBe(`${raw?.serial_group?.context_text}\n\n${raw?.question_text}`);
     expect(userText(q('120A-1'))).toBe(q('120A-1').text);
   });
@@ -36,7 +44,7 @@ describe('prompts identical to the reference harness', () => {
     expect((blind.messages[1]?.content as unknown[]).length).toBe(1);
     expect(blind.messages[0]).toEqual({ role: 'system', content: systemPrompt(withImages) });
   });
-  it('a data URL names the image\'s real type (a source may ship JPEGs; the loaders accept them)', () => {
+  it("a data URL names the image's real type (a source may ship JPEGs; the loaders accept them)", () => {
     expect(imageMime('120A-16_1.png')).toBe('image/png');
     expect(imageMime('119A15-1.JPG')).toBe('image/jpeg');
     expect(imageMime('x.jpeg')).toBe('image/jpeg');

@@ -8,7 +8,9 @@ import { computeSummary } from '../src/scoring/summary.js';
 import { DATA_ROOT, RESULTS_DIR } from './helpers/data.js';
 
 const { exam } = loadExam({ exam: '120', dataDir: DATA_ROOT });
-const files = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(RESULTS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** The records whose outcome our extraction improves, by file (all documented in README "Answer extraction"). */
 const IMPROVED: Record<string, Record<string, string>> = {
@@ -24,9 +26,28 @@ const IMPROVED: Record<string, Record<string, string>> = {
 };
 
 const REFERENCE_SUMMARY_KEYS = [
-  'accuracy', 'correct', 'incorrect', 'score', 'score_max', 'score_pct', 'text_only_score', 'text_only_score_max', 'text_only_score_pct',
-  'required_score', 'required_score_max', 'required_score_pct', 'general_score', 'general_score_max', 'general_score_pct',
-  'required_pass', 'general_pass', 'parse_failures', 'errors', 'by_block', 'by_type', 'by_image',
+  'accuracy',
+  'correct',
+  'incorrect',
+  'score',
+  'score_max',
+  'score_pct',
+  'text_only_score',
+  'text_only_score_max',
+  'text_only_score_pct',
+  'required_score',
+  'required_score_max',
+  'required_score_pct',
+  'general_score',
+  'general_score_max',
+  'general_score_pct',
+  'required_pass',
+  'general_pass',
+  'parse_failures',
+  'errors',
+  'by_block',
+  'by_type',
+  'by_image',
 ] as const;
 
 function pick(o: Record<string, unknown>): Record<string, unknown> {
@@ -66,7 +87,7 @@ describe('rescoring the 10 published result files', () => {
         expect(pick(computeSummary(original.results, exam) as unknown as Record<string, unknown>)).toEqual(pick(original.summary ?? {}));
       });
 
-      it('our summary serialises with the reference\'s keys in the reference\'s order (by_block, by_type, by_image included)', () => {
+      it("our summary serialises with the reference's keys in the reference's order (by_block, by_type, by_image included)", () => {
         const ours = computeSummary(original.results, exam) as unknown as Record<string, unknown>;
         expect(Object.keys(ours).slice(0, REFERENCE_SUMMARY_KEYS.length)).toEqual([...REFERENCE_SUMMARY_KEYS]);
         expect(JSON.stringify(pick(ours))).toBe(JSON.stringify(original.summary));

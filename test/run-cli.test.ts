@@ -57,8 +57,27 @@ describe('jmle-bench run: a full run', () => {
     expect(new Set(fake.requests.map((x) => x.questionId)).size).toBe(400);
     expect(fake.peak).toBeLessThanOrEqual(32);
     // reference key order, then ours
-    expect(Object.keys(f.metadata).slice(0, 8)).toEqual(['model', 'base_url', 'timestamp', 'image_mode', 'extra_body', 'total_questions', 'attempted', 'skipped_image']);
-    expect(f.metadata).toMatchObject({ model: 'fake-model', base_url: fake.url, image_mode: 'blind', total_questions: 400, attempted: 400, skipped_image: 0, exam: '120', dataset_version: fake.exam.version, status: 'complete' });
+    expect(Object.keys(f.metadata).slice(0, 8)).toEqual([
+      'model',
+      'base_url',
+      'timestamp',
+      'image_mode',
+      'extra_body',
+      'total_questions',
+      'attempted',
+      'skipped_image',
+    ]);
+    expect(f.metadata).toMatchObject({
+      model: 'fake-model',
+      base_url: fake.url,
+      image_mode: 'blind',
+      total_questions: 400,
+      attempted: 400,
+      skipped_image: 0,
+      exam: '120',
+      dataset_version: fake.exam.version,
+      status: 'complete',
+    });
     expect(f.metadata.timestamp).toMatch(/^\d{8}_\d{6}$/);
     expect(f.metadata).not.toHaveProperty('display_name');
     const s = f.summary as Record<string, unknown>;
@@ -203,7 +222,9 @@ describe('jmle-bench run: faults', () => {
   });
 
   it('counts retries in the progress lines', async () => {
-    fake.options = { fault: ({ questionId, attempt }) => (attempt === 1 && ['120E-1', '120E-2', '120E-3'].includes(questionId ?? '') ? { kind: '500' } : undefined) };
+    fake.options = {
+      fault: ({ questionId, attempt }) => (attempt === 1 && ['120E-1', '120E-2', '120E-3'].includes(questionId ?? '') ? { kind: '500' } : undefined),
+    };
     const r = await cli([...remote(), '--blocks', 'E', '--out', 'rt.json'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^ {2}\[50\/50\] 50\/50 correct, 0 errors, 3 retries, /m);
@@ -228,11 +249,15 @@ describe('jmle-bench run: faults', () => {
     await closed.close();
     const r = await cli(['--model', 'm', '--base-url', url, '--max-retries', '2', '--out', 'cr.json'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^jmle-bench: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1 \(connection error: .*ECONNREFUSED.*\); check --base-url and that the server is running$/);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^jmle-bench: cannot reach http:\/\/127\.0\.0\.1:\d+\/v1 \(connection error: .*ECONNREFUSED.*\); check --base-url and that the server is running$/,
+    );
     fake.options = { fault: () => ({ kind: 'html' }) };
     const h = await cli([...remote(), '--max-retries', '1', '--parallel', '2', '--out', 'html.json'], dir);
     expect(h.code).toBe(2);
-    expect(h.stderr.trim().split('\n').at(-1)).toMatch(/does not answer like an OpenAI-compatible API \(bad response: not JSON but "<!DOCTYPE html>.*check --base-url and --model$/);
+    expect(h.stderr.trim().split('\n').at(-1)).toMatch(
+      /does not answer like an OpenAI-compatible API \(bad response: not JSON but "<!DOCTYPE html>.*check --base-url and --model$/,
+    );
     expect(fake.requests.length).toBeLessThanOrEqual(4);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -313,7 +338,9 @@ describe('jmle-bench run: resume', () => {
     fake.reset();
     const narrow = await cli(['--resume', 'sel.json', '--blocks', 'A'], dir);
     expect(narrow.code).toBe(2);
-    expect(narrow.stderr).toMatch(/--resume: sel\.json holds 75 answer\(s\) outside this selection \(e\.g\. 120C-1\); it was run with --blocks C: resume with a selection that includes them/);
+    expect(narrow.stderr).toMatch(
+      /--resume: sel\.json holds 75 answer\(s\) outside this selection \(e\.g\. 120C-1\); it was run with --blocks C: resume with a selection that includes them/,
+    );
     // --questions replaces the run's selection as a whole (not intersected with its --blocks C)
     const q = await cli(['--resume', 'sel.json', '--questions', '120B-1'], dir);
     expect(q.code).toBe(2);

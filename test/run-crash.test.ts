@@ -37,7 +37,9 @@ function start(args: string[], cwd: string): Proc {
 
 function journalLines(path: string): string[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 }
 
 async function waitFor(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -149,7 +151,11 @@ describe('Ctrl-C', () => {
     const done = new Set(f.results.map((x) => x.question_id));
     fake.reset();
     const args = cmd.split(' ').slice(2);
-    const r = spawn(process.execPath, [CLI, 'run', ...args], { cwd: dir, env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT, OPENAI_API_KEY: KEY }, stdio: 'ignore' });
+    const r = spawn(process.execPath, [CLI, 'run', ...args], {
+      cwd: dir,
+      env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT, OPENAI_API_KEY: KEY },
+      stdio: 'ignore',
+    });
     const code = await new Promise((resolve) => r.on('close', resolve));
     expect(code).toBe(0);
     expect(fake.requests.filter((x) => done.has(x.questionId ?? ''))).toEqual([]);

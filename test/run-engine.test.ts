@@ -13,7 +13,15 @@ import { DATA_ROOT } from './helpers/data.js';
 const { exam } = loadExam({ dataDir: DATA_ROOT });
 
 function rec(id: string, ok: boolean): ResultRecord {
-  return { question_id: id, predicted: ok ? ['a'] : [], gold: ['a'], correct: ok, raw_response: ok ? '【回答】a' : '', parse_success: ok, error: ok ? null : 'boom' };
+  return {
+    question_id: id,
+    predicted: ok ? ['a'] : [],
+    gold: ['a'],
+    correct: ok,
+    raw_response: ok ? '【回答】a' : '',
+    parse_success: ok,
+    error: ok ? null : 'boom',
+  };
 }
 
 /** Answers the gold key instantly, except that questions in `hang` wait until aborted. */
@@ -22,7 +30,8 @@ function provider(hang: Set<string>, started: string[] = []): Provider {
     name: 'test',
     complete(request, { signal } = {}): Promise<Completion> {
       started.push(request.question.id);
-      if (!hang.has(request.question.id)) return Promise.resolve({ content: `【回答】${request.question.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
+      if (!hang.has(request.question.id))
+        return Promise.resolve({ content: `【回答】${request.question.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
       return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new ProviderError('aborted', 'request aborted'))));
     },
   };

@@ -84,7 +84,7 @@ describe('small safeguards', () => {
     expect(defaultOutPath(cwd, 'openai/gpt-5.2', now)).toBe('results/openai_gpt-5.2_20260207_090503_3.json');
   });
 
-  it('a run of another exam leaves the README (the 120th\'s tables) alone', () => {
+  it("a run of another exam leaves the README (the 120th's tables) alone", () => {
     const cwd = mkdtempSync(join(tmpdir(), 'jmle-run-readme-116-'));
     writeFileSync(join(cwd, 'README.md'), README);
     expect(run(cwd, ['--exam', '116', '--out', 'results/r.json']).status).toBe(0);

@@ -57,7 +57,9 @@ describe('withRetry', () => {
   it('does not retry 400/401/403/404', async () => {
     for (const kind of ['bad-request', 'auth', 'not-found'] as const) {
       const inner = flaky([new ProviderError(kind, 'no')]);
-      const err = await withRetry(inner, { maxRetries: 5, baseDelayMs: 1 }).complete(req(q1)).catch((e: unknown) => e);
+      const err = await withRetry(inner, { maxRetries: 5, baseDelayMs: 1 })
+        .complete(req(q1))
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProviderError);
       expect((err as ProviderError).kind).toBe(kind);
       expect(inner.calls).toBe(1);
@@ -65,7 +67,9 @@ describe('withRetry', () => {
   });
   it('gives up after maxRetries with the attempt count', async () => {
     const inner = flaky(Array.from({ length: 10 }, () => new ProviderError('connection', 'reset')));
-    const err = (await withRetry(inner, { maxRetries: 2, baseDelayMs: 1 }).complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    const err = (await withRetry(inner, { maxRetries: 2, baseDelayMs: 1 })
+      .complete(req(q1))
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err.kind).toBe('connection');
     expect(err.attempts).toBe(3);
     expect(inner.calls).toBe(3);
@@ -82,7 +86,9 @@ describe('withRetry', () => {
   it('does not wait out a Retry-After longer than its cap: fails at once as a quota, saying how long', async () => {
     const inner = flaky([new ProviderError('rate-limit', '429 Rate limit reached', { status: 429, retryAfterMs: 100_000_000 })]);
     const t0 = performance.now();
-    const err = (await withRetry(inner, { maxRetryAfterMs: 60_000 }).complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    const err = (await withRetry(inner, { maxRetryAfterMs: 60_000 })
+      .complete(req(q1))
+      .catch((e: unknown) => e)) as ProviderError;
     expect(performance.now() - t0).toBeLessThan(100);
     expect(err.kind).toBe('quota');
     expect(err.retryable).toBe(false);
@@ -94,7 +100,9 @@ describe('withRetry', () => {
     const stop = new AbortController();
     const t0 = performance.now();
     setTimeout(() => stop.abort(), 30);
-    const err = (await withRetry(inner, { baseDelayMs: 10_000 }).complete(req(q1), { stop: stop.signal }).catch((e: unknown) => e)) as ProviderError;
+    const err = (await withRetry(inner, { baseDelayMs: 10_000 })
+      .complete(req(q1), { stop: stop.signal })
+      .catch((e: unknown) => e)) as ProviderError;
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(err.kind).toBe('aborted');
     expect(inner.calls).toBe(1);
@@ -227,15 +235,21 @@ describe('OpenAI-compatible provider against the fake server', () => {
 
   it('says what came back when a 200 is not JSON (an HTML page: a wrong --base-url)', async () => {
     fake.options = { fault: () => ({ kind: 'html' }) };
-    const err = (await provider().complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    const err = (await provider()
+      .complete(req(q1))
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err.kind).toBe('bad-response');
-    expect(err.message).toMatch(/^bad response: not JSON but "<!DOCTYPE html><html><body><h1>Welcome to nginx!.*is --base-url the API \(it usually ends in \/v1\)\?$/);
+    expect(err.message).toMatch(
+      /^bad response: not JSON but "<!DOCTYPE html><html><body><h1>Welcome to nginx!.*is --base-url the API \(it usually ends in \/v1\)\?$/,
+    );
   });
 
   it('times out a reply that trickles in forever, naming the limit', async () => {
     fake.options = { fault: () => ({ kind: 'trickle' }) };
     const t0 = performance.now();
-    const err = (await provider().complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    const err = (await provider()
+      .complete(req(q1))
+      .catch((e: unknown) => e)) as ProviderError;
     expect(err.kind).toBe('timeout');
     expect(err.message).toBe('request timed out after 0.5 s (--timeout)');
     expect(performance.now() - t0).toBeLessThan(2000);
@@ -258,7 +272,9 @@ describe('OpenAI-compatible provider against the fake server', () => {
   for (const [name, opts, kind, status] of cases) {
     it(`classifies ${name} as ${kind}`, async () => {
       fake.options = opts;
-      const err = (await provider().complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+      const err = (await provider()
+        .complete(req(q1))
+        .catch((e: unknown) => e)) as ProviderError;
       expect(err).toBeInstanceOf(ProviderError);
       expect(err.kind).toBe(kind);
       expect(err.status).toBe(status);

@@ -27,7 +27,15 @@ function run(e: Exam, wrong: (q: Question) => boolean): ResultRecord[] {
 describe('120th rules (data, not code)', () => {
   it('has the official thresholds and 禁忌肢 undisclosed', () => {
     const r = EDITIONS['120'];
-    expect(r).toMatchObject({ requiredBlocks: ['B', 'E'], requiredMax: 200, generalMax: 300, requiredPass: 160, generalPass: 224, kinkiMax: 3, kinkiDisclosed: false });
+    expect(r).toMatchObject({
+      requiredBlocks: ['B', 'E'],
+      requiredMax: 200,
+      generalMax: 300,
+      requiredPass: 160,
+      generalPass: 224,
+      kinkiMax: 3,
+      kinkiDisclosed: false,
+    });
   });
   it('points: B and E Q1–25 1 pt, Q26–50 3 pt; A, C, D, F 1 pt', () => {
     for (const q of exam.questions) {
@@ -36,14 +44,33 @@ describe('120th rules (data, not code)', () => {
     }
   });
   it('a run with every answer right scores 500: required 200, general 300, both pass', () => {
-    const s = computeSummary(run(exam, () => false), exam);
-    expect(s).toMatchObject({ score: 500, score_max: 500, score_pct: 1, required_score: 200, required_score_max: 200, general_score: 300, general_score_max: 300, correct: 400, incorrect: 0, accuracy: 1, required_pass: true, general_pass: true });
+    const s = computeSummary(
+      run(exam, () => false),
+      exam,
+    );
+    expect(s).toMatchObject({
+      score: 500,
+      score_max: 500,
+      score_pct: 1,
+      required_score: 200,
+      required_score_max: 200,
+      general_score: 300,
+      general_score_max: 300,
+      correct: 400,
+      incorrect: 0,
+      accuracy: 1,
+      required_pass: true,
+      general_pass: true,
+    });
     expect(s.text_only_score_max).toBe(382);
     expect(s.by_image).toEqual({ text_only: { correct: 302, total: 302, accuracy: 1 }, with_image: { correct: 98, total: 98, accuracy: 1 } });
     expect(s.by_type['calculation']).toEqual({ correct: 3, total: 3, accuracy: 1 });
   });
   it('禁忌肢 are unknown for the 120th (never 0), so overall pass is unknown', () => {
-    const s = computeSummary(run(exam, () => false), exam);
+    const s = computeSummary(
+      run(exam, () => false),
+      exam,
+    );
     expect(s.kinki).toMatchObject({ disclosed: false, selected: null, pass: null });
     expect(s.passed).toBeNull();
   });
@@ -73,10 +100,16 @@ describe('120th rules (data, not code)', () => {
   it('general pass at exactly 224/300, fail at 223', () => {
     const general = exam.questions.filter((q) => !q.required);
     const wrong = (n: number) => new Set(general.slice(0, n).map((q) => q.id));
-    const at = computeSummary(run(exam, (q) => wrong(76).has(q.id)), exam);
+    const at = computeSummary(
+      run(exam, (q) => wrong(76).has(q.id)),
+      exam,
+    );
     expect(at.general_score).toBe(224);
     expect(at.general_pass).toBe(true);
-    const below = computeSummary(run(exam, (q) => wrong(77).has(q.id)), exam);
+    const below = computeSummary(
+      run(exam, (q) => wrong(77).has(q.id)),
+      exam,
+    );
     expect(below.general_score).toBe(223);
     expect(below.general_pass).toBe(false);
   });

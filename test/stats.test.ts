@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  bootstrapRun,
-  discordance,
-  mcnemarExact,
-  pairedBootstrap,
-  quantile,
-  questionVectors,
-  type QuestionVectors,
-} from '../src/scoring/stats.js';
+import { bootstrapRun, discordance, mcnemarExact, pairedBootstrap, quantile, questionVectors, type QuestionVectors } from '../src/scoring/stats.js';
 import { mulberry32 } from '../src/util/prng.js';
 
 /** C(n, k) as an exact BigInt. */
@@ -248,7 +240,11 @@ describe('pairedBootstrap', () => {
     const b = Uint8Array.from(a.correct);
     // B also misses 12 questions A got right, and gets 2 right that A missed.
     let flippedDown = 0;
-    for (let i = 1; i < 400 && flippedDown < 12; i += 13) if (b[i] === 1) (b[i] = 0), flippedDown++;
+    for (let i = 1; i < 400 && flippedDown < 12; i += 13)
+      if (b[i] === 1) {
+        b[i] = 0;
+        flippedDown++;
+      }
     b[0] = 1;
     b[10] = 1;
     const p = pairedBootstrap(a.points, a.correct, b);
@@ -260,7 +256,7 @@ describe('pairedBootstrap', () => {
     expect(p.score.low).toBeLessThanOrEqual(diff);
     expect(p.score.high).toBeGreaterThanOrEqual(diff);
     expect(p.accuracy.low).toBeGreaterThan(0); // 12 vs 2 discordant: the interval excludes 0
-    const unpairedWidth = 2 * 1.96 * Math.sqrt(2 * (0.9 * 0.1) / 400);
+    const unpairedWidth = 2 * 1.96 * Math.sqrt((2 * (0.9 * 0.1)) / 400);
     expect(p.accuracy.high - p.accuracy.low).toBeLessThan(unpairedWidth);
   });
 

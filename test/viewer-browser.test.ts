@@ -63,7 +63,13 @@ function ranked(): RunEntry[] {
 
 /** A tiny static file server, as any static host would be (no knowledge of the app). */
 function serveStatic(root: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.png': 'image/png' };
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.json': 'application/json',
+    '.png': 'image/png',
+  };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -74,7 +80,9 @@ function serveStatic(root: string): Promise<{ server: Server; url: string }> {
     res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/site/` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/site/` })),
+  );
 }
 
 interface Opened {
@@ -186,9 +194,9 @@ for (const mode of ['server', 'static export'] as const) {
           await page.waitForFunction(([k, b]) => document.querySelector(`th[data-key=${k}]`)?.getAttribute('aria-sort') !== b, [key, before] as const);
           const dir = await page.locator(`th[data-key=${key}]`).getAttribute('aria-sort');
           expect(['ascending', 'descending']).toContain(dir);
-          const texts = await page.locator(`table.board tbody tr td:nth-child(${i + 1})`).evaluateAll((tds) =>
-            tds.map((td) => (td.querySelector('a') ?? td.querySelector('.pcttext') ?? td).textContent ?? ''),
-          );
+          const texts = await page
+            .locator(`table.board tbody tr td:nth-child(${i + 1})`)
+            .evaluateAll((tds) => tds.map((td) => (td.querySelector('a') ?? td.querySelector('.pcttext') ?? td).textContent ?? ''));
           const sign = dir === 'ascending' ? 1 : -1;
           for (let j = 1; j < texts.length; j++) {
             const a = texts[j - 1] as string;
@@ -364,7 +372,12 @@ describe('per-model view', () => {
     for (const [name, value] of checks) {
       await page.locator(`select[data-filter=${name}]`).selectOption(value);
       const e = expected({ [name]: value });
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=question-list] tbody tr').length === n && document.querySelector('[data-testid=filtered]')?.textContent?.startsWith(`${n} question`), e.n);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelectorAll('[data-testid=question-list] tbody tr').length === n &&
+          document.querySelector('[data-testid=filtered]')?.textContent?.startsWith(`${n} question`),
+        e.n,
+      );
       const text = await page.locator('[data-testid=filtered]').innerText();
       expect(text, `${name}=${value}`).toContain(`score ${e.earned}/${e.pts}`);
       expect(text).toContain(`(${e.correct}/${e.n})`);
@@ -554,7 +567,8 @@ describe('past exams (IgakuQA imports for the 112th and 116th, a real 120th run)
     const q = exam116().byId.get(hit?.question_id ?? '');
     expect(await page.locator('[data-testid=detail] [data-testid=human-accuracy]').innerText()).toBe(formatPercent(q?.humanAccuracy ?? NaN));
     expect(await page.locator('[data-testid=detail] [data-testid=breakdown] tr').count()).toBe(Object.keys(q?.breakdown ?? {}).length);
-    for (const c of hit?.choices ?? []) expect(await page.locator(`[data-testid=detail] [data-testid=breakdown] tr[data-option="${c}"]`).getAttribute('class')).toBe('is-kinki');
+    for (const c of hit?.choices ?? [])
+      expect(await page.locator(`[data-testid=detail] [data-testid=breakdown] tr[data-option="${c}"]`).getAttribute('class')).toBe('is-kinki');
     // Switching to the 120th run on the same viewer: 禁忌肢 unknown, no examinee section.
     await page.goto(`${pastViewer.url}#/model/${PAST_120_FILE.replace(/\.json$/, '')}`);
     await page.waitForSelector('#app[data-ready][data-exam="120"] .view.model');
@@ -575,12 +589,16 @@ describe('past exams (IgakuQA imports for the 112th and 116th, a real 120th run)
     expect(await page.locator('[data-testid=question-detail] [data-testid=no-image]').innerText()).toContain('not available in this dataset');
     expect(await page.locator('[data-testid=question-detail] .images img').count()).toBe(0);
     expect(await page.locator('[data-testid=question-detail] [data-testid=human-accuracy]').innerText()).toBe(formatPercent(q?.humanAccuracy ?? NaN));
-    expect(await page.locator('[data-testid=question-detail] [data-testid=kinki-meta]').innerText()).toContain(`禁忌肢 ${q?.kinki?.length ? q.kinki.join(', ') : 'none'}`);
+    expect(await page.locator('[data-testid=question-detail] [data-testid=kinki-meta]').innerText()).toContain(
+      `禁忌肢 ${q?.kinki?.length ? q.kinki.join(', ') : 'none'}`,
+    );
     // IgakuQA texts start with the stem ("50歳の男性…"), not a question number: the preview keeps it.
     const starts = exam116().questions.filter((x) => x.block === q?.block && /^\d/.test(x.text));
     expect(starts.length).toBeGreaterThan(0);
     const firstDigit = starts[0] as (typeof starts)[number];
-    expect(await page.locator(`[data-testid=question-picker] a[data-qid="${firstDigit.id}"] .prev`).innerText()).toMatch(new RegExp(`^${firstDigit.text.match(/^\d+/)?.[0]}`));
+    expect(await page.locator(`[data-testid=question-picker] a[data-qid="${firstDigit.id}"] .prev`).innerText()).toMatch(
+      new RegExp(`^${firstDigit.text.match(/^\d+/)?.[0]}`),
+    );
     // The 120th on the same viewer: the question id says which exam; 禁忌肢 unknown.
     await page.goto(`${pastViewer.url}#/question/120A-16`);
     await page.waitForSelector('#app[data-ready][data-exam="120"] [data-testid=question-detail] section.question[data-qid="120A-16"]');
@@ -596,7 +614,13 @@ describe('screenshots (laptop and phone)', () => {
     const views: [string, string][] = [
       ['leaderboard', '#/'],
       ['model', `#/model/${top.id}?q=120A-16`],
-      ['question', `#/question/120A-16?models=${ranked().slice(0, 3).map((r) => r.id).join(',')}`],
+      [
+        'question',
+        `#/question/120A-16?models=${ranked()
+          .slice(0, 3)
+          .map((r) => r.id)
+          .join(',')}`,
+      ],
     ];
     const pastViews: [string, string][] = [
       ['series', '#/series'],
@@ -604,8 +628,15 @@ describe('screenshots (laptop and phone)', () => {
       ['model-116', '#/model/igakuqa_gpt4_116?q=116F67'],
       ['question-116', '#/question/116A20?exam=116'],
     ];
-    for (const [size, vp] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
-      for (const [name, hash, url] of [...views.map(([n, hs]) => [n, hs, viewer.url]), ...pastViews.map(([n, hs]) => [n, hs, pastViewer.url])] as [string, string, string][]) {
+    for (const [size, vp] of [
+      ['laptop', LAPTOP],
+      ['phone', PHONE],
+    ] as const) {
+      for (const [name, hash, url] of [...views.map(([n, hs]) => [n, hs, viewer.url]), ...pastViews.map(([n, hs]) => [n, hs, pastViewer.url])] as [
+        string,
+        string,
+        string,
+      ][]) {
         const o = await open(url, hash, vp);
         await o.page.waitForTimeout(300);
         const path = join(shotsDir, `${size}-${name}.png`);

@@ -76,7 +76,7 @@ describe('several exams in one folder', () => {
     expect((await json<LeaderboardPayload>('api/exams/120/leaderboard')).exam.examineeQuestions).toBe(0);
   });
 
-  it('--exam shows one exam and lists the other exams\' runs as skipped with the reason', () => {
+  it("--exam shows one exam and lists the other exams' runs as skipped with the reason", () => {
     const d = viewerData(fx.dir, { exam: '116', dataDir: DATA_ROOT });
     expect(d.collection.exams.map((g) => g.exam.id)).toEqual(['116']);
     expect(d.collection.defaultExam).toBe('116');
@@ -236,7 +236,8 @@ describe('export and CLI with several exams', () => {
       expect(r.exams).toEqual(['112', '116', '120']);
       expect(r.series).toBe(true);
       expect(r.runs).toBe(5);
-      for (const e of r.exams) for (const f of ['leaderboard.json', 'questions.json']) expect(existsSync(join(out, 'data', 'exams', e, f)), `${e}/${f}`).toBe(true);
+      for (const e of r.exams)
+        for (const f of ['leaderboard.json', 'questions.json']) expect(existsSync(join(out, 'data', 'exams', e, f)), `${e}/${f}`).toBe(true);
       expect(readdirSync(join(out, 'images'))).toEqual(['120']); // the 112th and 116th have no images
       const series = JSON.parse(readFileSync(join(out, 'data', 'series.json'), 'utf8')) as SeriesPayload;
       expect(series.rows).toHaveLength(4);
@@ -252,7 +253,10 @@ describe('export and CLI with several exams', () => {
       ['--exam', '999'],
       ['--exams', '112-999x'],
     ]) {
-      const r = spawnSync(process.execPath, [CLI, 'view', '--results', fx.dir, '--data-dir', DATA_ROOT, '--port', '0', ...args], { encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, [CLI, 'view', '--results', fx.dir, '--data-dir', DATA_ROOT, '--port', '0', ...args], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }

@@ -22,8 +22,10 @@ let runs: RunEntry[];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'jmle-viewer-rank-'));
-  const read = (f: string) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as { metadata: Record<string, unknown>; results: { question_id: string }[] };
-  for (const f of ['openai_gpt-5.2.json', 'Qwen_Qwen3-32B.json', 'openai_gpt-oss-20b_medium.json', 'anthropic_claude-opus-4.6.json']) writeFileSync(join(dir, f), JSON.stringify(read(f)));
+  const read = (f: string) =>
+    JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as { metadata: Record<string, unknown>; results: { question_id: string }[] };
+  for (const f of ['openai_gpt-5.2.json', 'Qwen_Qwen3-32B.json', 'openai_gpt-oss-20b_medium.json', 'anthropic_claude-opus-4.6.json'])
+    writeFileSync(join(dir, f), JSON.stringify(read(f)));
   // A skip-mode run: the text-only questions only.
   const skip = read('google_gemini-3.1-pro-preview.json');
   skip.metadata['image_mode'] = 'skip';

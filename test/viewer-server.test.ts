@@ -47,7 +47,20 @@ describe('request paths', () => {
   it('decodes plain segments and refuses every escape form', () => {
     expect(parseRequestPath('/images/120A-16_1.png?x=1')).toEqual({ ok: true, segments: ['images', '120A-16_1.png'] });
     expect(parseRequestPath('/')).toEqual({ ok: true, segments: [] });
-    for (const bad of ['/../etc/passwd', '/images/../x', '/%2e%2e/x', '/images/%2E%2E%2Fx', '/images/..%2fx', '/images/..%5cx', '/images/..\\x', '/a//b', '/./x', '/images/%00', 'images/x', '/%E0%A4%A']) {
+    for (const bad of [
+      '/../etc/passwd',
+      '/images/../x',
+      '/%2e%2e/x',
+      '/images/%2E%2E%2Fx',
+      '/images/..%2fx',
+      '/images/..%5cx',
+      '/images/..\\x',
+      '/a//b',
+      '/./x',
+      '/images/%00',
+      'images/x',
+      '/%E0%A4%A',
+    ]) {
       expect(parseRequestPath(bad).ok, bad).toBe(false);
     }
   });
@@ -99,7 +112,7 @@ describe('jmle-bench view server', () => {
     expect(r.body.toString()).not.toContain('raw_response');
   });
 
-  it('serves a run\'s records whose points add up to its leaderboard score', async () => {
+  it("serves a run's records whose points add up to its leaderboard score", async () => {
     const lb = JSON.parse((await get(viewer.url, '/api/exams/120/leaderboard')).body.toString()) as LeaderboardPayload;
     const qs = JSON.parse((await get(viewer.url, '/api/exams/120/questions')).body.toString()) as QuestionsPayload;
     const points = new Map(qs.questions.map((q) => [q.id, q.points]));

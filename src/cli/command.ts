@@ -42,7 +42,7 @@ export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {
       allowPositionals: cmd.positionals ?? false,
       strict: true,
     });
-    return { values: values as Parsed['values'], positionals };
+    return { values: values, positionals };
   } catch (e) {
     const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UserError(`${cmd.name}: ${msg} (see \`jmle-bench ${cmd.name} --help\`)`);

@@ -80,7 +80,6 @@ function describe(e: unknown): string {
   return `${err.message ?? String(e)}${cause}`;
 }
 
-
 /** A promise that rejects when `signal` aborts (never settles otherwise), and its cleanup. */
 function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
   let onAbort: (() => void) | undefined;

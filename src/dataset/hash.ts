@@ -64,4 +64,3 @@ export function verify(d: Digest, f: ManifestFile): Verdict {
   }
   return { ok: true };
 }
-

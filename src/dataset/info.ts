@@ -99,7 +99,11 @@ export interface InfoOptions {
 /** Everything `dataset info` shows: source, where it was found, version, counts and issues. */
 export async function datasetInfo(opts: InfoOptions = {}): Promise<DatasetInfo> {
   const entry = examEntry(opts.exam ?? DEFAULT_EXAM);
-  const { exam, dataRoot } = loadExam({ exam: entry.id, ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}), ...(opts.env ? { env: opts.env } : {}) });
+  const { exam, dataRoot } = loadExam({
+    exam: entry.id,
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const m = loadManifest(entry.source);
   const dir = join(dataRoot.root, entry.source);
   const pinnedVersion = m.versionFile ? m.files.find((f) => f.path === m.versionFile)?.sha256 : undefined;
@@ -141,11 +145,18 @@ export function formatInfo(i: DatasetInfo): string {
   if (i.installed) {
     const r = i.installed;
     const state = r.complete ? 'complete' : `INCOMPLETE (${r.files.length} files): rerun \`jmle-bench dataset pull${r.pinned ? '' : ` --ref ${r.ref}`}\``;
-    L.push(`installed  ref ${r.ref}${r.pinned ? ' (pinned)' : ' (not the pinned commit: a new dataset version)'} on ${r.date}${r.from ? ` from ${r.from}` : ''}, ${state}`);
+    L.push(
+      `installed  ref ${r.ref}${r.pinned ? ' (pinned)' : ' (not the pinned commit: a new dataset version)'} on ${r.date}${r.from ? ` from ${r.from}` : ''}, ${state}`,
+    );
   } else {
     L.push('installed  not by `jmle-bench dataset pull` (no .jmle-manifest.json): a local copy');
   }
-  const match = i.versionMatchesPinned === null ? '' : i.versionMatchesPinned ? ' (matches the pinned manifest)' : ` (differs from the pinned manifest's ${short(i.pinnedVersion ?? '')}…)`;
+  const match =
+    i.versionMatchesPinned === null
+      ? ''
+      : i.versionMatchesPinned
+        ? ' (matches the pinned manifest)'
+        : ` (differs from the pinned manifest's ${short(i.pinnedVersion ?? '')}…)`;
   L.push(`version    sha256:${i.version}${match}`);
   const f = i.files;
   const fileState =

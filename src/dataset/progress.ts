@@ -73,7 +73,9 @@ export class PullProgress {
         this.done = 0;
         this.failed = 0;
         this.bytes = 0;
-        this.note(`${e.source}: ${e.files} files (${formatBytes(e.bytes)}) from ${e.ref.slice(0, 12)}${e.pinned ? ' (pinned, verified by checksum)' : ' (not the pinned commit: checksums recorded as a new version)'} into ${e.dir}`);
+        this.note(
+          `${e.source}: ${e.files} files (${formatBytes(e.bytes)}) from ${e.ref.slice(0, 12)}${e.pinned ? ' (pinned, verified by checksum)' : ' (not the pinned commit: checksums recorded as a new version)'} into ${e.dir}`,
+        );
         break;
       case 'bytes':
         this.bytes += e.n;

@@ -12,7 +12,15 @@ import { readInstalled, writeInstalled, type Installed } from './installed.js';
 
 /** What a pull reports while it works (progress display, logs). */
 export type PullEvent =
-  | { readonly type: 'start'; readonly source: string; readonly dir: string; readonly ref: string; readonly pinned: boolean; readonly files: number; readonly bytes: number }
+  | {
+      readonly type: 'start';
+      readonly source: string;
+      readonly dir: string;
+      readonly ref: string;
+      readonly pinned: boolean;
+      readonly files: number;
+      readonly bytes: number;
+    }
   | { readonly type: 'file'; readonly source: string; readonly path: string; readonly skipped: boolean; readonly size: number }
   | { readonly type: 'bytes'; readonly source: string; readonly n: number }
   | { readonly type: 'retry'; readonly source: string; readonly path: string; readonly attempt: number; readonly error: string; readonly delayMs: number }
@@ -101,7 +109,9 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
       await mkdir(d, { recursive: true });
       await access(d, constants.W_OK);
     } catch (e) {
-      throw new UserError(`dataset pull: cannot write to ${d}: ${describeFsError(e)}; choose a writable data root (--data-dir DIR, or JMLE_CACHE_DIR for the cache)`);
+      throw new UserError(
+        `dataset pull: cannot write to ${d}: ${describeFsError(e)}; choose a writable data root (--data-dir DIR, or JMLE_CACHE_DIR for the cache)`,
+      );
     }
     await removeStaleTemps(d);
   }

@@ -40,9 +40,7 @@ export function parseAnswerTemplate(text: string): ParsedTemplate | undefined {
   };
 }
 
-export type KeyConversion =
-  | { readonly ok: true; readonly value: string; readonly converted: boolean }
-  | { readonly ok: false; readonly reason: string };
+export type KeyConversion = { readonly ok: true; readonly value: string; readonly converted: boolean } | { readonly ok: false; readonly reason: string };
 
 /**
  * The key as a decimal string. A key already written as a number ("1.2",

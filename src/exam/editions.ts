@@ -22,8 +22,7 @@ export const EDITIONS: Readonly<Record<string, ExamRules>> = {
     kinkiDisclosed: false,
     pointRules: REQUIRED_3PT,
     defaultPoints: 1,
-    notes:
-      'Official MHLW criteria for the 120th: required ≥160/200, general ≥224/300, 禁忌肢 ≤3 (the reference harness used 221, the 119th criterion).',
+    notes: 'Official MHLW criteria for the 120th: required ≥160/200, general ≥224/300, 禁忌肢 ≤3 (the reference harness used 221, the 119th criterion).',
   },
   // Past exams (issue 6). 112th–116th come from IgakuQA, which carries points per
   // question (0 = excluded from scoring), so no position rules there; maxima are

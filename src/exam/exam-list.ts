@@ -9,7 +9,10 @@ export function parseExamList(spec: string, allowed: readonly string[], flagName
   const sorted = [...allowed].sort((a, b) => Number(a) - Number(b));
   if (spec.trim() === 'all') return sorted;
   const out: string[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const range = /^(\d+)\s*(?:-|\.\.)\s*(\d+)$/.exec(part);
     let ids: string[];
     if (range) {

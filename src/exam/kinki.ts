@@ -9,9 +9,7 @@
  *   []             no prohibited choice
  */
 
-export type KinkiResult =
-  | { readonly ok: true; readonly letters: string[] }
-  | { readonly ok: false; readonly reason: string };
+export type KinkiResult = { readonly ok: true; readonly letters: string[] } | { readonly ok: false; readonly reason: string };
 
 const SEPARATORS = /[\s,、，・/]+/gu;
 

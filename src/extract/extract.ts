@@ -71,7 +71,13 @@ export function referenceParse(raw: string, type: Question['type']): { predicted
   if (!m) return { predicted: [], ok: false };
   const answer = pyStrip(m[1] ?? '');
   if (type === 'calculation') return { predicted: [answer], ok: true };
-  const letters = [...new Set(referenceTokens(answer).filter((t) => /^[a-eA-E]$/.test(t)).map((t) => t.toLowerCase()))].sort();
+  const letters = [
+    ...new Set(
+      referenceTokens(answer)
+        .filter((t) => /^[a-eA-E]$/.test(t))
+        .map((t) => t.toLowerCase()),
+    ),
+  ].sort();
   return { predicted: letters, ok: letters.length > 0 };
 }
 
@@ -121,7 +127,15 @@ const CLOSERS = /[」』】)）\]>〉"'”’.。:：]+$/u;
 
 /** The reference's tokenisation: white space, commas and 、; only tokens that are exactly a letter. */
 function plainLetters(line: string, letters: readonly string[]): string {
-  return [...new Set(referenceTokens(line).map((t) => t.toLowerCase()).filter((t) => letters.includes(t)))].sort().join(',');
+  return [
+    ...new Set(
+      referenceTokens(line)
+        .map((t) => t.toLowerCase())
+        .filter((t) => letters.includes(t)),
+    ),
+  ]
+    .sort()
+    .join(',');
 }
 
 function parseChoices(line: string, letters: readonly string[], notes: Set<ExtractionNote>): string[] {
@@ -179,7 +193,7 @@ function parseNumber(line: string, notes: Set<ExtractionNote>): string[] {
 }
 
 function parseText(text: string, q: QuestionShape): { predicted: string[]; notes: ExtractionNote[] } | null {
-  let positions = markerPositions(text, PRIMARY_MARKER);
+  const positions = markerPositions(text, PRIMARY_MARKER);
   let alt = false;
   if (positions.length === 0) {
     for (const m of ALT_MARKERS) positions.push(...markerPositions(text, m));
@@ -193,7 +207,8 @@ function parseText(text: string, q: QuestionShape): { predicted: string[]; notes
   };
   // The last markers first, then the first one (the reference's). A response stuck repeating the
   // marker (thousands on one line) would otherwise cost markers × line length.
-  const tried = positions.length - 1 > MAX_LAST_MARKERS ? [...range(positions.length - 1, positions.length - MAX_LAST_MARKERS), 0] : range(positions.length - 1, 0);
+  const tried =
+    positions.length - 1 > MAX_LAST_MARKERS ? [...range(positions.length - 1, positions.length - MAX_LAST_MARKERS), 0] : range(positions.length - 1, 0);
   for (const k of tried) {
     const notes = new Set<ExtractionNote>();
     const predicted = parseAt(k, notes);

@@ -29,9 +29,7 @@ export function userText(q: Pick<Question, 'text' | 'serial'>): string {
   return parts.join('\n');
 }
 
-export type ContentPart =
-  | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
+export type ContentPart = { readonly type: 'text'; readonly text: string } | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
 
 export interface ChatMessage {
   readonly role: 'system' | 'user';

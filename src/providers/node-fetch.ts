@@ -91,7 +91,9 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
       res.on('end', () => {
         signal?.removeEventListener('abort', onAbort);
         if (!res.complete) return reject(new Error('connection closed before the reply was complete'));
-        resolve(new SmallResponse(res.statusCode ?? 0, res.statusMessage ?? '', new SmallHeaders(res.headers), href, Buffer.concat(chunks)) as unknown as Response);
+        resolve(
+          new SmallResponse(res.statusCode ?? 0, res.statusMessage ?? '', new SmallHeaders(res.headers), href, Buffer.concat(chunks)) as unknown as Response,
+        );
       });
     });
     const onAbort = () => {

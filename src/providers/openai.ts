@@ -55,10 +55,11 @@ export function classifyError(e: unknown, timeoutS?: number): ProviderError {
     return new ProviderError('connection', oneLine(`connection error${cause ? `: ${cause}` : ''}`));
   }
   if (e instanceof OpenAI.APIError) {
-    const status = e.status ?? null;
+    const status: number | null = (e.status as number | undefined) ?? null;
     const msg = oneLine(e.message || `HTTP ${status}`);
-    const ms = headerOf(e.headers, 'retry-after-ms');
-    const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(headerOf(e.headers, 'retry-after'));
+    const headers: unknown = e.headers;
+    const ms = headerOf(headers, 'retry-after-ms');
+    const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(headerOf(headers, 'retry-after'));
     if (status === 401 || status === 403) return new ProviderError('auth', msg, { status });
     if (status === 404) return new ProviderError('not-found', msg, { status });
     if (status === 429) return new ProviderError('rate-limit', msg, { status, retryAfterMs });
@@ -100,7 +101,10 @@ export function openAICompatible(opts: OpenAICompatibleOptions): Provider {
       }
       // The SDK hands back the text of a reply that is not JSON (an HTML page, "Ollama is running").
       if (typeof resp !== 'object' || resp === null) {
-        throw new ProviderError('bad-response', oneLine(`bad response: not JSON but "${String(resp).slice(0, 120)}"; is --base-url the API (it usually ends in /v1)?`));
+        throw new ProviderError(
+          'bad-response',
+          oneLine(`bad response: not JSON but "${String(resp).slice(0, 120)}"; is --base-url the API (it usually ends in /v1)?`),
+        );
       }
       const choices = (resp as { choices?: unknown }).choices;
       if (!Array.isArray(choices) || choices.length === 0) {

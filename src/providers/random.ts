@@ -23,7 +23,6 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
-
 export function randomAnswer(q: Question, seed: number): string {
   const rnd = mulberry32(hash32(`${seed}\0${q.id}`));
   if (q.type === 'calculation') {

@@ -47,6 +47,7 @@ export const CHART_LATIN_FONT_FAMILY = "'Liberation Sans', 'DejaVu Sans', Arial,
 export const CHART_DEFAULT_FONT = 'Noto Sans CJK JP';
 
 /** Latin, Latin-1/Extended, general punctuation and arrows/symbols commonly in Latin fonts. */
+// eslint-disable-next-line no-control-regex -- the range starts at U+0000 on purpose: any text of these blocks, control characters included
 const LATIN_ONLY = /^[\u0000-\u024f\u2000-\u206f\u2190-\u21ff\u00d7]*$/;
 
 /** The font-family attribute for one text element: the CJK list where the text needs it (the root has the Latin one). */
@@ -85,7 +86,7 @@ export function textWidth(s: string, fontSize: number): number {
     const cp = ch.codePointAt(0) ?? 0;
     if (cp >= 0x2e80) w += 1.0;
     else if (/[A-Z0-9mwMW@%]/.test(ch)) w += 0.66;
-    else if (/[il.,:;|!'()\[\] ]/.test(ch)) w += 0.3;
+    else if (/[il.,:;|!'()[\] ]/.test(ch)) w += 0.3;
     else w += 0.55;
   }
   return Math.ceil(w * fontSize);

@@ -1,15 +1,7 @@
 import type { ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../results/collection.js';
 import { computeSummary, type Summary } from '../scoring/summary.js';
-import {
-  discordance,
-  mcnemarExact,
-  pairedBootstrap,
-  questionVectors,
-  type BootstrapOptions,
-  type Discordance,
-  type Interval,
-} from '../scoring/stats.js';
+import { discordance, mcnemarExact, pairedBootstrap, questionVectors, type BootstrapOptions, type Discordance, type Interval } from '../scoring/stats.js';
 import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';
 import { examineeLines } from './examinees.js';
 import { displayWidth, padDisplay } from '../util/width.js';
@@ -178,9 +170,7 @@ export function passLines(s: Summary): { required: string; general: string; kink
   const required = `${s.required_score}/${s.required_score_max} ${verdict(s.required_pass)} (≥${s.required_pass_threshold})`;
   const general = `${s.general_score}/${s.general_score_max} ${verdict(s.general_pass)} (≥${s.general_pass_threshold})`;
   const kinki =
-    s.kinki.selected === null
-      ? 'unknown (not disclosed for this exam)'
-      : `${s.kinki.selected} selected ${s.kinki.pass ? 'pass' : 'fail'} (≤${s.kinki.max})`;
+    s.kinki.selected === null ? 'unknown (not disclosed for this exam)' : `${s.kinki.selected} selected ${s.kinki.pass ? 'pass' : 'fail'} (≤${s.kinki.max})`;
   let overall: string;
   if (s.passed === true) overall = 'pass';
   else if (s.passed === false) overall = 'fail';
@@ -236,7 +226,14 @@ export function comparisonText(c: Comparison): string {
       table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right, ...h]);
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => displayWidth(r[i] ?? ''))));
-    for (const r of table) lines.push('  ' + r.map((v, i) => padDisplay(v, widths[i] ?? 0)).join('  ').trimEnd());
+    for (const r of table)
+      lines.push(
+        '  ' +
+          r
+            .map((v, i) => padDisplay(v, widths[i] ?? 0))
+            .join('  ')
+            .trimEnd(),
+      );
   }
   if (c.examinees) lines.push('', ...examineeLines(c.examinees.a, `A: ${c.a.name}`), ...examineeLines(c.examinees.b, `B: ${c.b.name}`));
   return lines.join('\n') + '\n';

@@ -3,7 +3,6 @@ import { formatPercent, formatPointDiff, roundHalfEven } from '../util/round.js'
 
 /** Rendering of a run against the examinees, shared by the run summary and \`compare\`. */
 
-
 const LIST_MAX = 10;
 
 function questionList(items: readonly ExamineeQuestion[]): string {
@@ -22,4 +21,3 @@ export function examineeLines(e: ExamineeComparison, who: string, indent = ''): 
   ];
   return lines;
 }
-

@@ -1,14 +1,6 @@
 import type { Exam, ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../results/collection.js';
-import {
-  bootstrapRun,
-  questionVectors,
-  DEFAULT_LEVEL,
-  DEFAULT_RESAMPLES,
-  DEFAULT_SEED,
-  type BootstrapOptions,
-  type Interval,
-} from '../scoring/stats.js';
+import { bootstrapRun, questionVectors, DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions, type Interval } from '../scoring/stats.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
 
 /**
@@ -127,7 +119,10 @@ function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): Leaderb
     const best = list[0] as LeaderboardRow;
     kept.push(best);
     if (list.length > 1) {
-      const others = list.slice(1).map((r) => r.path).join(', ');
+      const others = list
+        .slice(1)
+        .map((r) => r.path)
+        .join(', ');
       notes.push(`${table} table: "${name}" appears in ${list.length} runs; kept the best (${best.path}), left out ${others}`);
     }
   }
@@ -166,11 +161,13 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
   const notes: string[] = [];
   // A run that did not answer every question (interrupted, --blocks, --questions) is not comparable on a
   // table of the whole exam: a high percentage over a few questions would outrank complete runs.
-  const comparable = opts.includePartial ? runs : runs.filter((r) => {
-    const c = runCoverage(r);
-    if (!c.complete) notes.push(`${r.path}: "${r.name}" answered ${c.answered} of ${c.total} scored questions; left out (--include-partial shows it)`);
-    return c.complete;
-  });
+  const comparable = opts.includePartial
+    ? runs
+    : runs.filter((r) => {
+        const c = runCoverage(r);
+        if (!c.complete) notes.push(`${r.path}: "${r.name}" answered ${c.answered} of ${c.total} scored questions; left out (--include-partial shows it)`);
+        return c.complete;
+      });
   const all = dedupe(
     comparable.filter((r) => r.imageMode !== 'skip').map((r) => allRow(r, ci)),
     'All',
@@ -306,7 +303,7 @@ export function leaderboardJson(lb: Leaderboard, extra: { skipped?: readonly { p
   };
 }
 
-function csvField(v: unknown): string {
+function csvField(v: string | number | boolean | null | undefined): string {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -66,7 +66,9 @@ export function missingMarkers(text: string, blocks: readonly Pick<MarkerBlock, 
 export function replaceMarkerBlocks(text: string, blocks: readonly MarkerBlock[], where = 'README'): string {
   const missing = missingMarkers(text, blocks);
   if (missing.length > 0) {
-    throw new UserError(`${where}: missing marker${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (each on a line of its own); add them where the tables should go`);
+    throw new UserError(
+      `${where}: missing marker${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (each on a line of its own); add them where the tables should go`,
+    );
   }
   let out = text;
   for (const b of blocks) {

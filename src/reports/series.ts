@@ -40,7 +40,11 @@ export interface Series {
 
 /** "112-116,119,120" → ["112",…,"116","119","120"]; every id must be a known exam. */
 export function parseSeriesExams(spec: string): string[] {
-  return parseExamList(spec, examEntries().map((e) => e.id), '--exams');
+  return parseExamList(
+    spec,
+    examEntries().map((e) => e.id),
+    '--exams',
+  );
 }
 
 function passedOf(run: LoadedRun): boolean | null {
@@ -120,7 +124,8 @@ export function seriesMarkdown(series: Series): string {
     ...series.exams.map((e) => cellText(r.cells[e])),
     r.meanPct === null ? '-' : `${formatPercent(r.meanPct)}${r.examsCovered < series.exams.length ? ` (${r.examsCovered} of ${series.exams.length})` : ''}`,
   ]);
-  const legend = '\n✓ passed every criterion · ✗ failed one · ? not judgeable (禁忌肢 not disclosed; required and general passed). Mean = mean score % over the exams the model has.\n';
+  const legend =
+    '\n✓ passed every criterion · ✗ failed one · ? not judgeable (禁忌肢 not disclosed; required and general passed). Mean = mean score % over the exams the model has.\n';
   return formatTable(headers, rows) + legend;
 }
 
@@ -137,7 +142,16 @@ export function seriesJson(series: Series) {
           return [
             e,
             c
-              ? { score: c.score, score_max: c.scoreMax, score_pct: c.scorePct, required_pass: c.requiredPass, general_pass: c.generalPass, kinki_selected: c.kinkiSelected, passed: c.passed, path: c.path }
+              ? {
+                  score: c.score,
+                  score_max: c.scoreMax,
+                  score_pct: c.scorePct,
+                  required_pass: c.requiredPass,
+                  general_pass: c.generalPass,
+                  kinki_selected: c.kinkiSelected,
+                  passed: c.passed,
+                  path: c.path,
+                }
               : null,
           ];
         }),
@@ -149,7 +163,7 @@ export function seriesJson(series: Series) {
 
 export function seriesCsv(series: Series): string {
   const cols = ['name', 'exam', 'score', 'score_max', 'score_pct', 'required_pass', 'general_pass', 'kinki_selected', 'passed', 'mean_score_pct'];
-  const esc = (v: unknown) => {
+  const esc = (v: string | number | boolean | null | undefined) => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };

@@ -123,8 +123,10 @@ export function planRun(opts: BenchmarkOptions): RunPlan & { previous: ResultRec
   const prior = opts.prior ?? null;
   const resumingHere = prior !== null && resolve(cwd, prior.outPath) === resolve(cwd, out);
   if (!resumingHere && !opts.overwrite) {
-    if (existsSync(resolve(cwd, out))) throw new UserError(`${out} already exists; use --resume ${out} to continue it, --overwrite to replace it, or another --out`);
-    if (existsSync(resolve(cwd, journal))) throw new UserError(`${journal} (an interrupted run) exists; use --resume ${journal} to continue it, or --overwrite`);
+    if (existsSync(resolve(cwd, out)))
+      throw new UserError(`${out} already exists; use --resume ${out} to continue it, --overwrite to replace it, or another --out`);
+    if (existsSync(resolve(cwd, journal)))
+      throw new UserError(`${journal} (an interrupted run) exists; use --resume ${journal} to continue it, or --overwrite`);
   }
   let previous: ResultRecord[] = [];
   if (prior) {

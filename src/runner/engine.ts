@@ -57,12 +57,13 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
   let finished = 0;
   let fatal: ProviderError | null = null;
   let paused: ProviderError | null = null;
-  let userError: unknown = null;
+  // A bad prompt (a missing image) stops every worker; an object, because workers set it from their closures.
+  const failure: { error: Error | null } = { error: null };
   // Stop starting attempts: the user's stop, or a quota failure.
   const pause = new AbortController();
   const stop = opts.stopSignal ? AbortSignal.any([opts.stopSignal, pause.signal]) : pause.signal;
 
-  const shouldStop = () => fatal !== null || userError !== null || stop.aborted || signal.aborted;
+  const shouldStop = () => fatal !== null || failure.error !== null || stop.aborted || signal.aborted;
 
   async function worker(): Promise<void> {
     while (!shouldStop() && next < opts.questions.length) {
@@ -71,7 +72,7 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
       try {
         prompt = buildPrompt(opts.exam, q, opts.imageMode);
       } catch (e) {
-        userError = e;
+        failure.error = e instanceof Error ? e : new Error(String(e));
         internal.abort();
         return;
       }
@@ -115,6 +116,6 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
 
   const n = Math.max(1, Math.min(opts.parallel, opts.questions.length));
   await Promise.all(Array.from({ length: n }, worker));
-  if (userError) throw userError;
+  if (failure.error) throw failure.error;
   return { records, stopped: records.length < opts.questions.length, fatal, paused };
 }

@@ -89,7 +89,9 @@ export class Progress {
     else if (this.mode === 'lines' && (this.done % 10 === 0 || this.done === this.total)) {
       const { rate, eta } = this.rates();
       const retries = this.retries > 0 ? `, ${this.retries} retries` : '';
-      this.stream.write(`  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.errors} errors${retries}, ${rate.toFixed(1)} req/s, ETA ${eta}\n`);
+      this.stream.write(
+        `  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.errors} errors${retries}, ${rate.toFixed(1)} req/s, ETA ${eta}\n`,
+      );
     }
   }
 

@@ -126,7 +126,9 @@ export function checkPriorRun(
   }
   // A seed the file recorded must stay the same (answers of two seeds would mix); a file without one takes any.
   if (typeof m.seed === 'number' && want.seed !== undefined && want.seed !== null && want.seed !== m.seed) {
-    throw new UserError(`--resume: ${p} was run with --seed ${m.seed}, not ${want.seed}; resume with --seed ${m.seed} (or leave --seed out), or start a new run with another --out`);
+    throw new UserError(
+      `--resume: ${p} was run with --seed ${m.seed}, not ${want.seed}; resume with --seed ${m.seed} (or leave --seed out), or start a new run with another --out`,
+    );
   }
   const foreign = prior.records.find((r) => !want.exam.byId.has(r.question_id));
   if (foreign) throw new UserError(`--resume: ${p} holds question ${foreign.question_id}, which is not in exam ${want.exam.id}`);

@@ -33,13 +33,21 @@ export function parseQuestionIds(value: string, exam: Exam): string[] {
   const unknown = ids.filter((id) => !exam.byId.has(id));
   if (unknown.length > 0) {
     const example = exam.questions[0]?.id ?? '';
-    throw new UserError(`--questions: unknown question ${unknown.slice(0, 3).map((u) => `"${u}"`).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} in exam ${exam.id} (ids look like "${example}")`);
+    throw new UserError(
+      `--questions: unknown question ${unknown
+        .slice(0, 3)
+        .map((u) => `"${u}"`)
+        .join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} in exam ${exam.id} (ids look like "${example}")`,
+    );
   }
   return [...new Set(ids)];
 }
 
-export function selectQuestions(exam: Exam, opts: { blocks?: readonly string[] | null; questionIds?: readonly string[] | null; imageMode: ImageMode }): Selection {
-  let qs = exam.questions as readonly Question[];
+export function selectQuestions(
+  exam: Exam,
+  opts: { blocks?: readonly string[] | null; questionIds?: readonly string[] | null; imageMode: ImageMode },
+): Selection {
+  let qs = exam.questions;
   if (opts.blocks && opts.blocks.length > 0) {
     const set = new Set(opts.blocks);
     qs = qs.filter((q) => set.has(q.block));
@@ -65,7 +73,8 @@ export function checkImages(exam: Exam, questions: readonly Question[], imageMod
   if (missing.length === 0 && exam.imageDir) {
     for (const q of questions) {
       for (const name of q.images) {
-        if (!exists(join(exam.imageDir, name))) missing.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${name} is missing from ${exam.imageDir}` });
+        if (!exists(join(exam.imageDir, name)))
+          missing.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${name} is missing from ${exam.imageDir}` });
       }
     }
   }

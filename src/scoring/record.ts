@@ -35,7 +35,6 @@ export function scoreResponse(q: Question, content: string | null | undefined, r
 export function rescoreRecord(r: ResultRecord, q: Question): ResultRecord {
   const s = scoreResponse(q, r.raw_response, r.reasoning, Boolean(r.error));
   // Rebuild in the reference's key order, then our additions, then anything else the file carried.
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { question_id, raw_response, error, reasoning, predicted: _p, gold: _g, correct: _c, parse_success: _s, ...rest } = r;
   return {
     question_id,

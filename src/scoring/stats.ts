@@ -39,7 +39,6 @@ export interface QuestionVectors {
   readonly correct: Uint8Array;
 }
 
-
 /** Build the vectors of a run's (scored) records, optionally restricted to some questions; 0-point questions are left out. */
 export function questionVectors(
   records: readonly Pick<ResultRecord, 'question_id' | 'correct'>[],
@@ -200,12 +199,7 @@ export interface PairedIntervals extends RunIntervals {
  * questions with replacement and takes both runs' outcomes on them, so the
  * interval reflects only the questions where the runs disagree.
  */
-export function pairedBootstrap(
-  points: Float64Array,
-  correctA: Uint8Array,
-  correctB: Uint8Array,
-  opts: BootstrapOptions = {},
-): PairedIntervals {
+export function pairedBootstrap(points: Float64Array, correctA: Uint8Array, correctB: Uint8Array, opts: BootstrapOptions = {}): PairedIntervals {
   const n = points.length;
   if (correctA.length !== n || correctB.length !== n) throw new RangeError('paired vectors must have the same length');
   const { resamples, seed, level } = options(opts);

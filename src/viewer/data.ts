@@ -47,7 +47,6 @@ export function examInfo(exam: Exam): ExamInfo {
 export function leaderboardPayload(exam: Exam, runs: readonly RunSource[]): LeaderboardPayload {
   return {
     exam: examInfo(exam),
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     runs: runs.map(({ records: _records, ...entry }) => entry),
   };
 }

@@ -54,7 +54,11 @@ export interface CollectionOptions extends DataOptions {
 
 /** A URL-safe id from a file name: `openai_gpt-5.2.json` → `openai_gpt-5.2`. */
 export function runIdFromFile(file: string, taken: ReadonlySet<string>): string {
-  const base = file.replace(/\.json$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'run';
+  const base =
+    file
+      .replace(/\.json$/i, '')
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^\.+/, '_') || 'run';
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;

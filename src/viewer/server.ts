@@ -92,7 +92,10 @@ export function createHandler(opts: { data: ViewerData; appDir: string; checkHos
   const index = JSON.stringify(indexPayload(collection, series));
   const seriesBody = series ? JSON.stringify(series) : null;
   const exams = new Map<string, ExamRoutes>(
-    collection.exams.map((g) => [g.exam.id, { exam: g.exam, leaderboard: JSON.stringify(leaderboardPayload(g.exam, g.runs)), imageNames: examImageNames(g.exam) }]),
+    collection.exams.map((g) => [
+      g.exam.id,
+      { exam: g.exam, leaderboard: JSON.stringify(leaderboardPayload(g.exam, g.runs)), imageNames: examImageNames(g.exam) },
+    ]),
   );
   const runJson = new Map<string, string>();
   const runsById = new Map(collection.exams.flatMap((g) => g.runs.map((r) => [r.id, { run: r, exam: g.exam }] as const)));
@@ -194,7 +197,8 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE') reject(new UserError(`port ${opts.port} on ${host} is in use; pass another --port (0 = any free port)`));
-      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new UserError(`cannot listen on host ${host}; pass --host with an address of this machine`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        reject(new UserError(`cannot listen on host ${host}; pass --host with an address of this machine`));
       else if (e.code === 'EACCES') reject(new UserError(`not allowed to listen on port ${opts.port}; pass a --port above 1023`));
       else reject(e);
     });

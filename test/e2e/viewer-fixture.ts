@@ -28,7 +28,9 @@ export interface Fixture {
 
 export function makeResultsFixture(): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'jmle-viewer-results-'));
-  const realFiles = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json')).sort();
+  const realFiles = readdirSync(RESULTS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   for (const f of realFiles) copyFileSync(join(RESULTS_DIR, f), join(dir, f));
 
   const base = JSON.parse(readFileSync(join(RESULTS_DIR, 'openai_gpt-5.2.json'), 'utf8')) as {

@@ -141,7 +141,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       return;
     }
     const raw = await bodyText(req);
-    let body: Record<string, unknown> = {};
+    let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
     } catch {
@@ -202,10 +202,15 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
         case '404': {
           const status = Number(fault.kind);
           entry.outcome = status;
-          const headers = fault.kind === '503' && fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+          const headers: Record<string, string> = fault.kind === '503' && fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
           // Like real APIs, some error messages echo the key that was sent (tests check it is redacted).
           const echoed = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
-          const message = status === 404 ? `The model \`${String(body['model'])}\` does not exist` : status === 400 ? `fake error 400 for key ${echoed}` : `fake error ${status}`;
+          const message =
+            status === 404
+              ? `The model \`${String(body['model'])}\` does not exist`
+              : status === 400
+                ? `fake error 400 for key ${echoed}`
+                : `fake error ${status}`;
           json(res, status, { error: { message } }, headers);
           return;
         }
@@ -278,7 +283,12 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       created: 0,
       model: body['model'],
       choices: [{ index: 0, message, finish_reason: 'stop' }],
-      usage: { prompt_tokens: text?.length ?? 0, completion_tokens: 12, total_tokens: (text?.length ?? 0) + 12, completion_tokens_details: { reasoning_tokens: 5 } },
+      usage: {
+        prompt_tokens: text?.length ?? 0,
+        completion_tokens: 12,
+        total_tokens: (text?.length ?? 0) + 12,
+        completion_tokens_details: { reasoning_tokens: 5 },
+      },
     });
   }
 
@@ -309,5 +319,5 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  }) as FakeServer;
+  });
 }

@@ -85,7 +85,11 @@ export interface Questions {
   readonly byId: ReadonlyMap<string, QuestionView>;
 }
 const questions = cached((exam) =>
-  getJson<QuestionsPayload>(URLS.questions(exam)).then((p): Questions => ({ exam: p.exam, list: p.questions, byId: new Map(p.questions.map((q) => [q.id, q])) })),
+  getJson<QuestionsPayload>(URLS.questions(exam)).then((p): Questions => ({
+    exam: p.exam,
+    list: p.questions,
+    byId: new Map(p.questions.map((q) => [q.id, q])),
+  })),
 );
 export const getQuestions = (exam: string): Promise<Questions> => questions.get(exam);
 
@@ -97,7 +101,13 @@ export interface Run {
   readonly examinees: ExamineeComparison;
 }
 const runs = cached((id) =>
-  getJson<RunPayload>(URLS.run(id)).then((r): Run => ({ id: r.id, exam: r.exam, records: r.records, byQuestion: new Map(r.records.map((x) => [x.question_id, x])), examinees: r.examinees })),
+  getJson<RunPayload>(URLS.run(id)).then((r): Run => ({
+    id: r.id,
+    exam: r.exam,
+    records: r.records,
+    byQuestion: new Map(r.records.map((x) => [x.question_id, x])),
+    examinees: r.examinees,
+  })),
 );
 export const getRun = (id: string): Promise<Run> => runs.get(id);
 

@@ -96,7 +96,12 @@ export function examineeBlock(q: QuestionView): Child {
                 h('th', { scope: 'row' }, opt),
                 h('td', { class: 'barcell' }, bar(share, gold.has(opt) ? 'bar goldbar' : kinki.has(opt) ? 'bar kinkibar' : 'bar')),
                 h('td', { class: 'num' }, pct(share)),
-                h('td', { class: 'marks' }, gold.has(opt) ? h('span', { class: 'tag ok' }, 'answer') : null, kinki.has(opt) ? h('span', { class: 'tag bad' }, '禁忌') : null),
+                h(
+                  'td',
+                  { class: 'marks' },
+                  gold.has(opt) ? h('span', { class: 'tag ok' }, 'answer') : null,
+                  kinki.has(opt) ? h('span', { class: 'tag bad' }, '禁忌') : null,
+                ),
               ),
             ),
           ),
@@ -112,7 +117,12 @@ export function questionBody(q: QuestionView, exam: string, showGold: boolean): 
     { class: 'question', 'data-qid': q.id },
     questionMeta(q),
     q.serial
-      ? h('div', { class: 'context' }, h('p', { class: 'label' }, `Case shared by ${q.serial.questions.join(', ')}`), h('div', { class: 'qtext' }, q.serial.context))
+      ? h(
+          'div',
+          { class: 'context' },
+          h('p', { class: 'label' }, `Case shared by ${q.serial.questions.join(', ')}`),
+          h('div', { class: 'qtext' }, q.serial.context),
+        )
       : null,
     h('div', { class: 'qtext' }, q.text),
     imageStrip(q, exam),
@@ -141,13 +151,23 @@ export function modelOutput(r: RecordView, opts: { reasoningOpen: boolean }): HT
   if (r.error) notes.push(h('li', { class: 'bad' }, `request error: ${r.error}`));
   if (r.finish_reason && r.finish_reason !== 'stop') notes.push(h('li', null, `finish reason: ${r.finish_reason}`));
   const reasoning = r.reasoning && r.reasoning.trim() ? r.reasoning : null;
-  const reasoningEl = h('details', { class: 'reasoning', open: opts.reasoningOpen }, h('summary', null, 'Reasoning'), reasoning ? renderMarkdown(reasoning) : null);
+  const reasoningEl = h(
+    'details',
+    { class: 'reasoning', open: opts.reasoningOpen },
+    h('summary', null, 'Reasoning'),
+    reasoning ? renderMarkdown(reasoning) : null,
+  );
   return h(
     'div',
     { class: 'output' },
     notes.length ? h('ul', { class: 'notes' }, notes) : null,
     reasoning ? reasoningEl : h('p', { class: 'muted no-reasoning' }, 'This model gives no reasoning.'),
-    h('div', { class: 'raw' }, h('p', { class: 'label' }, 'Response'), r.raw_response ? renderMarkdown(r.raw_response) : h('p', { class: 'muted' }, '(empty response)')),
+    h(
+      'div',
+      { class: 'raw' },
+      h('p', { class: 'label' }, 'Response'),
+      r.raw_response ? renderMarkdown(r.raw_response) : h('p', { class: 'muted' }, '(empty response)'),
+    ),
     r.raw_response ? h('details', { class: 'plain' }, h('summary', null, 'Response as plain text'), h('pre', null, r.raw_response)) : null,
   );
 }
@@ -204,7 +224,12 @@ function drawChart(rows: readonly BarRow[], width: number, title: string): SVGSV
     'svg',
     { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title },
     ticks.map((t) =>
-      s('g', null, s('line', { x1: labelW + t * barW, x2: labelW + t * barW, y1: 0, y2: height - 18, class: 'tick' }), s('text', { x: labelW + t * barW, y: height - 4, class: 'ticklabel', 'text-anchor': 'middle' }, `${t * 100}%`)),
+      s(
+        'g',
+        null,
+        s('line', { x1: labelW + t * barW, x2: labelW + t * barW, y1: 0, y2: height - 18, class: 'tick' }),
+        s('text', { x: labelW + t * barW, y: height - 4, class: 'ticklabel', 'text-anchor': 'middle' }, `${t * 100}%`),
+      ),
     ),
     rows.map((r, i) => {
       const y = i * rowH;

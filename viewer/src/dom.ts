@@ -11,10 +11,10 @@ export type Attrs = Record<string, AttrValue | ((ev: Event) => void)>;
 function append(parent: Node, child: Child): void {
   if (child === null || child === undefined || child === false) return;
   if (Array.isArray(child)) {
-    for (const c of child) append(parent, c);
+    for (const c of child as readonly Child[]) append(parent, c);
     return;
   }
-  parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+  parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child as string | number)));
 }
 
 function setAttrs(el: Element, attrs: Attrs | undefined): void {
@@ -22,7 +22,7 @@ function setAttrs(el: Element, attrs: Attrs | undefined): void {
   for (const [k, v] of Object.entries(attrs)) {
     if (typeof v === 'function') {
       if (!k.startsWith('on')) throw new Error(`handler for non-event attribute ${k}`);
-      el.addEventListener(k.slice(2).toLowerCase(), v as EventListener);
+      el.addEventListener(k.slice(2).toLowerCase(), v);
     } else if (k.toLowerCase().startsWith('on')) {
       throw new Error(`refusing string event handler ${k}`);
     } else if (v === true) el.setAttribute(k, '');

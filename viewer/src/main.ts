@@ -43,7 +43,11 @@ function shell(index: IndexPayload): void {
         'details',
         { class: 'skipped', 'data-testid': 'skipped' },
         h('summary', null, `${index.skipped.length} result file${index.skipped.length === 1 ? ' was' : 's were'} skipped`),
-        h('ul', null, index.skipped.map((s) => h('li', null, h('code', null, s.file), ': ', s.reason))),
+        h(
+          'ul',
+          null,
+          index.skipped.map((s) => h('li', null, h('code', null, s.file), ': ', s.reason)),
+        ),
       )
     : null;
   replaceChildren(root, h('header', { class: 'top' }, h('div', { class: 'brand' }, h('h1', null, 'jmle-bench'), examSlot), nav), skipped, main);
@@ -63,7 +67,13 @@ async function drawHeader(index: IndexPayload, route: Route, exam: string | null
       h(
         'select',
         { class: 'exampicker', 'data-testid': 'exam-picker', 'aria-label': 'Exam', onchange: onPick },
-        index.exams.map((x) => h('option', { value: x.id, selected: route.view !== 'series' && x.id === shown }, `${ordinal(x.id)} · ${x.title} (${x.runs} run${x.runs === 1 ? '' : 's'})`)),
+        index.exams.map((x) =>
+          h(
+            'option',
+            { value: x.id, selected: route.view !== 'series' && x.id === shown },
+            `${ordinal(x.id)} · ${x.title} (${x.runs} run${x.runs === 1 ? '' : 's'})`,
+          ),
+        ),
         route.view === 'series' ? h('option', { value: '', selected: true, disabled: true }, 'Series: every exam') : null,
       ),
     );
@@ -104,7 +114,12 @@ async function render(index: IndexPayload): Promise<void> {
     mounted = null;
     replaceChildren(
       main,
-      h('p', { class: 'notice' }, `No exam "${route.params.get('exam') ?? ''}" in this collection. Exams: `, index.exams.map((x, i) => [i ? ', ' : '', h('a', { href: href('leaderboard', null, { exam: x.id }) }, ordinal(x.id))])),
+      h(
+        'p',
+        { class: 'notice' },
+        `No exam "${route.params.get('exam') ?? ''}" in this collection. Exams: `,
+        index.exams.map((x, i) => [i ? ', ' : '', h('a', { href: href('leaderboard', null, { exam: x.id }) }, ordinal(x.id))]),
+      ),
     );
     return;
   }
@@ -120,7 +135,11 @@ async function render(index: IndexPayload): Promise<void> {
   if (route.view === 'model') {
     const run = data.runs.find((r) => r.id === route.id) ?? (route.id ? undefined : ranked(data.runs)[0]);
     if (!run) {
-      replaceChildren(main, h('p', { class: 'notice' }, route.id ? `No run "${route.id}" in this collection.` : 'No runs.'), h('a', { href: href('leaderboard') }, 'Back to the leaderboard'));
+      replaceChildren(
+        main,
+        h('p', { class: 'notice' }, route.id ? `No run "${route.id}" in this collection.` : 'No runs.'),
+        h('a', { href: href('leaderboard') }, 'Back to the leaderboard'),
+      );
       return;
     }
     replaceChildren(main, h('p', { class: 'loading' }, `Loading ${run.displayName}…`));

@@ -66,7 +66,8 @@ async function pull(args: Parsed, io: Io): Promise<number> {
   const from = str(args, 'from');
   if (from !== undefined && !/^https?:\/\/[^\s]+$/.test(from)) throw new UserError(`--from must be an http(s) base URL, got "${from}"`);
   // A mirror serves one source's files under their upstream paths; several sources would collide (LICENSE, README.md…).
-  if (from !== undefined && flag(args, 'all')) throw new UserError('--from serves one source: pull each with --exam ID (or --source NAME) and its own --from, not --all');
+  if (from !== undefined && flag(args, 'all'))
+    throw new UserError('--from serves one source: pull each with --exam ID (or --source NAME) and its own --from, not --all');
   const ref = str(args, 'ref');
   if (ref !== undefined && !/^[\w][\w./-]*$/.test(ref)) throw new UserError(`--ref must be a branch, tag or commit id, got "${ref}"`);
   if (flag(args, 'json')) throw new UserError('dataset pull: --json applies to `dataset info`');
@@ -118,7 +119,10 @@ async function pull(args: Parsed, io: Io): Promise<number> {
   if (failed.length) {
     const checksum = failed.filter((f) => f.kind === 'checksum').length;
     const why = checksum ? `${checksum} checksum mismatch(es): the server did not send the pinned bytes` : 'download errors';
-    writeLine(io.stderr, `jmle-bench: ${failed.length} file(s) not installed (${why}); verified files were kept. Rerun \`${rerunHint(args)}\` to fetch the rest`);
+    writeLine(
+      io.stderr,
+      `jmle-bench: ${failed.length} file(s) not installed (${why}); verified files were kept. Rerun \`${rerunHint(args)}\` to fetch the rest`,
+    );
     return 1;
   }
   if (mode !== 'quiet') {
@@ -160,6 +164,8 @@ export const datasetCommand: Command = {
     if (extra.length) throw new UserError(`dataset: unexpected argument "${extra[0]}" (see \`jmle-bench dataset --help\`)`);
     if (sub === 'pull') return pull(args, io);
     if (sub === 'info') return info(args, io);
-    throw new UserError(sub ? `dataset: unknown subcommand "${sub}"; use \`dataset pull\` or \`dataset info\`` : 'dataset: give a subcommand: `dataset pull` or `dataset info`');
+    throw new UserError(
+      sub ? `dataset: unknown subcommand "${sub}"; use \`dataset pull\` or \`dataset info\`` : 'dataset: give a subcommand: `dataset pull` or `dataset info`',
+    );
   },
 };

@@ -7,7 +7,12 @@ import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js'
 /** Columns padded to their widest cell, in display columns (禁忌肢 takes six). */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i] ?? '')))) ?? [];
-  return rows.map((r) => r.map((c, i) => padDisplay(c, widths[i] ?? 0)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => padDisplay(c, widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export const examsCommand: Command = {
@@ -31,7 +36,10 @@ Examples:
   jmle-bench exams --json`,
   options: { ...DATA_OPTIONS, json: { type: 'boolean' } },
   async run(args, io) {
-    const only = str(args, 'exam')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const only = str(args, 'exam')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (only) {
       const known = examEntries().map((e) => e.id);
       const bad = only.find((id) => !known.includes(id));
@@ -64,7 +72,10 @@ Examples:
     }
     const mismatch = rows.filter((r) => r.available && (r.required_max_in_data !== r.required_max || r.general_max_in_data !== r.general_max));
     for (const r of mismatch) {
-      writeLine(io.stdout, `  ${r.id}: maxima in the data (${r.required_max_in_data}/${r.general_max_in_data}) differ from the official ${r.required_max}/${r.general_max}; pass/fail is not judged (see \`jmle-bench dataset info --exam ${r.id}\`)`);
+      writeLine(
+        io.stdout,
+        `  ${r.id}: maxima in the data (${r.required_max_in_data}/${r.general_max_in_data}) differ from the official ${r.required_max}/${r.general_max}; pass/fail is not judged (see \`jmle-bench dataset info --exam ${r.id}\`)`,
+      );
     }
     return 0;
   },

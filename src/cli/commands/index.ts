@@ -10,4 +10,14 @@ import { examsCommand } from './exams.js';
 import { importCommand } from './import.js';
 
 /** Every CLI command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [runCommand, rescoreCommand, leaderboardCommand, compareCommand, datasetCommand, viewCommand, exportSiteCommand, examsCommand, importCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  rescoreCommand,
+  leaderboardCommand,
+  compareCommand,
+  datasetCommand,
+  viewCommand,
+  exportSiteCommand,
+  examsCommand,
+  importCommand,
+];

@@ -1,13 +1,6 @@
 import { loadResultDir } from '../../results/collection.js';
 import { chartFormat, writeChart } from '../../reports/chart.js';
-import {
-  allTableMarkdown,
-  buildLeaderboard,
-  leaderboardCsv,
-  leaderboardJson,
-  leaderboardMarkdown,
-  textTableMarkdown,
-} from '../../reports/leaderboard.js';
+import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, leaderboardMarkdown, textTableMarkdown } from '../../reports/leaderboard.js';
 import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
 import { buildSeries, parseSeriesExams, seriesCsv, seriesJson, seriesMarkdown } from '../../reports/series.js';
@@ -22,7 +15,9 @@ const sortedExams = (ids: readonly string[]) => [...new Set(ids)].sort((a, b) =>
 export function otherExamsNote(exams: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const e of exams) counts.set(e, (counts.get(e) ?? 0) + 1);
-  const list = sortedExams(exams).map((e) => `${e}: ${counts.get(e)}`).join(', ');
+  const list = sortedExams(exams)
+    .map((e) => `${e}: ${counts.get(e)}`)
+    .join(', ');
   return `left out ${exams.length} run${exams.length === 1 ? '' : 's'} of other exams (${list}); --exams shows them side by side`;
 }
 type Format = (typeof FORMATS)[number];

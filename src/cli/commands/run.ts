@@ -103,7 +103,8 @@ function parseExtraBody(text: string | undefined): Record<string, unknown> | nul
   } catch (e) {
     throw new UserError(`--extra-body is not valid JSON (${(e as Error).message}); e.g. --extra-body '{"reasoning":{"enabled":true}}'`);
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new UserError('--extra-body must be a JSON object, e.g. \'{"reasoning":{"enabled":true}}\'');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new UserError('--extra-body must be a JSON object, e.g. \'{"reasoning":{"enabled":true}}\'');
   return v as Record<string, unknown>;
 }
 
@@ -162,7 +163,7 @@ function nonNegative(args: Parsed, name: string): number | null {
 }
 
 function strings(x: unknown): string[] | null {
-  return Array.isArray(x) && x.every((s) => typeof s === 'string') && x.length > 0 ? (x as string[]) : null;
+  return Array.isArray(x) && x.every((s) => typeof s === 'string') && x.length > 0 ? x : null;
 }
 
 async function executeRun(args: Parsed, io: Io): Promise<number> {
@@ -173,7 +174,8 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const model = str(args, 'model') ?? pm?.model;
   if (!model) throw new UserError('--model is required, e.g. --model gpt-5.2 (or --model random for an offline chance-level baseline)');
   const isRandom = model === RANDOM_MODEL;
-  const extraBody = str(args, 'extra-body') !== undefined ? parseExtraBody(str(args, 'extra-body')) : ((pm?.extra_body as Record<string, unknown> | null | undefined) ?? null);
+  const extraBody =
+    str(args, 'extra-body') !== undefined ? parseExtraBody(str(args, 'extra-body')) : ((pm?.extra_body as Record<string, unknown> | null | undefined) ?? null);
   const imageModeArg = str(args, 'image-mode') ?? pm?.image_mode ?? DEFAULTS.imageMode;
   if (!IMAGE_MODES.includes(imageModeArg as ImageMode)) throw new UserError(`--image-mode must be one of skip, blind, vision; got "${imageModeArg}"`);
   const imageMode = imageModeArg as ImageMode;
@@ -290,9 +292,10 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       retry: {
         ...(Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {}),
         onRetry: ({ request, attempt, delayMs, error }) => {
-          (progress as Progress | null)?.retry();
+          progress?.retry();
           // Long waits are worth a line: otherwise the run looks stuck.
-          if (delayMs >= LONG_WAIT_MS) say(`  … ${request.question.id}: ${error.message}; retry ${attempt} of ${maxRetries} in ${Math.round(delayMs / 1000)} s`);
+          if (delayMs >= LONG_WAIT_MS)
+            say(`  … ${request.question.id}: ${error.message}; retry ${attempt} of ${maxRetries} in ${Math.round(delayMs / 1000)} s`);
         },
       },
       stopSignal: stop.signal,
@@ -325,11 +328,19 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   }
 
   const wrote = result.file.results.length > 0;
-  const cost = typeof result.file.metadata['cost_usd'] === 'number' ? (result.file.metadata['cost_usd'] as number) : null;
+  const cost = typeof result.file.metadata['cost_usd'] === 'number' ? result.file.metadata['cost_usd'] : null;
   const examinees = compareWithExaminees(result.file.results, exam);
   writeLine(
     human,
-    formatSummaryBlock({ model, summary: result.summary, rules: exam.rules, path: wrote ? out : null, costUsd: cost, interrupted: result.interrupted, examinees }),
+    formatSummaryBlock({
+      model,
+      summary: result.summary,
+      rules: exam.rules,
+      path: wrote ? out : null,
+      costUsd: cost,
+      interrupted: result.interrupted,
+      examinees,
+    }),
   );
   // The README tables are the 120th's, as in the reference; other exams have `leaderboard --exam ID --readme`.
   if (wrote && !result.interrupted && !flag(args, 'no-readme') && exam.id === DEFAULT_EXAM) updateLeaderboardAfterRun(io, out, dataDir, exam.id);
@@ -342,7 +353,13 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
     if (resume) writeLine(io.stderr, `    ${resume}`);
   }
   if (json) {
-    const report = { path: wrote ? out : null, interrupted: result.interrupted, resume_command: resume, metadata: result.file.metadata, summary: result.summary };
+    const report = {
+      path: wrote ? out : null,
+      interrupted: result.interrupted,
+      resume_command: resume,
+      metadata: result.file.metadata,
+      summary: result.summary,
+    };
     writeLine(io.stdout, JSON.stringify(report, null, 2));
   }
   return result.pausedBy ? EXIT_PAUSED : result.interrupted ? 130 : 0;

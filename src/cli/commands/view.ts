@@ -45,17 +45,35 @@ Examples:
   jmle-bench view --results results/
   jmle-bench view --results results/ --exam 116
   jmle-bench view --results results/ --exams 112-116,119,120 --port 0 --open`,
-  options: { ...DATA_OPTIONS, results: { type: 'string' }, exams: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
+  options: {
+    ...DATA_OPTIONS,
+    results: { type: 'string' },
+    exams: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    open: { type: 'boolean' },
+  },
   async run(args, io) {
     const resultsDir = resolve(io.cwd, str(args, 'results') ?? 'results');
     const port = intOption(args, 'port', 8765, 0, 65535);
     const examsSpec = str(args, 'exams');
     const exams = examsSpec !== undefined ? parseSeriesExams(examsSpec) : undefined;
-    const viewer = await startViewer({ resultsDir, exam: str(args, 'exam'), exams, port, host: str(args, 'host'), dataDir: str(args, 'data-dir'), env: io.env });
+    const viewer = await startViewer({
+      resultsDir,
+      exam: str(args, 'exam'),
+      exams,
+      port,
+      host: str(args, 'host'),
+      dataDir: str(args, 'data-dir'),
+      env: io.env,
+    });
     const { collection, series } = viewer.data;
     const runs = collection.exams.reduce((n, g) => n + g.runs.length, 0);
     const perExam = collection.exams.map((g) => `${g.exam.id}th: ${g.runs.length}`).join(', ');
-    writeLine(io.stdout, `jmle-bench view: ${runs} run(s) from ${resultsDir} (${perExam})${collection.skipped.length ? `, ${collection.skipped.length} skipped` : ''}`);
+    writeLine(
+      io.stdout,
+      `jmle-bench view: ${runs} run(s) from ${resultsDir} (${perExam})${collection.skipped.length ? `, ${collection.skipped.length} skipped` : ''}`,
+    );
     for (const s of collection.skipped) writeLine(io.stderr, `  skipped ${s.file}: ${s.reason}`);
     if (series) writeLine(io.stdout, `  series of ${series.exams.join(', ')}: ${viewer.url}#/series`);
     writeLine(io.stdout, `  ${viewer.url}`);

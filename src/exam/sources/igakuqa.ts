@@ -50,7 +50,9 @@ function readJsonl(file: string, rel: string, exam: string): { rows: Raw[]; text
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new DatasetError(`${file} is missing; run \`jmle-bench dataset pull --exam ${exam}\` or point --data-dir at a data root containing ${IGAKUQA_SOURCE}/`);
+    throw new DatasetError(
+      `${file} is missing; run \`jmle-bench dataset pull --exam ${exam}\` or point --data-dir at a data root containing ${IGAKUQA_SOURCE}/`,
+    );
   }
   const rows: Raw[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
@@ -60,7 +62,9 @@ function readJsonl(file: string, rel: string, exam: string): { rows: Raw[]; text
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
       rows.push(v as Raw);
     } catch (e) {
-      throw new DatasetError(`IgakuQA ${exam}: ${rel} line ${i + 1}: not a JSON object (${(e as Error).message}); run \`jmle-bench dataset pull --exam ${exam}\` to fetch a fresh copy`);
+      throw new DatasetError(
+        `IgakuQA ${exam}: ${rel} line ${i + 1}: not a JSON object (${(e as Error).message}); run \`jmle-bench dataset pull --exam ${exam}\` to fetch a fresh copy`,
+      );
     }
   });
   return { rows, text };
@@ -136,7 +140,8 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
       const rawAnswer = row['answer'];
       if (typeof stem !== 'string' || !stem.trim()) fail('problem_text is missing or empty');
       if (!Array.isArray(rawChoices) || !rawChoices.every((c) => typeof c === 'string')) fail('choices is not a list of strings');
-      if (!Array.isArray(rawAnswer) || rawAnswer.length === 0 || !rawAnswer.every((a) => typeof a === 'string')) fail('answer is not a non-empty list of strings');
+      if (!Array.isArray(rawAnswer) || rawAnswer.length === 0 || !rawAnswer.every((a) => typeof a === 'string'))
+        fail('answer is not a non-empty list of strings');
       if (typeof row['text_only'] !== 'boolean') fail('text_only is not true/false');
       const pointsRaw = row['points'];
       const points = typeof pointsRaw === 'number' ? pointsRaw : typeof pointsRaw === 'string' && /^\d+$/.test(pointsRaw) ? Number(pointsRaw) : NaN;
@@ -164,7 +169,12 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
           continue;
         }
         if (tpl) answerTemplate = tpl.template;
-        else issues.push({ questionId: id, kind: 'other', message: `${id}: calculation question without an answer template; key "${conv.value}" compared as written` });
+        else
+          issues.push({
+            questionId: id,
+            kind: 'other',
+            message: `${id}: calculation question without an answer template; key "${conv.value}" compared as written`,
+          });
         answer = [conv.value];
         accepted = [answer];
       } else {
@@ -194,7 +204,12 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
         }
       }
       if (exception) issues.push({ questionId: id, kind: 'other', message: `${id}: ${exception.reason}` });
-      if (points === 0) issues.push({ questionId: id, kind: 'other', message: `${id}: excluded from scoring by MHLW (0 points in the source); not counted in score, maxima or accuracy` });
+      if (points === 0)
+        issues.push({
+          questionId: id,
+          kind: 'other',
+          message: `${id}: excluded from scoring by MHLW (0 points in the source); not counted in score, maxima or accuracy`,
+        });
 
       const selectCount = answer.length;
       const stated = selectCountInStem(stem) ?? 1;
@@ -250,7 +265,8 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
       });
     }
     for (const id of meta.keys()) {
-      if (!q.rows.some((r) => r['problem_id'] === id)) issues.push({ questionId: id, kind: 'other', message: `${mRel}: metadata for ${id}, which is not a question` });
+      if (!q.rows.some((r) => r['problem_id'] === id))
+        issues.push({ questionId: id, kind: 'other', message: `${mRel}: metadata for ${id}, which is not a question` });
     }
   }
 
@@ -268,7 +284,10 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
   }
   const noImage = questions.filter((q) => q.requiresImage).length;
   if (noImage > 0) {
-    issues.push({ kind: 'missing-image', message: `${noImage} image question(s): IgakuQA publishes no images; they run text-only (--image-mode blind) or are skipped` });
+    issues.push({
+      kind: 'missing-image',
+      message: `${noImage} image question(s): IgakuQA publishes no images; they run text-only (--image-mode blind) or are skipped`,
+    });
   }
   return buildExam({ id: exam, rules, questions, version: combinedVersion(files), dir, issues });
 }

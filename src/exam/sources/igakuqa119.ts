@@ -60,7 +60,9 @@ function sourceFile(dir: string, rel: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch {
-    throw new DatasetError(`${file} is missing; run \`jmle-bench dataset pull --exam 119\` or point --data-dir at a data root containing ${IGAKUQA119_SOURCE}/`);
+    throw new DatasetError(
+      `${file} is missing; run \`jmle-bench dataset pull --exam 119\` or point --data-dir at a data root containing ${IGAKUQA119_SOURCE}/`,
+    );
   }
 }
 
@@ -90,7 +92,7 @@ export function choicesInStem(stem: string): { stem: string; choices: string[] }
   const re = /\s[aａ]\s*(\S[^\n]*?)\s+[bｂB]\s*(\S[^\n]*?)\s+[cｃC]\s*(\S[^\n]*?)\s+[dｄD]\s*(\S[^\n]*?)\s+[eｅE]\s*(\S[^\n]*?)\s*$/u;
   const m = re.exec(stem);
   if (!m) return null;
-  return { stem: stem.slice(0, m.index), choices: m.slice(1, 6) as string[] };
+  return { stem: stem.slice(0, m.index), choices: m.slice(1, 6) };
 }
 
 /** Image files per question id, from the manifest (or the images folder when there is no manifest). */
@@ -157,7 +159,11 @@ export function loadIgakuqa119(dir: string): Exam {
       if (typeof rawStem !== 'string') fail('question is not a string');
       else if (!rawStem.trim()) {
         // 119C18: the stem is empty upstream. Kept in scoring so the maxima stay official; the model sees only the choices.
-        issues.push({ questionId: id, kind: 'broken-question', message: `${id}: the question text is empty in the source; kept in scoring (the model sees only the choices)` });
+        issues.push({
+          questionId: id,
+          kind: 'broken-question',
+          message: `${id}: the question text is empty in the source; kept in scoring (the model sees only the choices)`,
+        });
       }
       if (!Array.isArray(rawChoices) || !rawChoices.every((c) => typeof c === 'string')) fail('choices is not a list of strings');
       if (typeof hasImage !== 'boolean') fail('has_image is not true/false');
@@ -184,7 +190,11 @@ export function loadIgakuqa119(dir: string): Exam {
           if (found) {
             stem = found.stem;
             choiceTexts = found.choices;
-            issues.push({ questionId: id, kind: 'broken-question', message: `${id}: the source's choices list is empty; the choices a–e were read from the end of the question text` });
+            issues.push({
+              questionId: id,
+              kind: 'broken-question',
+              message: `${id}: the source's choices list is empty; the choices a–e were read from the end of the question text`,
+            });
           } else {
             issues.push({ questionId: id, kind: 'broken-question', message: `${id}: the source has no choices; excluded from scoring (0 points)` });
           }
@@ -195,13 +205,21 @@ export function loadIgakuqa119(dir: string): Exam {
             choiceTexts.splice(repair.index, 1, chars.slice(0, repair.at).join(''), chars.slice(repair.at + repair.skip).join(''));
             issues.push({ questionId: id, kind: 'broken-question', message: `${id}: ${repair.reason}` });
           } else {
-            issues.push({ questionId: id, kind: 'other', message: `${id}: the choice repair no longer matches the source (fixed upstream?); choices used as published` });
+            issues.push({
+              questionId: id,
+              kind: 'other',
+              message: `${id}: the choice repair no longer matches the source (fixed upstream?); choices used as published`,
+            });
           }
         }
         const labels = parsed.map((p) => p.label);
         const expected = choiceLetters(parsed.length);
         if (!repair && parsed.length > 0 && labels.some((l, i) => l !== expected[i])) {
-          issues.push({ questionId: id, kind: 'broken-question', message: `${id}: choice labels ${labels.map((l) => l ?? '?').join(',')} are not a, b, c… in order` });
+          issues.push({
+            questionId: id,
+            kind: 'broken-question',
+            message: `${id}: choice labels ${labels.map((l) => l ?? '?').join(',')} are not a, b, c… in order`,
+          });
         }
       }
 
@@ -229,7 +247,11 @@ export function loadIgakuqa119(dir: string): Exam {
         else {
           const outside = answer.filter((a) => !letters.includes(a));
           if (outside.length > 0) {
-            issues.push({ questionId: id, kind: 'broken-question', message: `${id}: answer ${answer.join(',')} is not among the choices ${letters.join(',')}; excluded from scoring (0 points)` });
+            issues.push({
+              questionId: id,
+              kind: 'broken-question',
+              message: `${id}: answer ${answer.join(',')} is not among the choices ${letters.join(',')}; excluded from scoring (0 points)`,
+            });
             broken = true;
           }
         }
@@ -238,23 +260,39 @@ export function loadIgakuqa119(dir: string): Exam {
         if (exception) {
           const letters2 = exception.accepted.flat();
           if (JSON.stringify([...letters2].sort()) !== JSON.stringify(answer)) {
-            issues.push({ questionId: id, kind: 'other', message: `${id}: the exception (${exception.reason}) no longer matches the key "${key}"; key used as published` });
+            issues.push({
+              questionId: id,
+              kind: 'other',
+              message: `${id}: the exception (${exception.reason}) no longer matches the key "${key}"; key used as published`,
+            });
           } else {
             accepted = exception.accepted.map((a) => [...a]);
             answer = accepted[0] as string[];
             issues.push({ questionId: id, kind: 'other', message: `${id}: ${exception.reason}` });
           }
         } else if (stated !== answer.length) {
-          issues.push({ questionId: id, kind: 'broken-question', message: `${id}: the stem asks for ${stated} choice(s) but the key has ${answer.length}; key used as published` });
+          issues.push({
+            questionId: id,
+            kind: 'broken-question',
+            message: `${id}: the stem asks for ${stated} choice(s) but the key has ${answer.length}; key used as published`,
+          });
         }
       }
 
       const files119 = images.byId.get(id) ?? [];
       if (images.listed && hasImage === true && files119.length === 0) {
-        issues.push({ questionId: id, kind: 'image-flag-mismatch', message: `${id}: has_image is true but the source has no image file for it; runs text-only (requires_image kept)` });
+        issues.push({
+          questionId: id,
+          kind: 'image-flag-mismatch',
+          message: `${id}: has_image is true but the source has no image file for it; runs text-only (requires_image kept)`,
+        });
       }
       if (hasImage === false && files119.length > 0) {
-        issues.push({ questionId: id, kind: 'image-flag-mismatch', message: `${id}: has_image is false but the source has ${files119.join(', ')}; treated as an image question` });
+        issues.push({
+          questionId: id,
+          kind: 'image-flag-mismatch',
+          message: `${id}: has_image is false but the source has ${files119.join(', ')}; treated as an image question`,
+        });
       }
 
       questions.push({
@@ -283,7 +321,8 @@ export function loadIgakuqa119(dir: string): Exam {
     if (seen.has(q.id)) problems.push(`${q.id}: appears more than once`);
     seen.add(q.id);
   }
-  for (const id of answers.keys()) if (!seen.has(id)) issues.push({ questionId: id, kind: 'other', message: `${IGAKUQA119_ANSWERS_FILE}: answer for ${id}, which is not a question` });
+  for (const id of answers.keys())
+    if (!seen.has(id)) issues.push({ questionId: id, kind: 'other', message: `${IGAKUQA119_ANSWERS_FILE}: answer for ${id}, which is not a question` });
   if (problems.length > 0) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
     throw new DatasetError(`IgakuQA119: ${problems[0]}${more}`, problems);
@@ -292,11 +331,15 @@ export function loadIgakuqa119(dir: string): Exam {
   const referenced = questions.flatMap((q) => q.images);
   if (referenced.length > 0) {
     if (!existsSync(imageDir)) {
-      issues.push({ kind: 'missing-image', message: `images/ is missing (${referenced.length} images listed); run \`jmle-bench dataset pull --exam 119\` for --image-mode vision` });
+      issues.push({
+        kind: 'missing-image',
+        message: `images/ is missing (${referenced.length} images listed); run \`jmle-bench dataset pull --exam 119\` for --image-mode vision`,
+      });
     } else {
       for (const q of questions) {
         for (const img of q.images) {
-          if (!existsSync(join(imageDir, img))) issues.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${img} is missing from ${imageDir}` });
+          if (!existsSync(join(imageDir, img)))
+            issues.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${img} is missing from ${imageDir}` });
         }
       }
     }

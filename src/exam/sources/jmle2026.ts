@@ -30,7 +30,9 @@ export function parseJmle2026(text: string, dir: string): Exam {
     throw new DatasetError(`${JMLE2026_DATASET_FILE}: not valid JSON (${(e as Error).message}); run \`jmle-bench dataset pull\` to fetch a fresh copy`);
   }
   if (!Array.isArray(data)) {
-    throw new DatasetError(`${JMLE2026_DATASET_FILE}: expected a JSON array of questions, got ${data === null ? 'null' : typeof data}; run \`jmle-bench dataset pull\` to fetch a fresh copy`);
+    throw new DatasetError(
+      `${JMLE2026_DATASET_FILE}: expected a JSON array of questions, got ${data === null ? 'null' : typeof data}; run \`jmle-bench dataset pull\` to fetch a fresh copy`,
+    );
   }
 
   const problems: string[] = [];
@@ -59,7 +61,8 @@ export function parseJmle2026(text: string, dir: string): Exam {
       if (e['question_id'] !== expected) fail(`question_id does not match block and number (expected "${expected}")`);
     }
     const type = e['question_type'];
-    if (typeof type !== 'string' || !QUESTION_TYPES.includes(type as QuestionType)) fail(`question_type ${JSON.stringify(type)} is not one of ${QUESTION_TYPES.join(', ')}`);
+    if (typeof type !== 'string' || !QUESTION_TYPES.includes(type as QuestionType))
+      fail(`question_type ${JSON.stringify(type)} is not one of ${QUESTION_TYPES.join(', ')}`);
     const text = e['question_text'];
     if (typeof text !== 'string' || !text.trim()) fail('question_text is missing or empty');
     const images = e['clinical_images'];
@@ -72,7 +75,8 @@ export function parseJmle2026(text: string, dir: string): Exam {
     const requiresImage = e['requires_image'];
     if (typeof requiresImage !== 'boolean') fail('requires_image is not true/false');
     const select = e['num_choices_to_select'];
-    if (typeof select !== 'number' || !Number.isInteger(select) || select < 1) fail(`num_choices_to_select ${JSON.stringify(select)} is not a positive integer`);
+    if (typeof select !== 'number' || !Number.isInteger(select) || select < 1)
+      fail(`num_choices_to_select ${JSON.stringify(select)} is not a positive integer`);
     const answer = e['answer'];
     if (!isStringArray(answer) || answer.length === 0) fail('answer is missing or not a non-empty list of strings');
 
@@ -87,7 +91,8 @@ export function parseJmle2026(text: string, dir: string): Exam {
         if (typeof select === 'number' && answer.length !== select && problems.length === before) {
           fail(`answer has ${answer.length} choice(s) but num_choices_to_select is ${select}`);
         }
-        if (typeof select === 'number' && select > choices.length && choices.length > 0) fail(`num_choices_to_select ${select} exceeds the ${choices.length} choices`);
+        if (typeof select === 'number' && select > choices.length && choices.length > 0)
+          fail(`num_choices_to_select ${select} exceeds the ${choices.length} choices`);
       } else if (type === 'calculation') {
         if (answer.length !== 1 || !/^\d+(\.\d+)?$/.test(answer[0] ?? '')) fail(`answer ${JSON.stringify(answer)} is not one numeric string`);
       }

@@ -5,7 +5,6 @@ import { pct, passMark } from '../format';
 import { chartEntries, passes, ranked } from '../rank';
 import { go, href, type Route } from '../router';
 
-
 /** Leaderboard: headline figures, a sortable table, score charts, the rules. Needs the summaries only. */
 
 type SortKey = 'rank' | 'model' | 'score' | 'pct' | 'text' | 'correct' | 'required' | 'general' | 'kinki' | 'pass';
@@ -23,10 +22,8 @@ const COLUMNS: readonly { key: SortKey; label: string; numeric: boolean; wide?: 
   { key: 'pass', label: 'Pass', numeric: true },
 ];
 
-
 /** The 禁忌肢 count, or "unknown" where the exam does not disclose them (never 0). */
 export const kinkiText = (r: RunEntry): string => (r.summary.kinki.selected === null ? 'unknown' : String(r.summary.kinki.selected));
-
 
 function sortValue(r: RunEntry, key: SortKey, rank: number): number | string {
   const s = r.summary;
@@ -65,7 +62,11 @@ function examineeCard(data: LeaderboardPayload): HTMLElement | null {
     { class: 'card', 'data-testid': 'examinee-card' },
     h('p', { class: 'label' }, 'Examinees (average accuracy)'),
     h('p', { class: 'big' }, ex ? pct(ex.examinee_accuracy) : '—'),
-    h('p', null, ex ? `over ${ex.questions} questions · ${above} of ${withData.length} models above` : `published for ${data.exam.examineeQuestions} questions`),
+    h(
+      'p',
+      null,
+      ex ? `over ${ex.questions} questions · ${above} of ${withData.length} models above` : `published for ${data.exam.examineeQuestions} questions`,
+    ),
   );
 }
 
@@ -73,7 +74,7 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
   const exam = data.exam;
   const order = ranked(data.runs);
   const rankOf = new Map(order.map((r, i) => [r.id, i + 1]));
-  const key = (COLUMNS.find((c) => c.key === route.params.get('sort'))?.key ?? 'rank') as SortKey;
+  const key = COLUMNS.find((c) => c.key === route.params.get('sort'))?.key ?? 'rank';
   const defaultDir = key === 'rank' || key === 'model' ? 'asc' : 'desc';
   const dir = route.params.get('dir') === 'asc' || route.params.get('dir') === 'desc' ? (route.params.get('dir') as 'asc' | 'desc') : defaultDir;
   const rows = [...order].sort((a, b) => {
@@ -106,7 +107,13 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
       h('p', { class: 'big', 'data-testid': 'passing' }, `${passing} of ${data.runs.length}`),
       h('p', null, `models (禁忌肢 ${exam.kinkiDisclosed ? `≤ ${exam.kinkiMax}` : 'not disclosed: unknown'})`),
     ),
-    h('div', { class: 'card' }, h('p', { class: 'label' }, 'Questions'), h('p', { class: 'big' }, String(exam.questionCount)), h('p', null, `${exam.textOnlyCount} text-only · max ${exam.scoreMax} points`)),
+    h(
+      'div',
+      { class: 'card' },
+      h('p', { class: 'label' }, 'Questions'),
+      h('p', { class: 'big' }, String(exam.questionCount)),
+      h('p', null, `${exam.textOnlyCount} text-only · max ${exam.scoreMax} points`),
+    ),
     examineeCard(data),
   );
 
@@ -115,8 +122,18 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
     const nextDir = active ? (dir === 'asc' ? 'desc' : 'asc') : c.key === 'rank' || c.key === 'model' ? 'asc' : 'desc';
     return h(
       'th',
-      { scope: 'col', class: `${c.numeric ? 'num' : ''}${c.wide ? ' wide' : ''}`, 'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none', 'data-key': c.key },
-      h('button', { type: 'button', class: 'sort', onclick: () => go(href('leaderboard', null, { sort: c.key, dir: nextDir }), true) }, c.label, active ? (dir === 'asc' ? ' ▲' : ' ▼') : ''),
+      {
+        scope: 'col',
+        class: `${c.numeric ? 'num' : ''}${c.wide ? ' wide' : ''}`,
+        'aria-sort': active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none',
+        'data-key': c.key,
+      },
+      h(
+        'button',
+        { type: 'button', class: 'sort', onclick: () => go(href('leaderboard', null, { sort: c.key, dir: nextDir }), true) },
+        c.label,
+        active ? (dir === 'asc' ? ' ▲' : ' ▼') : '',
+      ),
     );
   };
 
@@ -140,7 +157,13 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
               'td',
               { class: 'model' },
               h('a', { href: href('model', r.id) }, r.displayName),
-              r.coverage.complete ? null : h('span', { class: 'badge partial', 'data-testid': 'partial', title: 'ranked after the complete runs; left out of the charts' }, `partial: ${r.coverage.answered} of ${r.coverage.total}`),
+              r.coverage.complete
+                ? null
+                : h(
+                    'span',
+                    { class: 'badge partial', 'data-testid': 'partial', title: 'ranked after the complete runs; left out of the charts' },
+                    `partial: ${r.coverage.answered} of ${r.coverage.total}`,
+                  ),
               h('span', { class: 'sub' }, `${r.model} · ${r.imageMode ?? '?'} · ${r.file}`),
             ),
             h('td', { class: 'num score' }, `${s.score}/${s.score_max}`),
@@ -149,10 +172,20 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
             h('td', { class: 'num wide' }, `${s.correct}/${s.correct + s.incorrect}`),
             h('td', { class: `num wide ${s.required_pass === false ? 'bad' : ''}` }, `${s.required_score}/${s.required_score_max}`),
             h('td', { class: `num wide ${s.general_pass === false ? 'bad' : ''}` }, `${s.general_score}/${s.general_score_max}`),
-            h('td', { class: `num wide kinki ${s.kinki.pass === false ? 'bad' : s.kinki.selected === null ? 'muted' : ''}`, title: s.kinki.questions.join(', ') || null }, kinkiText(r)),
             h(
               'td',
-              { class: `num pass ${passes(r) ? 'ok' : 'bad'}`, title: `required ${passMark(s.required_pass)} general ${passMark(s.general_pass)} 禁忌肢 ${s.kinki.pass === null ? 'unknown' : passMark(s.kinki.pass)}` },
+              {
+                class: `num wide kinki ${s.kinki.pass === false ? 'bad' : s.kinki.selected === null ? 'muted' : ''}`,
+                title: s.kinki.questions.join(', ') || null,
+              },
+              kinkiText(r),
+            ),
+            h(
+              'td',
+              {
+                class: `num pass ${passes(r) ? 'ok' : 'bad'}`,
+                title: `required ${passMark(s.required_pass)} general ${passMark(s.general_pass)} 禁忌肢 ${s.kinki.pass === null ? 'unknown' : passMark(s.kinki.pass)}`,
+              },
               passes(r) ? '✓' : '✗',
             ),
           );
@@ -165,7 +198,9 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
     'p',
     { class: 'rule', 'data-testid': 'rule' },
     `Scoring: ${exam.scoreRule}. Pass: required (必修, blocks ${exam.requiredBlocks.join('/')}) ≥ ${reqPass}/${exam.requiredMax} and general ≥ ${genPass}/${exam.generalMax}; `,
-    exam.kinkiDisclosed ? `禁忌肢 ≤ ${exam.kinkiMax}.` : `禁忌肢 ≤ ${exam.kinkiMax} is not checked: the prohibited choices of this exam are not disclosed (unknown).`,
+    exam.kinkiDisclosed
+      ? `禁忌肢 ≤ ${exam.kinkiMax}.`
+      : `禁忌肢 ≤ ${exam.kinkiMax} is not checked: the prohibited choices of this exam are not disclosed (unknown).`,
     ' Every result file is rescored against the current answer key when loaded.',
   );
 
@@ -187,7 +222,11 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): HTMLE
   );
   const skipNote: Child =
     skipRuns > 0
-      ? h('p', { class: 'rule', 'data-testid': 'skip-note' }, `${skipRuns} skip-mode run${skipRuns === 1 ? '' : 's'} (text-only questions answered) ${skipRuns === 1 ? 'is' : 'are'} in the text-only chart only.`)
+      ? h(
+          'p',
+          { class: 'rule', 'data-testid': 'skip-note' },
+          `${skipRuns} skip-mode run${skipRuns === 1 ? '' : 's'} (text-only questions answered) ${skipRuns === 1 ? 'is' : 'are'} in the text-only chart only.`,
+        )
       : null;
 
   const empty: Child = data.runs.length === 0 ? h('p', { class: 'notice' }, 'No result files could be loaded.') : null;

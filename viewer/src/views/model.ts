@@ -45,7 +45,13 @@ function params(f: Filters, q: string | null): Record<string, string | null> {
   return { q, block: f.block, result: f.result, image: f.image, type: f.type };
 }
 
-function filterSelect(label: string, name: keyof Filters, value: string | null, options: readonly [string, string][], onPick: (v: string | null) => void): HTMLElement {
+function filterSelect(
+  label: string,
+  name: keyof Filters,
+  value: string | null,
+  options: readonly [string, string][],
+  onPick: (v: string | null) => void,
+): HTMLElement {
   const sel = h(
     'select',
     { name, 'data-filter': name, onchange: (e) => onPick((e.target as HTMLSelectElement).value || null) },
@@ -68,7 +74,13 @@ export function signedPoints(d: number): string {
 function kinkiCard(run: RunEntry, link: (qid: string) => string): HTMLElement {
   const k = run.summary.kinki;
   if (k.selected === null) {
-    return h('div', { class: 'card', 'data-testid': 'kinki-card' }, h('p', { class: 'label' }, '禁忌肢'), h('p', { class: 'big' }, 'unknown'), h('p', null, k.disclosed ? 'not disclosed for every question' : 'not disclosed for this exam'));
+    return h(
+      'div',
+      { class: 'card', 'data-testid': 'kinki-card' },
+      h('p', { class: 'label' }, '禁忌肢'),
+      h('p', { class: 'big' }, 'unknown'),
+      h('p', null, k.disclosed ? 'not disclosed for every question' : 'not disclosed for this exam'),
+    );
   }
   return h(
     'div',
@@ -79,7 +91,9 @@ function kinkiCard(run: RunEntry, link: (qid: string) => string): HTMLElement {
       'p',
       null,
       `${passMark(k.pass)} ${k.pass === false ? 'fail' : 'pass'} (≤ ${k.max})`,
-      k.selections.length ? [' · ', k.selections.map((x, i) => [i ? ', ' : '', h('a', { href: link(x.question_id), title: `selected ${x.choices.join(', ')}` }, x.question_id)])] : null,
+      k.selections.length
+        ? [' · ', k.selections.map((x, i) => [i ? ', ' : '', h('a', { href: link(x.question_id), title: `selected ${x.choices.join(', ')}` }, x.question_id)])]
+        : null,
     ),
   );
 }
@@ -91,12 +105,27 @@ function examineeTable(items: readonly ExamineeQuestion[], link: (qid: string) =
     h(
       'table',
       { class: 'questions', 'data-testid': testid },
-      h('thead', null, h('tr', null, ['Question', 'Examinees correct', 'Predicted', 'Gold'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Question', 'Examinees correct', 'Predicted', 'Gold'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
       h(
         'tbody',
         null,
         items.map((x) =>
-          h('tr', { 'data-qid': x.question_id }, h('td', null, h('a', { href: link(x.question_id) }, x.question_id)), h('td', { class: 'num' }, pct(x.human_accuracy)), h('td', null, answer(x.predicted)), h('td', null, answer(x.gold))),
+          h(
+            'tr',
+            { 'data-qid': x.question_id },
+            h('td', null, h('a', { href: link(x.question_id) }, x.question_id)),
+            h('td', { class: 'num' }, pct(x.human_accuracy)),
+            h('td', null, answer(x.predicted)),
+            h('td', null, answer(x.gold)),
+          ),
         ),
       ),
     ),
@@ -158,13 +187,17 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
   const fCorrect = scored.filter((r) => r.correct).length;
 
   const setFilter = (name: keyof Filters, v: string | null) => {
-    const next = { ...filters, [name]: v } as Filters;
+    const next = { ...filters, [name]: v };
     go(href('model', run.id, params(next, route.params.get('q'))), true);
   };
 
   const picker = h(
     'select',
-    { 'data-testid': 'model-picker', 'aria-label': 'Model', onchange: (e) => go(href('model', (e.target as HTMLSelectElement).value, params(filters, route.params.get('q')))) },
+    {
+      'data-testid': 'model-picker',
+      'aria-label': 'Model',
+      onchange: (e) => go(href('model', (e.target as HTMLSelectElement).value, params(filters, route.params.get('q')))),
+    },
     ranked(data.runs).map((r) => h('option', { value: r.id, selected: r.id === run.id }, `${r.displayName} — ${r.summary.score}/${r.summary.score_max}`)),
   );
 
@@ -175,13 +208,28 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     { class: 'cards', 'data-testid': 'model-summary' },
     card('Score', `${s.score}/${s.score_max}`, pct(s.score_pct)),
     card('Accuracy', pct(s.accuracy), `${s.correct}/${s.correct + s.incorrect} correct`),
-    card('Required (必修)', `${s.required_score}/${s.required_score_max}`, `${passMark(s.required_pass)} ${s.required_pass === true ? 'pass' : s.required_pass === false ? 'fail' : 'n/a'} (≥ ${reqT})`, s.required_pass === false ? 'badcard' : s.required_pass ? 'okcard' : ''),
-    card('General', `${s.general_score}/${s.general_score_max}`, `${passMark(s.general_pass)} ${s.general_pass === true ? 'pass' : s.general_pass === false ? 'fail' : 'n/a'} (≥ ${genT})`, s.general_pass === false ? 'badcard' : s.general_pass ? 'okcard' : ''),
+    card(
+      'Required (必修)',
+      `${s.required_score}/${s.required_score_max}`,
+      `${passMark(s.required_pass)} ${s.required_pass === true ? 'pass' : s.required_pass === false ? 'fail' : 'n/a'} (≥ ${reqT})`,
+      s.required_pass === false ? 'badcard' : s.required_pass ? 'okcard' : '',
+    ),
+    card(
+      'General',
+      `${s.general_score}/${s.general_score_max}`,
+      `${passMark(s.general_pass)} ${s.general_pass === true ? 'pass' : s.general_pass === false ? 'fail' : 'n/a'} (≥ ${genT})`,
+      s.general_pass === false ? 'badcard' : s.general_pass ? 'okcard' : '',
+    ),
     card('Text-only score', `${s.text_only_score}/${s.text_only_score_max}`, pct(s.text_only_score_pct)),
     kinkiCard(run, (qid) => href('model', run.id, { q: qid })),
     card('Parsing', `${s.parse_failures}`, `parse failures · ${s.errors} errors`),
     run.examinees
-      ? card('Examinees', pct(run.examinees.examinee_accuracy), `average accuracy · model ${signedPoints(run.examinees.difference)}`, run.examinees.difference >= 0 ? 'okcard' : 'badcard')
+      ? card(
+          'Examinees',
+          pct(run.examinees.examinee_accuracy),
+          `average accuracy · model ${signedPoints(run.examinees.difference)}`,
+          run.examinees.difference >= 0 ? 'okcard' : 'badcard',
+        )
       : null,
   );
 
@@ -193,7 +241,14 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
       'tbody',
       null,
       Object.entries(s.by_block).map(([b, t]) =>
-        h('tr', null, h('th', { scope: 'row' }, b), h('td', { class: 'num' }, `${t.correct}/${t.total}`), h('td', { class: 'num' }, pct(t.accuracy)), h('td', { class: 'barcell' }, bar(t.accuracy))),
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, b),
+          h('td', { class: 'num' }, `${t.correct}/${t.total}`),
+          h('td', { class: 'num' }, pct(t.accuracy)),
+          h('td', { class: 'barcell' }, bar(t.accuracy)),
+        ),
       ),
     ),
   );
@@ -201,10 +256,43 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
   const filterBar = h(
     'div',
     { class: 'filters', 'data-testid': 'filters' },
-    filterSelect('Block', 'block', filters.block, data.exam.blocks.map((b) => [b, b]), (v) => setFilter('block', v)),
-    filterSelect('Result', 'result', filters.result, [['correct', 'Correct'], ['incorrect', 'Incorrect']], (v) => setFilter('result', v)),
-    filterSelect('Image', 'image', filters.image, [['with', 'With image'], ['text', 'Text only']], (v) => setFilter('image', v)),
-    filterSelect('Type', 'type', filters.type, [['choice', 'Choice'], ['calculation', 'Calculation']], (v) => setFilter('type', v)),
+    filterSelect(
+      'Block',
+      'block',
+      filters.block,
+      data.exam.blocks.map((b) => [b, b]),
+      (v) => setFilter('block', v),
+    ),
+    filterSelect(
+      'Result',
+      'result',
+      filters.result,
+      [
+        ['correct', 'Correct'],
+        ['incorrect', 'Incorrect'],
+      ],
+      (v) => setFilter('result', v),
+    ),
+    filterSelect(
+      'Image',
+      'image',
+      filters.image,
+      [
+        ['with', 'With image'],
+        ['text', 'Text only'],
+      ],
+      (v) => setFilter('image', v),
+    ),
+    filterSelect(
+      'Type',
+      'type',
+      filters.type,
+      [
+        ['choice', 'Choice'],
+        ['calculation', 'Calculation'],
+      ],
+      (v) => setFilter('type', v),
+    ),
   );
   const filtered = h(
     'p',
@@ -223,7 +311,13 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
       const r = records.byQuestion.get(q.id) as RecordView;
       const tr = h(
         'tr',
-        { 'data-qid': q.id, tabindex: 0, class: r.correct ? 'row-ok' : 'row-bad', onclick: () => select(q.id), onkeydown: (e) => (e as KeyboardEvent).key === 'Enter' && select(q.id) },
+        {
+          'data-qid': q.id,
+          tabindex: 0,
+          class: r.correct ? 'row-ok' : 'row-bad',
+          onclick: () => select(q.id),
+          onkeydown: (e) => (e as KeyboardEvent).key === 'Enter' && select(q.id),
+        },
         h('td', null, q.id),
         h('td', { class: 'wide' }, q.block),
         h('td', { class: 'num' }, String(q.number)),
@@ -231,7 +325,12 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
         h('td', { class: 'wide' }, typeLabel(q.type)),
         h('td', { class: 'center' }, q.requiresImage ? h('span', { class: 'imgbadge' }, '画像') : ''),
         h('td', { class: `center ${r.correct ? 'ok' : 'bad'}` }, r.correct ? '✓' : '✗'),
-        h('td', { class: r.correct ? 'ok' : 'bad' }, answer(r.predicted), r.kinki?.length ? h('span', { class: 'kinkibadge', title: `禁忌肢 selected: ${r.kinki.join(', ')}` }, '禁忌') : null),
+        h(
+          'td',
+          { class: r.correct ? 'ok' : 'bad' },
+          answer(r.predicted),
+          r.kinki?.length ? h('span', { class: 'kinkibadge', title: `禁忌肢 selected: ${r.kinki.join(', ')}` }, '禁忌') : null,
+        ),
         h('td', null, answer(r.gold)),
       );
       rowsById.set(q.id, tr);
@@ -244,7 +343,17 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     h(
       'table',
       { class: 'questions', 'data-testid': 'question-list' },
-      h('thead', null, h('tr', null, ['ID', 'Block', 'No.', 'Pts', 'Type', 'Image', 'Correct', 'Predicted', 'Gold'].map((c) => h('th', { scope: 'col', class: c === 'Block' || c === 'Type' ? 'wide' : null }, c)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['ID', 'Block', 'No.', 'Pts', 'Type', 'Image', 'Correct', 'Predicted', 'Gold'].map((c) =>
+            h('th', { scope: 'col', class: c === 'Block' || c === 'Type' ? 'wide' : null }, c),
+          ),
+        ),
+      ),
       tbody,
     ),
   );
@@ -295,7 +404,11 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     'div',
     { class: 'view model', 'data-run': run.id },
     h('div', { class: 'titlebar' }, h('h2', null, run.displayName), picker),
-    h('p', { class: 'sub' }, `${run.model} · image mode ${run.imageMode ?? 'unknown'} · ${run.file}${run.timestamp ? ` · ${run.timestamp}` : ''}${run.changed ? ` · ${run.changed} record(s) changed on rescoring` : ''}`),
+    h(
+      'p',
+      { class: 'sub' },
+      `${run.model} · image mode ${run.imageMode ?? 'unknown'} · ${run.file}${run.timestamp ? ` · ${run.timestamp}` : ''}${run.changed ? ` · ${run.changed} record(s) changed on rescoring` : ''}`,
+    ),
     run.warnings.map((w) => h('p', { class: 'notice' }, w)),
     cards,
     byBlock,

@@ -25,7 +25,10 @@ export function selectedModels(data: LeaderboardPayload, params: URLSearchParams
 
 export function renderQuestion(data: LeaderboardPayload, questions: Questions, route: Route): QuestionPage {
   const first = questions.list[0];
-  const current = (r: Route): QuestionView | undefined => (r.id ? questions.byId.get(r.id) : undefined) ?? (r.params.get('block') ? questions.list.find((q) => q.block === r.params.get('block')) : undefined) ?? first;
+  const current = (r: Route): QuestionView | undefined =>
+    (r.id ? questions.byId.get(r.id) : undefined) ??
+    (r.params.get('block') ? questions.list.find((q) => q.block === r.params.get('block')) : undefined) ??
+    first;
   let q = current(route);
   let models = selectedModels(data, route.params);
   const modelsParam = () => (route.params.get('models') !== null ? models.map((m) => m.id).join(',') : null);
@@ -44,7 +47,15 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
         const firstOf = questions.list.find((x) => x.block === b);
         return h(
           'button',
-          { type: 'button', role: 'tab', 'aria-selected': String(q?.block === b), class: q?.block === b ? 'active' : '', 'data-block': b, disabled: !firstOf, onclick: () => firstOf && go(link(firstOf.id)) },
+          {
+            type: 'button',
+            role: 'tab',
+            'aria-selected': String(q?.block === b),
+            class: q?.block === b ? 'active' : '',
+            'data-block': b,
+            disabled: !firstOf,
+            onclick: () => firstOf && go(link(firstOf.id)),
+          },
           `Block ${b}`,
         );
       }),
@@ -103,7 +114,9 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
                 onchange: (e) => {
                   const on = (e.target as HTMLInputElement).checked;
                   const chosen = new Set(models.map((m) => m.id));
-                  const ids = ranked(data.runs).filter((x) => (x.id === r.id ? on : chosen.has(x.id))).map((x) => x.id);
+                  const ids = ranked(data.runs)
+                    .filter((x) => (x.id === r.id ? on : chosen.has(x.id)))
+                    .map((x) => x.id);
                   setModels(ids);
                 },
               }),
@@ -138,7 +151,10 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
       replaceChildren(answers, h('p', { class: 'muted' }, 'No models selected.'));
       return;
     }
-    replaceChildren(answers, models.map((m) => card(m, loadedRun(m.id), question)));
+    replaceChildren(
+      answers,
+      models.map((m) => card(m, loadedRun(m.id), question)),
+    );
     for (const m of models) {
       if (loadedRun(m.id)) continue;
       getRun(m.id).then(
@@ -195,7 +211,8 @@ export function renderQuestion(data: LeaderboardPayload, questions: Questions, r
       if (next.view !== 'question') return false;
       const nq = current(next);
       const nModels = selectedModels(data, next.params);
-      const modelsChanged = nModels.map((m) => m.id).join(',') !== models.map((m) => m.id).join(',') || next.params.get('models') !== route.params.get('models');
+      const modelsChanged =
+        nModels.map((m) => m.id).join(',') !== models.map((m) => m.id).join(',') || next.params.get('models') !== route.params.get('models');
       const blockChanged = nq?.block !== q?.block;
       route = next;
       models = nModels;

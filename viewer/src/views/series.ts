@@ -41,7 +41,13 @@ export function renderSeries(series: SeriesPayload, index: IndexPayload): HTMLEl
           'tr',
           null,
           h('th', { scope: 'col' }, 'Model'),
-          series.exams.map((e) => h('th', { scope: 'col', class: 'num', title: titles.get(e) ?? null }, titles.has(e) ? h('a', { href: href('leaderboard', null, { exam: e }) }, `${e}th`) : `${e}th`)),
+          series.exams.map((e) =>
+            h(
+              'th',
+              { scope: 'col', class: 'num', title: titles.get(e) ?? null },
+              titles.has(e) ? h('a', { href: href('leaderboard', null, { exam: e }) }, `${e}th`) : `${e}th`,
+            ),
+          ),
           h('th', { scope: 'col', class: 'num' }, 'Mean'),
         ),
       ),
@@ -58,7 +64,9 @@ export function renderSeries(series: SeriesPayload, index: IndexPayload): HTMLEl
               'td',
               { class: 'num pctcell mean' },
               r.mean_score_pct === null ? '–' : [h('span', { class: 'pcttext' }, pct(r.mean_score_pct)), bar(r.mean_score_pct)],
-              r.mean_score_pct !== null && r.exams_covered < series.exams.length ? h('span', { class: 'sub pctline' }, `${r.exams_covered} of ${series.exams.length} exams`) : null,
+              r.mean_score_pct !== null && r.exams_covered < series.exams.length
+                ? h('span', { class: 'sub pctline' }, `${r.exams_covered} of ${series.exams.length} exams`)
+                : null,
             ),
           ),
         ),
@@ -80,6 +88,12 @@ export function renderSeries(series: SeriesPayload, index: IndexPayload): HTMLEl
       h('code', null, `jmle-bench leaderboard --exams ${series.exams.join(',')}`),
       '.',
     ),
-    series.notes.length ? h('ul', { class: 'notes', 'data-testid': 'series-notes' }, series.notes.map((n) => h('li', null, n))) : null,
+    series.notes.length
+      ? h(
+          'ul',
+          { class: 'notes', 'data-testid': 'series-notes' },
+          series.notes.map((n) => h('li', null, n)),
+        )
+      : null,
   );
 }
