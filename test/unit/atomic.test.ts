@@ -1,0 +1,41 @@
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeFileAtomic, writeFileAtomicSync } from '../../src/util/atomic.js';
+
+describe('atomic writes', () => {
+  it('replace the file whole and leave no temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.json');
+    writeFileAtomicSync(f, 'one');
+    await writeFileAtomic(f, 'two');
+    expect(readFileSync(f, 'utf8')).toBe('two');
+    expect(readdirSync(dir)).toEqual(['out.json']);
+  });
+  it("keep the replaced file's permission bits and write through a symbolic link", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.md');
+    writeFileSync(f, 'one');
+    chmodSync(f, 0o640);
+    const link = join(dir, 'link.md');
+    symlinkSync(f, link);
+    writeFileAtomicSync(link, 'two');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(f, 'utf8')).toBe('two');
+    expect(statSync(f).mode & 0o777).toBe(0o640);
+  });
+  it('sweep the temp file a killed writer left, but not one of a live process', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.json');
+    // pid 2^22+1 is above Linux's largest possible pid_max (2^22), so no live process has it; ours is alive.
+    const dead = join(dir, `.out.json.${2 ** 22 + 1}.0123abcd.tmp`);
+    const live = join(dir, `.out.json.${process.pid}.89abcdef.tmp`);
+    const other = join(dir, `.other.json.${2 ** 22 + 1}.0123abcd.tmp`);
+    for (const p of [dead, live, other]) writeFileSync(p, 'partial');
+    writeFileAtomicSync(f, 'done');
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+  });
+});
