@@ -22,7 +22,9 @@ function rescoredHash(file: string, dir: string): string {
   const data = JSON.parse(readFileSync(out, 'utf8')) as { metadata: Record<string, unknown> };
   expect(data.metadata['rescored_by']).toBeTypeOf('object');
   data.metadata['rescored_by'] = null;
-  return createHash('sha256').update(JSON.stringify(data, null, 2)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(data, null, 2))
+    .digest('hex');
 }
 
 describe('rescoring the published result files is byte-identical to the golden output', () => {
