@@ -4,6 +4,7 @@ import { computeSummary, type Summary } from '../scoring/summary.js';
 import { discordance, mcnemarExact, pairedBootstrap, questionVectors, type BootstrapOptions, type Discordance, type Interval } from '../scoring/stats.js';
 import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';
 import { examineeLines } from './examinees.js';
+import { VERDICT_LABELS, verdictOf } from '../scoring/verdict.js';
 import { displayWidth, padDisplay } from '../util/width.js';
 import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven } from '../util/round.js';
 
@@ -171,11 +172,7 @@ export function passLines(s: Summary): { required: string; general: string; kink
   const general = `${s.general_score}/${s.general_score_max} ${verdict(s.general_pass)} (≥${s.general_pass_threshold})`;
   const kinki =
     s.kinki.selected === null ? 'unknown (not disclosed for this exam)' : `${s.kinki.selected} selected ${s.kinki.pass ? 'pass' : 'fail'} (≤${s.kinki.max})`;
-  let overall: string;
-  if (s.passed === true) overall = 'pass';
-  else if (s.passed === false) overall = 'fail';
-  else if (s.required_pass === true && s.general_pass === true && s.kinki.selected === null) overall = 'pass on required and general; 禁忌肢 unknown';
-  else overall = 'undetermined (partial run)';
+  const overall = VERDICT_LABELS[verdictOf(s)];
   return { required, general, kinki, overall };
 }
 

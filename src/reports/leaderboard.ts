@@ -2,6 +2,7 @@ import type { Exam, ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../results/collection.js';
 import { bootstrapRun, questionVectors, DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions, type Interval } from '../scoring/stats.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
+import { referenceBold, verdictOf, type Verdict } from '../scoring/verdict.js';
 
 /**
  * The reference's two leaderboard tables, built from rescored runs:
@@ -23,8 +24,10 @@ export interface LeaderboardRow {
   readonly correct: number;
   readonly total: number;
   readonly accuracy: number;
-  /** Pass on both the required and the general threshold (name shown bold in the All table). */
-  readonly bold: boolean;
+  /** The reference README's bold (required and general passed; 禁忌肢 not considered): only its All table uses it. */
+  readonly referenceBold: boolean;
+  /** The official verdict (scoring/verdict.ts). */
+  readonly verdict: Verdict;
   readonly requiredPass: boolean | null;
   readonly generalPass: boolean | null;
   /** 禁忌肢 selected; null = unknown (not disclosed by the exam). */
@@ -67,7 +70,8 @@ function allRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
     correct: s.correct,
     total: s.correct + s.incorrect,
     accuracy: s.accuracy,
-    bold: s.required_pass === true && s.general_pass === true,
+    referenceBold: referenceBold(s),
+    verdict: verdictOf(s),
     requiredPass: s.required_pass,
     generalPass: s.general_pass,
     kinkiSelected: s.kinki.selected,
@@ -92,7 +96,8 @@ function textRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
     correct: whole ? s.correct : t.correct,
     total: whole ? s.correct + s.incorrect : t.total,
     accuracy: whole ? s.accuracy : t.accuracy,
-    bold: false,
+    referenceBold: false,
+    verdict: verdictOf(s),
     requiredPass: s.required_pass,
     generalPass: s.general_pass,
     kinkiSelected: s.kinki.selected,
@@ -231,7 +236,7 @@ export function allTableMarkdown(lb: Leaderboard, opts: MarkdownOptions = {}): s
   const pct = Math.round((lb.ci?.level ?? 0.95) * 100);
   const headers = opts.ci ? ['Model', 'Vision', 'Score', `Score ${pct}% CI`, 'Accuracy', `Accuracy ${pct}% CI`] : [...ALL_HEADERS];
   const rows = lb.all.map((r) => {
-    const name = r.bold ? `**${cell(r.name)}**` : cell(r.name);
+    const name = r.referenceBold ? `**${cell(r.name)}**` : cell(r.name);
     const vision = r.imageMode === 'vision' ? '✓' : '-';
     const score = fmtRatio(r.score, r.scoreMax, r.scorePct);
     const acc = fmtRatio(r.correct, r.total, r.accuracy);

@@ -2,6 +2,7 @@ import type { Exam, Question } from '../exam/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { selectedKinki } from '../exam/kinki.js';
 import { ratio4 } from '../util/round.js';
+import { passedOf, verdictOf } from './verdict.js';
 
 /**
  * The summary, always recomputed from per-question records and the answer key.
@@ -209,10 +210,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
   // Counted in questions, not choices: two prohibited choices in one answer (112D65, 113D73) are one.
   const kinkiCount = kinkiQuestions.length;
   const kinkiPass = kinkiKnown ? kinkiCount <= rules.kinkiMax : null;
-  let passed: boolean | null;
-  if (requiredPass === false || generalPass === false || kinkiPass === false) passed = false;
-  else if (requiredPass === null || generalPass === null || kinkiPass === null) passed = null;
-  else passed = true;
+  const passed = passedOf(verdictOf({ required_pass: requiredPass, general_pass: generalPass, kinki: { pass: kinkiPass } }));
 
   return {
     accuracy: ratio4(correct, total),

@@ -116,7 +116,7 @@ describe('compareRuns on two real runs', () => {
     expect(j.a.passed).toBeNull();
     const p = passLines(c.a.summary);
     expect(p.kinki).toMatch(/^unknown/);
-    expect(p.overall).toBe('pass on required and general; 禁忌肢 unknown');
+    expect(p.overall).toBe('pass unless 禁忌肢 (not disclosed)');
     const text = comparisonText(c);
     expect(text).toMatch(/禁忌肢\s+unknown/);
     expect(text).not.toMatch(/禁忌肢\s+0/);
@@ -144,7 +144,7 @@ describe('different question sets and dataset versions', () => {
     expect(c.b.summary.correct + c.b.summary.incorrect).toBe(100);
     expect(c.b.summary.correct).toBe(gpt.file.results.filter((r) => shared.has(r.question_id) && r.correct).length);
     expect(c.a.summary.required_pass).toBeNull(); // partial: not judged
-    expect(passLines(c.a.summary).overall).toBe('undetermined (partial run)');
+    expect(passLines(c.a.summary).overall).toBe('incomplete (partial run)');
     for (const q of c.discordant) expect(shared.has(q.id)).toBe(true);
   });
 });

@@ -191,7 +191,7 @@ describe('leaderboard from the 10 real result files', () => {
         scoreMax: e.max,
         correct: e.correct,
         total: e.total,
-        bold: e.pass,
+        referenceBold: e.pass,
       });
       expect(lb.text.find((r) => r.path === run.path)).toMatchObject({
         score: e.textScore,
