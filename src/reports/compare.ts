@@ -1,5 +1,5 @@
 import type { ImageMode } from '../exam/types.js';
-import type { LoadedRun } from '../results/collection.js';
+import type { LoadedRun } from '../runs/collection.js';
 import { computeSummary, type Summary } from '../scoring/summary.js';
 import { discordance, mcnemarExact, pairedBootstrap, questionVectors, type BootstrapOptions, type Discordance, type Interval } from '../scoring/stats.js';
 import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';

@@ -1,5 +1,5 @@
 import type { Exam, ImageMode } from '../exam/types.js';
-import type { LoadedRun } from '../results/collection.js';
+import type { LoadedRun } from '../runs/collection.js';
 import { bootstrapRun, questionVectors, DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions, type Interval } from '../scoring/stats.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
 import { referenceBold, verdictOf, type Verdict } from '../scoring/verdict.js';

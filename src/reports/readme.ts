@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { loadResultDir } from '../results/collection.js';
+import { loadResultDir } from '../runs/collection.js';
 import { isReadOnlyFile, writeFileAtomicSync } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { allTableMarkdown, buildLeaderboard, textTableMarkdown } from './leaderboard.js';

@@ -1,5 +1,5 @@
 import { examEntries } from '../exam/registry.js';
-import type { LoadedRun } from '../results/collection.js';
+import type { LoadedRun } from '../runs/collection.js';
 import { parseExamList } from '../exam/exam-list.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
 import { formatTable, runCoverage } from './leaderboard.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredSummarySchema } from './summary.js';
 
 /**
  * The result file: the reference harness's format (`metadata`, `summary`,
@@ -62,7 +63,7 @@ export type Metadata = z.infer<typeof MetadataSchema>;
 
 export const ResultFileSchema = z.looseObject({
   metadata: MetadataSchema,
-  summary: z.record(z.string(), z.unknown()).optional(),
+  summary: StoredSummarySchema.optional(),
   results: z.array(ResultRecordSchema),
 });
 export type ResultFile = z.infer<typeof ResultFileSchema>;

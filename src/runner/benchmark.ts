@@ -12,7 +12,7 @@ import { UserError } from '../util/errors.js';
 import { runQuestions } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
 import { buildMetadata, costUsd } from './metadata.js';
-import { isSuccessful } from './record.js';
+import { isSuccessful } from '../scoring/record.js';
 import { checkPriorRun, checkPriorSelection, mergeRecords, type PriorRun } from './resume.js';
 import { checkImages, selectQuestions } from './select.js';
 
@@ -227,7 +227,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
   const cost = costUsd(summary.usage, opts.priceIn ?? null, opts.priceOut ?? null);
   const file: ResultFile = {
     metadata: meta(interrupted ? 'interrupted' : 'complete', results.length, new Date(), cost),
-    summary: summary as unknown as Record<string, unknown>,
+    summary,
     results,
   };
   const result: BenchmarkResult = {

@@ -5,7 +5,7 @@ import { readResultFileSync } from '../results/io.js';
 import type { Metadata, ResultRecord } from '../results/schema.js';
 import { UserError } from '../util/errors.js';
 import { journalPathFor, readJournal } from './journal.js';
-import { isSuccessful } from './record.js';
+import { isSuccessful } from '../scoring/record.js';
 
 /**
  * What an earlier run left behind: its result file and/or its journal,

@@ -3,6 +3,19 @@ import { extractAnswer } from '../extract/extract.js';
 import type { ResultRecord } from '../results/schema.js';
 import { isCorrect } from './correct.js';
 
+/**
+ * The one record builder: question + response (+ extraction) → result record.
+ * A run, `rescore` and the IgakuQA importer all build their records here, so
+ * a record means the same wherever it comes from.
+ *
+ * Key order is the reference's (`question_id`, `predicted`, `gold`, `correct`,
+ * `raw_response`, `parse_success`, `error`, `reasoning`), then fields carried
+ * over from a stored record, then the scoring additions (`points`, `earned`,
+ * `parse_source`, `parse_notes`), then the request's details (usage, latency,
+ * attempts, finish reason). A carried field keeps its place when rescoring
+ * replaces its value, so rescoring a file changes only what changed.
+ */
+
 /** The parts of a record that extraction and scoring decide. */
 export interface Scored {
   predicted: string[];
@@ -13,6 +26,23 @@ export interface Scored {
   earned: number;
   parse_source: 'content' | 'reasoning' | null;
   parse_notes: string[];
+}
+
+/** What came back for one question, or why nothing did. */
+export interface ResponseInput {
+  /** The message content (the reference's `raw_response`); "" when there is none. */
+  readonly content: string;
+  /** The reasoning text; `undefined` leaves the key out of the record, `null` keeps it as null. */
+  readonly reasoning?: string | null;
+  /** Why the request failed; an errored response is never extracted (it scores only where the question counts for everyone). */
+  readonly error: string | null;
+}
+
+export interface BuildOptions {
+  /** Fields of a stored record to keep, in their order (rescoring). */
+  readonly carried?: Readonly<Record<string, unknown>>;
+  /** Fields about the request, appended last (usage, latency_ms, attempts, finish_reason, …). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** Extract and score one response. An errored request scores nothing (unless the question counts for everyone). */
@@ -31,24 +61,33 @@ export function scoreResponse(q: Question, content: string | null | undefined, r
   };
 }
 
-/** Re-extract and re-score a stored record against the current key, keeping everything else. */
-export function rescoreRecord(r: ResultRecord, q: Question): ResultRecord {
-  const s = scoreResponse(q, r.raw_response, r.reasoning, Boolean(r.error));
-  // Rebuild in the reference's key order, then our additions, then anything else the file carried.
-  const { question_id, raw_response, error, reasoning, predicted: _p, gold: _g, correct: _c, parse_success: _s, ...rest } = r;
+export function buildRecord(q: Question, response: ResponseInput, opts: BuildOptions = {}): ResultRecord {
+  const s = scoreResponse(q, response.content, response.reasoning, Boolean(response.error));
   return {
-    question_id,
+    question_id: q.id,
     predicted: s.predicted,
     gold: s.gold,
     correct: s.correct,
-    raw_response,
+    raw_response: response.content,
     parse_success: s.parse_success,
-    error,
-    ...(reasoning !== undefined ? { reasoning } : {}),
-    ...rest,
+    error: response.error,
+    ...(response.reasoning !== undefined ? { reasoning: response.reasoning } : {}),
+    ...opts.carried,
     points: s.points,
     earned: s.earned,
     parse_source: s.parse_source,
     parse_notes: s.parse_notes,
+    ...opts.details,
   };
+}
+
+/** Re-extract and re-score a stored record against the current key, keeping everything else. */
+export function rescoreRecord(r: ResultRecord, q: Question): ResultRecord {
+  const { question_id: _id, predicted: _p, gold: _g, correct: _c, raw_response, parse_success: _s, error, reasoning, ...carried } = r;
+  return buildRecord(q, { content: raw_response, reasoning, error }, { carried });
+}
+
+/** A record that needs no new request on resume (the reference's rule): answered, and an answer was found. */
+export function isSuccessful(r: Pick<ResultRecord, 'error' | 'parse_success'>): boolean {
+  return r.error === null && r.parse_success;
 }

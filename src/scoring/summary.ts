@@ -1,84 +1,17 @@
 import type { Exam, Question } from '../exam/types.js';
 import type { ResultRecord } from '../results/schema.js';
+import type { Summary, Tally, UsageSummary } from '../results/summary.js';
 import { selectedKinki } from '../exam/kinki.js';
 import { ratio4 } from '../util/round.js';
 import { passedOf, verdictOf } from './verdict.js';
+
+export type { Summary, Tally, UsageSummary, KinkiSummary } from '../results/summary.js';
 
 /**
  * The summary, always recomputed from per-question records and the answer key.
  * Field names and rounding (4 decimals, Python's) are the reference harness's;
  * fields after `by_image` are jmle-bench additions.
  */
-
-export interface Tally {
-  correct: number;
-  total: number;
-  accuracy: number;
-}
-
-export interface KinkiSummary {
-  /** Whether the exam publishes its prohibited choices. */
-  readonly disclosed: boolean;
-  /**
-   * How many questions the run answered with a prohibited choice (the official
-   * criterion counts questions: 禁忌肢問題選択数 ≤ 3); null = unknown.
-   */
-  readonly selected: number | null;
-  readonly max: number;
-  readonly pass: boolean | null;
-  /** Question ids where a prohibited choice was selected. */
-  readonly questions: string[];
-  /** Which prohibited choices were selected, per question (same order as `questions`). */
-  readonly selections: { question_id: string; choices: string[] }[];
-}
-
-export interface UsageSummary {
-  prompt_tokens: number;
-  completion_tokens: number;
-  reasoning_tokens: number;
-  /** Records that reported usage. */
-  records_with_usage: number;
-  requests: number;
-  latency_ms_total: number;
-  latency_ms_mean: number | null;
-  latency_ms_p50: number | null;
-  latency_ms_p95: number | null;
-}
-
-export interface Summary {
-  accuracy: number;
-  correct: number;
-  incorrect: number;
-  score: number;
-  score_max: number;
-  score_pct: number;
-  text_only_score: number;
-  text_only_score_max: number;
-  text_only_score_pct: number;
-  required_score: number;
-  required_score_max: number;
-  required_score_pct: number;
-  general_score: number;
-  general_score_max: number;
-  general_score_pct: number;
-  required_pass: boolean | null;
-  general_pass: boolean | null;
-  parse_failures: number;
-  errors: number;
-  by_block: Record<string, Tally>;
-  by_type: Record<string, Tally>;
-  by_image: Record<string, Tally>;
-  // ---- additions ----
-  /** Records of questions excluded from scoring (0 points): not in correct/incorrect/accuracy or the tallies. */
-  excluded: number;
-  exam: string;
-  required_pass_threshold: number;
-  general_pass_threshold: number;
-  kinki: KinkiSummary;
-  /** Pass on every criterion; null when a criterion cannot be judged (partial run, undisclosed 禁忌肢). */
-  passed: boolean | null;
-  usage: UsageSummary;
-}
 
 function tally(): Tally {
   return { correct: 0, total: 0, accuracy: 0 };

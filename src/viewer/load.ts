@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { DEFAULT_EXAM } from '../exam/editions.js';
 import { examEntry, loadExam } from '../exam/registry.js';
 import type { Exam } from '../exam/types.js';
-import { loadResultDir, type LoadedRun } from '../results/collection.js';
+import { loadResultDir, type LoadedRun } from '../runs/collection.js';
 import type { ResultRecord } from '../results/schema.js';
 import { compareWithExaminees } from '../scoring/examinees.js';
 import { kinkiSelected } from '../scoring/summary.js';

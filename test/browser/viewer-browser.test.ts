@@ -9,7 +9,7 @@ import { loadExam } from '../../src/exam/registry.js';
 import { exportSite } from '../../src/viewer/export.js';
 import { startViewer, type Viewer } from '../../src/viewer/server.js';
 import { buildSeries } from '../../src/reports/series.js';
-import { loadResultDir, loadResultFile } from '../../src/results/collection.js';
+import { loadResultDir, loadResultFile } from '../../src/runs/collection.js';
 import { compareWithExaminees } from '../../src/scoring/examinees.js';
 import { formatPercent } from '../../src/util/round.js';
 import type { LeaderboardPayload, QuestionsPayload, RecordView, RunEntry, RunPayload } from '../../src/viewer/types.js';

@@ -116,6 +116,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
   let inFlight = 0;
   let peak = 0;
   let index = 0;
+  let generation = 0;
 
   const state = {
     options,
@@ -140,6 +141,8 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       json(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
       return;
     }
+    // A request that began arriving before the last reset() belongs to the previous test: answered, not logged.
+    const gen = generation;
     const raw = await bodyText(req);
     let body: Record<string, unknown>;
     try {
@@ -152,7 +155,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     const q = text !== null ? (byText.get(text) ?? null) : null;
     const qid = q?.id ?? null;
     const attempt = (attempts.get(qid ?? '') ?? 0) + 1;
-    attempts.set(qid ?? '', attempt);
+    if (gen === generation) attempts.set(qid ?? '', attempt);
     inFlight++;
     peak = Math.max(peak, inFlight);
     const entry: LoggedRequest = {
@@ -164,7 +167,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       body: state.options.keepBodies === false ? {} : body,
       outcome: 'pending',
     };
-    requests.push(entry);
+    if (gen === generation) requests.push(entry);
     let counted = true;
     const done = () => {
       if (counted) {
@@ -309,6 +312,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     url: `http://127.0.0.1:${port}/v1`,
     exam,
     reset() {
+      generation++;
       requests.length = 0;
       attempts.clear();
       answered.clear();

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExam } from '../../src/exam/registry.js';
-import { importFileName, importIgakuqa } from '../../src/results/import-igakuqa.js';
+import { importFileName, importIgakuqa } from '../../src/runs/import-igakuqa.js';
 import { writeResultFileSync } from '../../src/results/io.js';
 import { DATA_ROOT, RESULTS_DIR } from './data.js';
 

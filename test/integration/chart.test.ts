@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadResultDir } from '../../src/results/collection.js';
+import { loadResultDir } from '../../src/runs/collection.js';
 import { chartEntries, escapeXml, renderChartSvg, renderPng, writeChart, type ChartEntry } from '../../src/reports/chart.js';
 import { buildLeaderboard, type Leaderboard } from '../../src/reports/leaderboard.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 import { loadExam } from '../../src/exam/registry.js';
 import { readResultFileSync } from '../../src/results/io.js';
-import { rescoreFile } from '../../src/results/rescore.js';
+import { rescoreFile } from '../../src/runs/rescore.js';
 
 function cli(args: string[], env: Record<string, string | undefined> = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT, ...env } });

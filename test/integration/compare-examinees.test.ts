@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importIgakuqa } from '../../src/results/import-igakuqa.js';
+import { importIgakuqa } from '../../src/runs/import-igakuqa.js';
 import { loadExam } from '../../src/exam/registry.js';
 import { writeResultFileSync } from '../../src/results/io.js';
-import { loadResultFile } from '../../src/results/collection.js';
+import { loadResultFile } from '../../src/runs/collection.js';
 import { compareRuns, comparisonJson, comparisonText } from '../../src/reports/compare.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 

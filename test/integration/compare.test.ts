@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadResultFile, type LoadedRun } from '../../src/results/collection.js';
+import { loadResultFile, type LoadedRun } from '../../src/runs/collection.js';
 import { compareRuns, comparisonJson, comparisonText, fmtPoints, passLines } from '../../src/reports/compare.js';
 import { CLI, DATA_ROOT, JMLE2026_DIR, RESULTS_DIR } from '../helpers/data.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { compareWithExaminees } from '../../src/scoring/examinees.js';
-import { importIgakuqa } from '../../src/results/import-igakuqa.js';
+import { importIgakuqa } from '../../src/runs/import-igakuqa.js';
 import type { Question } from '../../src/exam/types.js';
 import type { ResultRecord } from '../../src/results/schema.js';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResultDir } from '../../src/results/collection.js';
+import { loadResultDir } from '../../src/runs/collection.js';
 import { buildSeries, parseSeriesExams, seriesMarkdown } from '../../src/reports/series.js';
 import { buildLeaderboard } from '../../src/reports/leaderboard.js';
 import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadResultDir, type LoadedRun } from '../../src/results/collection.js';
+import { loadResultDir, type LoadedRun } from '../../src/runs/collection.js';
 import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, textTableMarkdown, type Leaderboard } from '../../src/reports/leaderboard.js';
 import { DATA_ROOT, JMLE2026_DIR, RESULTS_DIR } from '../helpers/data.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { readResultFileSync } from '../../src/results/io.js';
-import { rescoreFile } from '../../src/results/rescore.js';
+import { rescoreFile } from '../../src/runs/rescore.js';
 import { computeSummary } from '../../src/scoring/summary.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 

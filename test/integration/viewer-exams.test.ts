@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { buildSeries } from '../../src/reports/series.js';
-import { loadResultDir, loadResultFile } from '../../src/results/collection.js';
+import { loadResultDir, loadResultFile } from '../../src/runs/collection.js';
 import { compareWithExaminees } from '../../src/scoring/examinees.js';
 import { questionsPayload } from '../../src/viewer/data.js';
 import { exportSite } from '../../src/viewer/export.js';

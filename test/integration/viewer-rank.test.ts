@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { buildLeaderboard } from '../../src/reports/leaderboard.js';
-import { loadResultDir } from '../../src/results/collection.js';
+import { loadResultDir } from '../../src/runs/collection.js';
 import { loadCollection } from '../../src/viewer/load.js';
 import type { RunEntry } from '../../src/viewer/types.js';
 import { chartEntries, ranked } from '../../viewer/src/rank.js';

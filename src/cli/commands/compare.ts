@@ -1,4 +1,4 @@
-import { loadResultFile } from '../../results/collection.js';
+import { loadResultFile } from '../../runs/collection.js';
 import { compareRuns, comparisonJson, comparisonText } from '../../reports/compare.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
 import { UserError } from '../../util/errors.js';

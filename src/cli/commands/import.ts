@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import { parseExamList } from '../../exam/exam-list.js';
 import { IGAKUQA_EXAMS } from '../../exam/sources/igakuqa.js';
-import { importFileName, importIgakuqa, type Imported } from '../../results/import-igakuqa.js';
+import { importFileName, importIgakuqa, type Imported } from '../../runs/import-igakuqa.js';
 import { writeResultFileSync } from '../../results/io.js';
 import { describeFsError, UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';

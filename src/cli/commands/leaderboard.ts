@@ -1,4 +1,4 @@
-import { loadResultDir } from '../../results/collection.js';
+import { loadResultDir } from '../../runs/collection.js';
 import { chartFormat, writeChart } from '../../reports/chart.js';
 import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, leaderboardMarkdown, textTableMarkdown } from '../../reports/leaderboard.js';
 import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';

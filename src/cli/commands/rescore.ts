@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import { readResultFileSync, writeResultFileSync } from '../../results/io.js';
-import { rescoreFile, type Change } from '../../results/rescore.js';
+import { rescoreFile, type Change } from '../../runs/rescore.js';
 import { isReadOnlyFile } from '../../util/atomic.js';
 import { UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';

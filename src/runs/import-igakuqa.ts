@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import type { Exam } from '../exam/types.js';
 import { IGAKUQA_EXAMS, igakuqaYear } from '../exam/sources/igakuqa.js';
 import { ANSWER_MARKER } from '../prompt/prompt.js';
-import { scoreResponse } from '../scoring/record.js';
+import { buildRecord } from '../scoring/record.js';
 import { computeSummary, type Summary } from '../scoring/summary.js';
 import { UserError } from '../util/errors.js';
 import { HARNESS } from '../version.js';
-import type { ResultFile, ResultRecord } from './schema.js';
+import type { ResultFile, ResultRecord } from '../results/schema.js';
 
 /**
  * Import IgakuQA's published baseline predictions
@@ -121,39 +121,11 @@ export function importIgakuqa(opts: ImportOptions): Imported {
     const p = preds.get(q.id);
     if (!p) {
       warnings.push(`${q.id}: no prediction; recorded as an error`);
-      const s = scoreResponse(q, null, null, true);
-      results.push({
-        question_id: q.id,
-        predicted: s.predicted,
-        gold: s.gold,
-        correct: s.correct,
-        raw_response: '',
-        parse_success: s.parse_success,
-        error: `no prediction for ${q.id} in the IgakuQA files`,
-        points: s.points,
-        earned: s.earned,
-        parse_source: s.parse_source,
-        parse_notes: s.parse_notes,
-      });
+      results.push(buildRecord(q, { content: '', error: `no prediction for ${q.id} in the IgakuQA files` }));
       continue;
     }
-    const raw = `${ANSWER_MARKER}${p.prediction}`;
-    const reasoning = p.explanation !== null && p.explanation !== p.prediction ? p.explanation : null;
-    const s = scoreResponse(q, raw, reasoning);
-    results.push({
-      question_id: q.id,
-      predicted: s.predicted,
-      gold: s.gold,
-      correct: s.correct,
-      raw_response: raw,
-      parse_success: s.parse_success,
-      error: null,
-      ...(reasoning !== null ? { reasoning } : {}),
-      points: s.points,
-      earned: s.earned,
-      parse_source: s.parse_source,
-      parse_notes: s.parse_notes,
-    });
+    const reasoning = p.explanation !== null && p.explanation !== p.prediction ? p.explanation : undefined;
+    results.push(buildRecord(q, { content: `${ANSWER_MARKER}${p.prediction}`, reasoning, error: null }));
   }
   for (const id of preds.keys()) if (!exam.byId.has(id)) warnings.push(`${id}: predicted but not a question of the ${exam.id}th; ignored`);
 
@@ -178,7 +150,7 @@ export function importIgakuqa(opts: ImportOptions): Imported {
         note: 'published predictions; raw_response is 【回答】 + the prediction, reasoning is the published explanation',
       },
     },
-    summary: summary as unknown as Record<string, unknown>,
+    summary,
     results,
   };
   return { file, summary, warnings };

@@ -3,7 +3,7 @@ import { computeSummary, type Summary } from '../scoring/summary.js';
 import { rescoreRecord } from '../scoring/record.js';
 import { UserError } from '../util/errors.js';
 import { HARNESS } from '../version.js';
-import type { ResultFile, ResultRecord } from './schema.js';
+import type { ResultFile, ResultRecord } from '../results/schema.js';
 
 /** One record whose outcome changed on rescoring, and why. */
 export interface Change {
@@ -103,5 +103,5 @@ export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'):
     dataset_version: exam.version,
     rescored_by: { ...HARNESS, at: new Date().toISOString() },
   };
-  return { file: { ...file, metadata, summary: summary as unknown as Record<string, unknown>, results }, summary, changes, warnings };
+  return { file: { ...file, metadata, summary, results }, summary, changes, warnings };
 }

@@ -5,9 +5,9 @@ import { examEntry, loadExam } from '../exam/registry.js';
 import type { Exam, ImageMode } from '../exam/types.js';
 import type { Summary } from '../scoring/summary.js';
 import { UserError } from '../util/errors.js';
-import { readResultFileSync } from './io.js';
+import { readResultFileSync } from '../results/io.js';
 import { rescoreFile, type Change } from './rescore.js';
-import { displayName, type ResultFile } from './schema.js';
+import { displayName, type ResultFile } from '../results/schema.js';
 
 /**
  * Loading many result files at once: every file is rescored against the
