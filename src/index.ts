@@ -1,45 +1,60 @@
 /**
- * jmle-bench library API: load an exam, build prompts, extract an answer,
- * score records and read/write result files.
+ * jmle-bench's library API: what a program needs to load an exam, run a model
+ * on it, score answers by the official rules, and read, write and report
+ * result files. Internals (loaders' repair tables, PRNGs, the engine's parts)
+ * stay private; the README's "Library" section shows how these fit together.
  */
-export type { Exam, ExamRules, Question, QuestionType, ImageMode, DatasetIssue, SerialGroup } from './exam/types.js';
+
+// The exam: data and rules.
+export type { Exam, ExamRules, Question, QuestionType, ImageMode, SerialGroup, DatasetIssue } from './exam/types.js';
 export { EDITIONS, DEFAULT_EXAM } from './exam/editions.js';
-export { loadExam, examEntries, type LoadOptions } from './exam/registry.js';
+export { loadExam, type LoadOptions as ExamLoadOptions } from './exam/registry.js';
+export { listExams, type ExamListing } from './exam/listing.js';
 export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
-export { pullDataset, pullSource, datasetInfo, loadManifest, type PullResult, type PullEvent, type DatasetInfo, type Manifest } from './dataset/index.js';
-export { buildPrompt, systemPrompt, userText, type Prompt, type ChatMessage } from './prompt/prompt.js';
-export { extractAnswer, referenceParse, normaliseNumber, type Extraction } from './extract/extract.js';
-export { isCorrect, numericEqual } from './scoring/correct.js';
-export { scoreResponse, rescoreRecord } from './scoring/record.js';
-export { computeSummary, type Summary, type Tally } from './scoring/summary.js';
-export { ResultFileSchema, displayName, type ResultFile, type ResultRecord, type Metadata } from './results/schema.js';
-export { readResultFile, readResultFileSync, writeResultFile, parseResultFile } from './results/io.js';
-export { rescoreFile, type Rescored, type Change } from './runs/rescore.js';
-export { loadResultDir, loadResultFile, type LoadedRun, type ResultCollection, type SkippedFile } from './runs/collection.js';
+export { pullDataset, datasetInfo, type PullResult, type PullEvent, type DatasetInfo } from './dataset/index.js';
+
+// Prompting, extraction, scoring.
+export { buildPrompt, systemPrompt, userText, answerFormat, type Prompt, type ChatMessage, type AnswerFormat } from './prompt/prompt.js';
+export { extractAnswer, referenceParse, type Extraction } from './extract/extract.js';
+export { isCorrect } from './scoring/correct.js';
+export { buildRecord, rescoreRecord, type ResponseInput } from './scoring/record.js';
+export { computeSummary } from './scoring/summary.js';
+export { verdictOf, referenceBold, VERDICT_LABELS, type Verdict } from './scoring/verdict.js';
+export { compareWithExaminees, type ExamineeComparison } from './scoring/examinees.js';
 export { bootstrapRun, pairedBootstrap, mcnemarExact, questionVectors, type Interval, type BootstrapOptions } from './scoring/stats.js';
-export { mulberry32 } from './util/prng.js';
-export { buildLeaderboard, leaderboardMarkdown, leaderboardJson, leaderboardCsv, type Leaderboard, type LeaderboardRow } from './reports/leaderboard.js';
-export { updateReadmeLeaderboard, replaceMarkerBlocks, updateReadmeBlocks } from './reports/readme.js';
-export { renderChartSvg, renderPng, writeChart, chartEntries } from './reports/chart.js';
-export { compareRuns, comparisonText, comparisonJson, type Comparison } from './reports/compare.js';
-export { runBenchmark, planRun, loadPriorRun, type BenchmarkOptions, type BenchmarkResult, type RunPlan, type PriorRun } from './runner/index.js';
+
+// Result files: one schema that every consumer reads.
+export { ResultFileSchema, displayName, type ResultFile, type ResultRecord, type Metadata, type EpochResults } from './results/schema.js';
+export { SummarySchema, type Summary, type Tally } from './results/summary.js';
+export { readResultFile, readResultFileSync, writeResultFile, parseResultFile } from './results/io.js';
+export { loadResultDir, loadResultFile, type LoadedRun, type ResultCollection } from './runs/collection.js';
+export { rescoreFile, type Rescored, type Change } from './runs/rescore.js';
+export { importIgakuqa, type Imported, type ImportOptions } from './runs/import-igakuqa.js';
+
+// Running a model.
+export { resolveRunSpec, RUN_DEFAULTS, SettingError, type RunSpec, type RunSpecInput, type SettingName } from './runner/spec.js';
+export { runBenchmark, planRun, RunFailedError, type RunOptions, type RunHooks, type RunPlan, type RunStop, type BenchmarkResult } from './runner/benchmark.js';
+export { loadPriorRun, type PriorRun } from './runner/resume.js';
+export { registerProvider, providerEntry, providerIds, type ProviderEntry } from './providers/registry.js';
+export { withRetry, type RetryOptions } from './providers/retry.js';
+export { withRateLimit, type RateLimitOptions } from './providers/limit.js';
 export {
-  openAICompatible,
-  randomProvider,
-  withRetry,
-  withRateLimit,
   ProviderError,
   type Provider,
+  type ProviderOptions,
+  type GenerationSettings,
   type Completion,
   type CompletionRequest,
+  type CompleteOptions,
   type TokenUsage,
-} from './providers/index.js';
-export { IGAKUQA_SOURCE, IGAKUQA_EXAMS, IGAKUQA_EXCEPTIONS, loadIgakuqa } from './exam/sources/igakuqa.js';
-export { IGAKUQA119_SOURCE, IGAKUQA119_EXCEPTIONS, CHOICE_REPAIRS, loadIgakuqa119 } from './exam/sources/igakuqa119.js';
-export { normaliseKinki, selectedKinki, type KinkiResult } from './exam/kinki.js';
-export { parseAnswerTemplate, keyFromTemplate, type ParsedTemplate } from './exam/answer-template.js';
-export { compareWithExaminees, type ExamineeComparison, type ExamineeQuestion, type ExamineeOptions } from './scoring/examinees.js';
-export { importIgakuqa, igakuqaSystems, importFileName, IGAKUQA_SYSTEM_NAMES, type Imported, type ImportOptions } from './runs/import-igakuqa.js';
-export { listExams, type ExamListing } from './exam/listing.js';
+  type FailureKind,
+} from './providers/types.js';
+
+// Reports.
+export { buildLeaderboard, leaderboardMarkdown, leaderboardJson, leaderboardCsv, type Leaderboard, type LeaderboardRow } from './reports/leaderboard.js';
+export { compareRuns, comparisonText, comparisonJson, type Comparison } from './reports/compare.js';
+export { renderChartSvg, renderPng, writeChart } from './reports/chart.js';
+export { upsertReadmeRun, updateReadmeBlocks, type ReadmeRun } from './reports/readme.js';
+
 export { UserError, DatasetError } from './util/errors.js';
 export { VERSION } from './version.js';

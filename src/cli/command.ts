@@ -34,10 +34,29 @@ export const DATA_OPTIONS: OptionSpec = {
   exam: { type: 'string' },
 };
 
+/**
+ * `--parallel -1`: node's parser takes "-1" for an option and calls the value
+ * ambiguous. A negative number after an option that takes a value is its value
+ * (so the range check can say what is wrong with it).
+ */
+function joinNegativeValues(cmd: Command, argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    if (name !== null && cmd.options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(cmd, argv),
       options: { ...cmd.options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: cmd.positionals ?? false,
       strict: true,

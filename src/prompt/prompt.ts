@@ -36,9 +36,30 @@ export interface ChatMessage {
   readonly content: string | readonly ContentPart[];
 }
 
+/**
+ * The shape of the answer a prompt asks for: what an offline baseline needs to
+ * answer without a model (the random baseline), so that providers never see
+ * the exam's `Question` type.
+ */
+export type AnswerFormat =
+  | { readonly kind: 'choices'; readonly letters: readonly string[]; readonly select: number }
+  | { readonly kind: 'number'; readonly digits: number; readonly integerDigits: number };
+
 export interface Prompt {
   readonly questionId: string;
   readonly messages: readonly ChatMessage[];
+  readonly answerFormat: AnswerFormat;
+}
+
+const DEFAULT_LETTERS = ['a', 'b', 'c', 'd', 'e'] as const;
+
+/** The answer format of a question: its choice letters and how many to select, or the digits of a calculation answer. */
+export function answerFormat(q: Pick<Question, 'type' | 'choices' | 'selectCount' | 'answerTemplate'>): AnswerFormat {
+  if (q.type === 'calculation') {
+    const t = q.answerTemplate ?? { digits: 2, integerDigits: 2 };
+    return { kind: 'number', digits: t.digits, integerDigits: t.integerDigits };
+  }
+  return { kind: 'choices', letters: q.choices.length > 0 ? q.choices : DEFAULT_LETTERS, select: q.selectCount };
 }
 
 const MIME: Readonly<Record<string, string>> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
@@ -65,6 +86,7 @@ export function buildPrompt(exam: Exam, q: Question, imageMode: ImageMode): Prom
   }
   return {
     questionId: q.id,
+    answerFormat: answerFormat(q),
     messages: [
       { role: 'system', content: systemPrompt(q) },
       { role: 'user', content },

@@ -1,20 +1,24 @@
 import OpenAI from 'openai';
 import { redact } from '../util/redact.js';
 import { nodeFetch } from './node-fetch.js';
-import { parseRetryAfter, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider, type TokenUsage } from './types.js';
+import {
+  parseRetryAfter,
+  ProviderError,
+  type Completion,
+  type CompleteOptions,
+  type CompletionRequest,
+  type GenerationSettings,
+  type Provider,
+  type ProviderOptions,
+  type TokenUsage,
+} from './types.js';
 
-/** Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM, SGLang, Ollama, … */
-export interface OpenAICompatibleOptions {
-  readonly baseUrl: string;
-  readonly apiKey: string;
-  /** Per-request timeout in seconds. */
-  readonly timeoutS: number;
-  /** Merged into every request body (e.g. `{"reasoning":{"enabled":true}}`). */
-  readonly extraBody?: Readonly<Record<string, unknown>> | null;
-  /** Sent as the request's `seed` when given. */
-  readonly seed?: number | null;
-}
-
+/**
+ * Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM,
+ * SGLang, Ollama, … Settings map to the request body: `seed` (plus the epoch's
+ * index), `max_completion_tokens` on api.openai.com and `max_tokens` elsewhere,
+ * `reasoning_effort`; `extraBody` is merged last, so it can override any of them.
+ */
 const MAX_ERROR_CHARS = 500;
 
 function oneLine(s: string): string {
@@ -26,15 +30,29 @@ function num(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null;
 }
 
+function field(o: unknown, key: string): unknown {
+  return o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined;
+}
+
 function readUsage(u: unknown): TokenUsage | null {
   if (!u || typeof u !== 'object') return null;
-  const o = u as Record<string, unknown>;
-  const details = (o['completion_tokens_details'] ?? null) as Record<string, unknown> | null;
+  const cached = num(field(field(u, 'prompt_tokens_details'), 'cached_tokens'));
   return {
-    prompt_tokens: num(o['prompt_tokens']),
-    completion_tokens: num(o['completion_tokens']),
-    reasoning_tokens: details && typeof details === 'object' ? num(details['reasoning_tokens']) : null,
-    total_tokens: num(o['total_tokens']),
+    prompt_tokens: num(field(u, 'prompt_tokens')),
+    completion_tokens: num(field(u, 'completion_tokens')),
+    reasoning_tokens: num(field(field(u, 'completion_tokens_details'), 'reasoning_tokens')),
+    ...(cached !== null ? { cached_tokens: cached } : {}),
+    total_tokens: num(field(u, 'total_tokens')),
+  };
+}
+
+/** The request body's generation fields for these settings (before `extraBody`). */
+export function openAIBodyFields(settings: GenerationSettings, epoch: number, baseUrl: string): Record<string, unknown> {
+  const official = new URL(baseUrl).hostname === 'api.openai.com';
+  return {
+    ...(settings.seed !== null ? { seed: settings.seed + epoch - 1 } : {}),
+    ...(settings.maxTokens !== null ? { [official ? 'max_completion_tokens' : 'max_tokens']: settings.maxTokens } : {}),
+    ...(settings.reasoningEffort !== null ? { reasoning_effort: settings.reasoningEffort } : {}),
   };
 }
 
@@ -73,24 +91,26 @@ export function classifyError(e: unknown, timeoutS?: number): ProviderError {
   return new ProviderError('bad-response', oneLine(`bad response: ${err?.message ?? String(e)}`));
 }
 
-export function openAICompatible(opts: OpenAICompatibleOptions): Provider {
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+export function openAICompatible(opts: ProviderOptions): Provider {
+  const baseURL = opts.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
   const client = new OpenAI({
-    baseURL: opts.baseUrl,
-    apiKey: opts.apiKey,
+    baseURL,
+    apiKey: opts.apiKey ?? 'EMPTY',
     timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
     // Our withRetry owns retries (backoff, Retry-After, fail-fast); the SDK must not retry on its own.
     maxRetries: 0,
     fetch: nodeFetch,
   });
-  const extra = opts.extraBody ?? {};
-  const seed = opts.seed ?? null;
+  const extra = opts.settings.extraBody ?? {};
   return {
     name: 'openai-compatible',
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       const body = {
-        model: request.model,
+        model: opts.model,
         messages: request.messages,
-        ...(seed !== null ? { seed } : {}),
+        ...openAIBodyFields(opts.settings, request.epoch, baseURL),
         ...extra,
       } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
       let resp: OpenAI.Chat.ChatCompletion;
@@ -110,16 +130,18 @@ export function openAICompatible(opts: OpenAICompatibleOptions): Provider {
       if (!Array.isArray(choices) || choices.length === 0) {
         throw new ProviderError('bad-response', 'bad response: no choices in the reply');
       }
-      const choice = choices[0] as { message?: Record<string, unknown>; finish_reason?: unknown };
-      const msg = choice.message ?? {};
-      const content = typeof msg['content'] === 'string' ? msg['content'] : '';
+      const choice: unknown = choices[0];
+      const msg = field(choice, 'message');
+      const content = field(msg, 'content');
       // As the reference: `msg.reasoning or msg.reasoning_content`.
-      const reasoning = [msg['reasoning'], msg['reasoning_content']].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
+      const reasoning = [field(msg, 'reasoning'), field(msg, 'reasoning_content')].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
+      const finish = field(choice, 'finish_reason');
       return {
-        content,
+        content: typeof content === 'string' ? content : '',
         reasoning,
         usage: readUsage((resp as { usage?: unknown }).usage),
-        finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : null,
+        finishReason: typeof finish === 'string' ? finish : null,
+        truncated: finish === 'length',
         attempts: 1,
       };
     },

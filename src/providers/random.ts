@@ -1,13 +1,12 @@
 import { mulberry32 } from '../util/prng.js';
-import type { Question } from '../exam/types.js';
-import { ANSWER_MARKER } from '../prompt/prompt.js';
+import { ANSWER_MARKER, type AnswerFormat, type ChatMessage } from '../prompt/prompt.js';
 import type { Completion, CompletionRequest, Provider } from './types.js';
 
 /**
- * The offline chance-level baseline (`--model random`): picks `selectCount`
- * letters from the question's choices (or a number of the template's shape for
- * calculation questions) and answers `【回答】…`. No key, no network. The pick
- * depends only on the seed and the question id, never on scheduling order.
+ * The offline chance-level baseline (`--model random`): picks as many letters
+ * as the prompt asks for (or a number of the answer's shape for calculation
+ * questions) and answers `【回答】…`. No key, no network. The pick depends only
+ * on the seed, the epoch and the prompt's text, never on scheduling order.
  */
 
 export const RANDOM_MODEL = 'random';
@@ -23,19 +22,23 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
-export function randomAnswer(q: Question, seed: number): string {
-  const rnd = mulberry32(hash32(`${seed}\0${q.id}`));
-  if (q.type === 'calculation') {
-    const t = q.answerTemplate ?? { digits: 2, integerDigits: 2 };
+/** The text of the messages, images left out: what identifies a prompt. */
+function promptText(messages: readonly ChatMessage[]): string {
+  return messages.map((m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n'))).join('\0');
+}
+
+/** A random answer of the given format, from a generator. */
+export function randomAnswer(format: AnswerFormat, rnd: () => number): string {
+  if (format.kind === 'number') {
     let digits = '';
-    for (let i = 0; i < t.digits; i++) digits += String(Math.floor(rnd() * 10));
-    const int = digits.slice(0, t.integerDigits).replace(/^0+(?=\d)/, '');
-    const frac = digits.slice(t.integerDigits);
+    for (let i = 0; i < format.digits; i++) digits += String(Math.floor(rnd() * 10));
+    const int = digits.slice(0, format.integerDigits).replace(/^0+(?=\d)/, '');
+    const frac = digits.slice(format.integerDigits);
     return frac ? `${int}.${frac}` : int;
   }
-  const pool = [...(q.choices.length ? q.choices : ['a', 'b', 'c', 'd', 'e'])];
+  const pool = [...format.letters];
   const picked: string[] = [];
-  const n = Math.min(q.selectCount, pool.length);
+  const n = Math.min(format.select, pool.length);
   for (let i = 0; i < n; i++) picked.push(...pool.splice(Math.floor(rnd() * pool.length), 1));
   return picked.sort().join(',');
 }
@@ -44,11 +47,13 @@ export function randomProvider(seed = 0): Provider {
   return {
     name: 'random',
     async complete(request: CompletionRequest): Promise<Completion> {
+      const rnd = mulberry32(hash32(`${seed}\0${request.epoch}\0${promptText(request.messages)}`));
       return {
-        content: `${ANSWER_MARKER}${randomAnswer(request.question, seed)}`,
+        content: `${ANSWER_MARKER}${randomAnswer(request.answerFormat, rnd)}`,
         reasoning: null,
         usage: null,
         finishReason: 'stop',
+        truncated: false,
         attempts: 1,
       };
     },

@@ -1,34 +1,68 @@
-import type { Question } from '../exam/types.js';
-import type { ChatMessage } from '../prompt/prompt.js';
+import type { AnswerFormat, ChatMessage } from '../prompt/prompt.js';
 
 /**
- * The provider interface: one chat completion for one question. Providers know
+ * The provider interface: one chat completion for one prompt. A provider is
+ * made for one model with its settings (see `ProviderOptions` and the
+ * registry); it receives messages, never the exam's types. Providers know
  * nothing about scheduling; retries, rate limits and concurrency wrap them
  * (`withRetry(withRateLimit(provider))`).
  */
 
-export interface CompletionRequest {
+/** How the model generates: recorded in the result metadata, mapped by each provider to its API. */
+export interface GenerationSettings {
+  /** Sent as the request's seed where the API has one (each epoch adds its index, so samples differ). */
+  readonly seed: number | null;
+  /** Upper bound on generated tokens (thinking included where the API counts it so); null = the API's default. */
+  readonly maxTokens: number | null;
+  /** Reasoning effort (e.g. low, medium, high), for APIs that take one. */
+  readonly reasoningEffort: string | null;
+  /** Thinking budget in tokens, for APIs that take one. */
+  readonly thinkingBudget: number | null;
+  /** Merged into every request body as given (provider-specific). */
+  readonly extraBody: Readonly<Record<string, unknown>> | null;
+}
+
+/** Everything a provider is made from. The API key never leaves the provider. */
+export interface ProviderOptions {
   readonly model: string;
+  /** The API's base URL as the provider's SDK takes it (null: the provider's default). */
+  readonly baseUrl: string | null;
+  readonly apiKey: string | null;
+  /** Per-request timeout in seconds. */
+  readonly timeoutS: number;
+  readonly settings: GenerationSettings;
+}
+
+export interface CompletionRequest {
   readonly messages: readonly ChatMessage[];
-  /** The question being asked (offline baselines use its shape; remote providers ignore it). */
-  readonly question: Question;
+  /** The shape of the answer asked for (offline baselines answer from it; remote providers ignore it). */
+  readonly answerFormat: AnswerFormat;
+  /** Which sample of the prompt this is, 1-based (epochs); seeds and cache keys differ per sample. */
+  readonly epoch: number;
+  /** For messages and logs, e.g. "120A-1" or "120A-1 (epoch 2)". */
+  readonly label: string;
 }
 
 export interface TokenUsage {
   prompt_tokens: number | null;
   completion_tokens: number | null;
-  /** From `usage.completion_tokens_details.reasoning_tokens`, when the server reports it. */
+  /** Reasoning (thinking) tokens, when the API reports them (part of completion tokens). */
   reasoning_tokens: number | null;
+  /** Prompt tokens served from the provider's prompt cache, when reported. */
+  cached_tokens?: number | null;
   total_tokens: number | null;
 }
 
 export interface Completion {
   /** The message content ("" when the server sent none). */
   readonly content: string;
-  /** `reasoning` or `reasoning_content` of the message, when present. */
+  /** The model's thinking text, where the API returns it. */
   readonly reasoning: string | null;
   readonly usage: TokenUsage | null;
+  /** The API's own stop or finish reason, as it says it. */
   readonly finishReason: string | null;
+  /** Cut off by the token limit (finish reason `length`, `max_tokens`, `MAX_TOKENS`, …). */
+  readonly truncated?: boolean;
   /** Requests sent for this completion (set by `withRetry`; 1 otherwise). */
   readonly attempts?: number;
 }

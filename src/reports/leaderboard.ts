@@ -219,7 +219,7 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 }
 
 /** A name in a Markdown table cell: pipes and line breaks would break the row. */
-function cell(name: string): string {
+export function cell(name: string): string {
   return name.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }
 

@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
-import { loadResultDir } from '../runs/collection.js';
 import { isReadOnlyFile, writeFileAtomicSync } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
-import { allTableMarkdown, buildLeaderboard, textTableMarkdown } from './leaderboard.js';
+import type { ImageMode } from '../exam/types.js';
+import type { Summary } from '../results/summary.js';
+import { referenceBold } from '../scoring/verdict.js';
+import { ALL_HEADERS, cell, fmtRatio, formatTable, TEXT_HEADERS } from './leaderboard.js';
 
 /**
  * Replacing generated blocks between marker comments in a README, as the
@@ -143,36 +145,110 @@ export function leaderboardBlocks(tables: { all: string; text: string }): Marker
   ];
 }
 
-export interface ReadmeLeaderboardOptions {
-  /** The README to update. */
-  readonly readme: string;
-  /** Folder of result files (e.g. `results/`). */
-  readonly resultsDir: string;
-  readonly dataDir?: string;
-  readonly exam?: string;
-  readonly env?: NodeJS.ProcessEnv;
+/** What a run puts on the README's tables, as the reference's `update_leaderboard` takes it. */
+export interface ReadmeRun {
+  /** `--display-name`, else the model. */
+  readonly name: string;
+  readonly imageMode: ImageMode;
+  readonly summary: Pick<
+    Summary,
+    | 'score'
+    | 'score_max'
+    | 'score_pct'
+    | 'correct'
+    | 'incorrect'
+    | 'accuracy'
+    | 'text_only_score'
+    | 'text_only_score_max'
+    | 'text_only_score_pct'
+    | 'by_image'
+    | 'required_pass'
+    | 'general_pass'
+  >;
+}
+
+/** The rows of the Markdown table in a block, as the reference parses them (header and separator left out). */
+function tableRows(block: string): string[][] {
+  const rows: string[][] = [];
+  for (const raw of block.trim().split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line.startsWith('|') || /^[|\-\s]*$/.test(line)) continue;
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    if (cells.length === 0 || cells[0] === 'Model') continue;
+    rows.push(cells);
+  }
+  return rows;
+}
+
+/** The reference's `_score_sort_key`: the percentage in "485/500 (97.0%)", 0 when unreadable. */
+function scoreKey(row: readonly string[], col: number): number {
+  const m = /\(([^)]*)/.exec(row[col] ?? '');
+  const n = m ? Number((m[1] ?? '').replace(/[%)]+$/, '')) : NaN;
+  return Number.isFinite(n) ? n / 100 : 0;
+}
+
+const stripBold = (s: string) => (s.length >= 4 && s.startsWith('**') && s.endsWith('**') ? s.slice(2, -2) : s);
+
+function upsertTable(
+  text: string,
+  marker: { start: string; end: string },
+  headers: readonly string[],
+  scoreCol: number,
+  keep: (row: string[]) => boolean,
+  entry: string[],
+): string {
+  const { start, end } = findBlock(text, marker);
+  if (!start || !end) return text;
+  const rows = tableRows(text.slice(start.next, end.lineStart)).filter(keep);
+  rows.push(entry);
+  // Stable, best first, as Python's sort(reverse=True): equal scores keep their order.
+  rows.sort((a, b) => scoreKey(b, scoreCol) - scoreKey(a, scoreCol));
+  return replaceMarkerBlocks(text, [{ ...marker, content: formatTable(headers, rows) }]);
 }
 
 /**
- * For the end of `run`: rebuild the leaderboard from every result file in
- * `resultsDir` (rescored) and replace the README's tables, as the reference
- * does. Returns false, touching nothing, when the README does not exist, has
- * no leaderboard markers, or no result file loads; true when it was rewritten
- * (false too when it was already current). An unwritable README throws `UserError`.
+ * After a run, as the reference's `update_leaderboard` does: add this run's
+ * row to the README's tables, or replace the row it had (same name, and in
+ * the All table the same vision mark); every other row stays as it was.
+ * Rebuilding the tables from a results folder is `leaderboard --readme`.
+ * Returns false, touching nothing, when the README does not exist or has no
+ * leaderboard markers. An unwritable README throws `UserError`.
  */
-export function updateReadmeLeaderboard(opts: ReadmeLeaderboardOptions): boolean {
+export function upsertReadmeRun(readme: string, run: ReadmeRun): boolean {
   let text: string;
   try {
-    text = readFileSync(opts.readme, 'utf8');
+    text = readFileSync(readme, 'utf8');
   } catch {
     return false;
   }
-  const blocks = [LEADERBOARD_MARKERS.all, LEADERBOARD_MARKERS.text];
-  if (missingMarkers(text, blocks).length > 0) return false;
-  const { runs } = loadResultDir(opts.resultsDir, { dataDir: opts.dataDir, exam: opts.exam, env: opts.env });
-  const examId = opts.exam ?? runs[0]?.exam.id;
-  const same = runs.filter((r) => r.exam.id === examId);
-  if (same.length === 0) return false;
-  const lb = buildLeaderboard(same);
-  return updateReadmeBlocks(opts.readme, leaderboardBlocks({ all: allTableMarkdown(lb), text: textTableMarkdown(lb) })).changed;
+  const hasAll = missingMarkers(text, [LEADERBOARD_MARKERS.all]).length === 0;
+  const hasText = missingMarkers(text, [LEADERBOARD_MARKERS.text]).length === 0;
+  if (!hasAll && !hasText) return false;
+  const s = run.summary;
+  let next = text;
+  if (hasAll && run.imageMode !== 'skip') {
+    const vision = run.imageMode === 'vision' ? '✓' : '-';
+    const name = referenceBold(s) ? `**${cell(run.name)}**` : cell(run.name);
+    const entry = [name, vision, fmtRatio(s.score, s.score_max, s.score_pct), fmtRatio(s.correct, s.correct + s.incorrect, s.accuracy)];
+    next = upsertTable(next, LEADERBOARD_MARKERS.all, ALL_HEADERS, 2, (r) => !(stripBold(r[0] ?? '') === cell(run.name) && r[1] === vision), entry);
+  }
+  if (hasText) {
+    const whole = run.imageMode === 'skip';
+    const t = s.by_image['text_only'] ?? { correct: 0, total: 0, accuracy: 0 };
+    const entry = whole
+      ? [cell(run.name), fmtRatio(s.score, s.score_max, s.score_pct), fmtRatio(s.correct, s.correct + s.incorrect, s.accuracy)]
+      : [cell(run.name), fmtRatio(s.text_only_score, s.text_only_score_max, s.text_only_score_pct), fmtRatio(t.correct, t.total, t.accuracy)];
+    next = upsertTable(next, LEADERBOARD_MARKERS.text, TEXT_HEADERS, 1, (r) => stripBold(r[0] ?? '') !== cell(run.name), entry);
+  }
+  if (next === text) return false;
+  if (isReadOnlyFile(readme)) throw new UserError(`cannot write README ${readme} (read-only); check its permissions`);
+  try {
+    writeFileAtomicSync(readme, next);
+  } catch (e) {
+    throw new UserError(`cannot write README ${readme} (${errCode(e)}); check the permissions of its folder`);
+  }
+  return true;
 }

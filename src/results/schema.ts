@@ -38,6 +38,10 @@ export const ResultRecordSchema = z.looseObject({
   latency_ms: z.number().nullish(),
   attempts: z.number().int().nullish(),
   finish_reason: z.string().nullish(),
+  /** Cut off by the token limit (finish reason length / max_tokens): written only when true. */
+  truncated: z.boolean().optional(),
+  /** Which sample of the question (repeated runs, `--epochs`); absent = 1. */
+  epoch: z.number().int().min(1).optional(),
 });
 export type ResultRecord = z.infer<typeof ResultRecordSchema>;
 
@@ -58,13 +62,29 @@ export const MetadataSchema = z.looseObject({
   dataset_version: z.string().optional(),
   harness: z.looseObject({ name: z.string(), version: z.string() }).optional(),
   seed: z.number().nullish(),
+  provider: z.string().optional(),
+  /** Samples per question (`--epochs`); absent = 1. */
+  epochs: z.number().int().min(1).optional(),
 });
 export type Metadata = z.infer<typeof MetadataSchema>;
 
+/** The records of one epoch after the first (repeated runs). */
+export const EpochResultsSchema = z.looseObject({
+  epoch: z.number().int().min(2),
+  results: z.array(ResultRecordSchema),
+});
+export type EpochResults = z.infer<typeof EpochResultsSchema>;
+
+/**
+ * A run with `--epochs K` keeps the reference format for its first epoch
+ * (`results`, and `summary` of it), so the reference's tools read it with
+ * correct numbers for what they show; epochs 2…K are in `extra_epochs`.
+ */
 export const ResultFileSchema = z.looseObject({
   metadata: MetadataSchema,
   summary: StoredSummarySchema.optional(),
   results: z.array(ResultRecordSchema),
+  extra_epochs: z.array(EpochResultsSchema).optional(),
 });
 export type ResultFile = z.infer<typeof ResultFileSchema>;
 

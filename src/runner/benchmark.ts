@@ -1,89 +1,88 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Exam, ImageMode, Question } from '../exam/types.js';
+import type { Question } from '../exam/types.js';
 import { withRateLimit } from '../providers/limit.js';
-import { withRetry, type RetryOptions } from '../providers/retry.js';
-import type { ProviderError, Provider } from '../providers/types.js';
+import { providerEntry, type ProviderEntry } from '../providers/registry.js';
+import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
+import type { Provider, ProviderError } from '../providers/types.js';
 import { writeResultFile } from '../results/io.js';
-import type { ResultFile, ResultRecord } from '../results/schema.js';
-import { rescoreRecord } from '../scoring/record.js';
-import { computeSummary, type Summary } from '../scoring/summary.js';
+import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
+import { isSuccessful, rescoreRecord } from '../scoring/record.js';
+import { computeSummary, summariseUsage, type Summary } from '../scoring/summary.js';
+import { writeProblem } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
-import { runQuestions } from './engine.js';
+import { publicUrl } from '../util/redact.js';
+import { runSamples, type Sample } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
-import { buildMetadata, costUsd } from './metadata.js';
-import { isSuccessful } from '../scoring/record.js';
-import { checkPriorRun, checkPriorSelection, mergeRecords, type PriorRun } from './resume.js';
+import { buildMetadata, costUsd, type RunState } from './metadata.js';
+import { checkPriorRun, checkPriorSelection, mergeRecords, recordKey, sampleKey, type PriorRun } from './resume.js';
 import { checkImages, selectQuestions } from './select.js';
+import { type RunSpec } from './spec.js';
 
 /**
- * `runBenchmark`: select the questions, take over what a resumed run already
- * has, ask the rest through `withRetry(withRateLimit(provider))`, journal every
- * answer, and write the result file atomically. Everything a user can get
- * wrong is checked before the first request or file write.
+ * `runBenchmark`: run a spec. Select the questions, take over what a resumed
+ * run already has, ask every missing sample (question × epoch) through
+ * `withRetry(withRateLimit(provider))`, journal every answer, and write the
+ * result file atomically. Everything a user can get wrong is checked before
+ * the first request or file write.
  */
-export interface BenchmarkOptions {
-  readonly exam: Exam;
-  readonly model: string;
-  /** The bare provider; limits and retries are added here. */
-  readonly provider: Provider;
-  /** The result file (relative paths are taken from `cwd`). */
-  readonly out: string;
-  /** Directory for relative paths (default: process.cwd()). */
-  readonly cwd?: string;
-  readonly baseUrl?: string | null;
-  readonly imageMode?: ImageMode;
-  readonly extraBody?: Readonly<Record<string, unknown>> | null;
-  readonly parallel?: number;
-  readonly maxRetries?: number;
-  readonly rpm?: number | null;
-  readonly blocks?: readonly string[] | null;
-  readonly questionIds?: readonly string[] | null;
-  readonly seed?: number | null;
-  readonly displayName?: string | null;
-  readonly priceIn?: number | null;
-  readonly priceOut?: number | null;
+
+/** What the caller watches and controls while the run goes (the CLI's progress display, Ctrl-C). */
+export interface RunHooks {
+  /** First Ctrl-C: no new requests; those in flight finish. */
+  readonly stopSignal?: AbortSignal;
+  /** Second Ctrl-C: requests in flight are aborted. */
+  readonly abortSignal?: AbortSignal;
+  /** Once the plan is known, before the first request. */
+  readonly onStart?: (plan: RunPlan) => void;
+  /** Every finished sample. */
+  readonly onRecord?: (record: ResultRecord) => void;
+  /** Before each retry wait. */
+  readonly onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RunOptions {
   /** An earlier run to continue (see `loadPriorRun`). */
   readonly prior?: PriorRun | null;
-  /** How the user passes the key, for the fail-fast message (default "--api-key / OPENAI_API_KEY"). */
+  /** The API key (never part of the spec, never written anywhere). */
+  readonly apiKey?: string | null;
+  /** Use this provider instead of making one from the registry (library users, tests). */
+  readonly provider?: Provider;
+  /** How the user passes the key, for the message when it is refused (default: the registry's). */
   readonly keyHint?: string;
-  /** Replace an existing `out` that is not the resumed file. */
-  readonly overwrite?: boolean;
   /** Backoff tuning (tests). */
-  readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'onRetry'>;
-  readonly stopSignal?: AbortSignal;
-  readonly abortSignal?: AbortSignal;
-  /** Called once the plan is known, before the first request. */
-  readonly onStart?: (plan: RunPlan) => void;
-  /** Called for every finished question (progress). */
-  readonly onRecord?: (record: ResultRecord) => void;
-  /**
-   * Called after the result file is written (complete or interrupted runs).
-   * The hook point for follow-up work such as updating a README leaderboard.
-   */
-  readonly onFinished?: (result: BenchmarkResult) => void | Promise<void>;
+  readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'>;
+  readonly hooks?: RunHooks;
 }
 
 export interface RunPlan {
   /** Every question of the run (selection). */
   readonly selected: readonly Question[];
-  /** Questions that will be asked now. */
-  readonly toAsk: readonly Question[];
-  /** Records taken over from the resumed run. */
+  readonly epochs: number;
+  /** Samples that will be asked now. */
+  readonly toAsk: readonly Sample[];
+  /** Samples taken over from the resumed run. */
   readonly kept: number;
   readonly skippedImage: number;
   readonly out: string;
   readonly journal: string;
 }
 
+/** Why a run ended before every sample was answered (it can be resumed). */
+export interface RunStop {
+  /** `user`: Ctrl-C; `server`: the server asked to wait too long (a spent quota); `journal`: answers could no longer be saved. */
+  readonly cause: 'user' | 'server' | 'journal';
+  /** What happened, for the user (null for Ctrl-C). */
+  readonly reason: string | null;
+}
+
 export interface BenchmarkResult {
   readonly path: string;
   readonly file: ResultFile;
+  /** The first epoch's summary (the reference's), as in the file. */
   readonly summary: Summary;
-  /** Stopped (Ctrl-C, or `pausedBy`) before every question was answered. */
-  readonly interrupted: boolean;
-  /** Why the run stopped by itself: the server asked to wait too long (e.g. an exhausted quota). */
-  readonly pausedBy: string | null;
+  /** Set when the run ended early; null when every sample was answered. */
+  readonly stopped: RunStop | null;
   readonly plan: RunPlan;
   /** Records produced by this invocation. */
   readonly newRecords: number;
@@ -92,113 +91,143 @@ export interface BenchmarkResult {
   readonly wallMs: number;
 }
 
+/** The run could not work at all: the key, the model or the URL is wrong (the first request said so). */
 export class RunFailedError extends UserError {}
 
-function fatalMessage(err: ProviderError, model: string, baseUrl: string | null, keyHint: string): string {
-  const url = baseUrl ?? 'the API';
+function failureMessage(err: ProviderError, spec: RunSpec, entry: ProviderEntry, keyHint: string): string {
+  const url = shownBaseUrl(spec, entry) ?? 'the API';
   switch (err.kind) {
     case 'auth':
       return `authentication failed (${err.status ?? 401}): check ${keyHint}`;
     case 'not-found':
-      return `model not found (${err.status ?? 404}): check --model "${model}" (and --base-url)`;
+      return `model not found (${err.status ?? 404}): check --model "${spec.model.model}" (and --base-url)`;
     case 'connection':
       return `cannot reach ${url} (${err.message}); check --base-url and that the server is running`;
     default:
-      return `${url} does not answer like an OpenAI-compatible API (${err.message}); check --base-url and --model`;
+      return `${url} ${entry.hints?.badResponse ?? 'does not answer as the API should'} (${err.message}); check --base-url and --model`;
   }
 }
 
-/** Check everything and decide what to ask. Throws UserError; writes nothing. */
-export function planRun(opts: BenchmarkOptions): RunPlan & { previous: ResultRecord[] } {
-  const imageMode = opts.imageMode ?? 'blind';
-  const parallel = opts.parallel ?? 8;
-  if (!Number.isInteger(parallel) || parallel < 1) throw new UserError(`--parallel must be at least 1, got ${parallel}`);
-  const sel = selectQuestions(opts.exam, { blocks: opts.blocks, questionIds: opts.questionIds, imageMode });
-  if (sel.questions.length === 0) throw new UserError('no questions selected; check --blocks / --questions / --image-mode');
-  checkImages(opts.exam, sel.questions, imageMode, existsSync);
+/** The base URL as files and messages show it: credentials removed; null for offline providers. */
+export function shownBaseUrl(spec: RunSpec, entry: ProviderEntry = providerEntry(spec.model.provider)): string | null {
+  if (entry.offline) return null;
+  const url = spec.model.baseUrl ?? entry.defaultBaseUrl;
+  return url === null ? null : publicUrl(new URL(url));
+}
 
-  const cwd = opts.cwd ?? process.cwd();
-  const out = opts.out;
+/** Epoch-major: every question once, then again…, so an interrupted run has whole epochs first. */
+function samplesOf(questions: readonly Question[], epochs: number): Sample[] {
+  const out: Sample[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) for (const question of questions) out.push({ question, epoch });
+  return out;
+}
+
+/** Check everything and decide what to ask. Throws UserError; writes nothing. */
+export function planRun(spec: RunSpec, prior: PriorRun | null = null): RunPlan & { previous: ResultRecord[] } {
+  const { task, output } = spec;
+  const sel = selectQuestions(task.exam, { blocks: task.blocks, questionIds: task.questionIds, imageMode: task.imageMode });
+  if (sel.questions.length === 0) throw new UserError('no questions selected; check --blocks / --questions / --image-mode');
+  checkImages(task.exam, sel.questions, task.imageMode, existsSync);
+
+  const out = output.out;
   const journal = journalPathFor(out);
-  const prior = opts.prior ?? null;
-  const resumingHere = prior !== null && resolve(cwd, prior.outPath) === resolve(cwd, out);
-  if (!resumingHere && !opts.overwrite) {
-    if (existsSync(resolve(cwd, out)))
+  const resumingHere = prior !== null && resolve(output.cwd, prior.outPath) === resolve(output.cwd, out);
+  if (!resumingHere && !output.overwrite) {
+    if (existsSync(resolve(output.cwd, out)))
       throw new UserError(`${out} already exists; use --resume ${out} to continue it, --overwrite to replace it, or another --out`);
-    if (existsSync(resolve(cwd, journal)))
+    if (existsSync(resolve(output.cwd, journal)))
       throw new UserError(`${journal} (an interrupted run) exists; use --resume ${journal} to continue it, or --overwrite`);
   }
   let previous: ResultRecord[] = [];
   if (prior) {
-    checkPriorRun(prior, { model: opts.model, exam: opts.exam, imageMode, extraBody: opts.extraBody ?? null, seed: opts.seed ?? null });
+    checkPriorRun(prior, spec);
     checkPriorSelection(prior, new Set(sel.questions.map((q) => q.id)));
     previous = prior.records;
   }
-  const done = new Set(previous.filter(isSuccessful).map((r) => r.question_id));
-  const toAsk = sel.questions.filter((q) => !done.has(q.id));
-  return { selected: sel.questions, toAsk, kept: done.size, skippedImage: sel.skippedImage, out, journal, previous };
+  const done = new Set(previous.filter(isSuccessful).map(recordKey));
+  const toAsk = samplesOf(sel.questions, task.epochs).filter((s) => !done.has(sampleKey(s.question.id, s.epoch)));
+  return { selected: sel.questions, epochs: task.epochs, toAsk, kept: done.size, skippedImage: sel.skippedImage, out, journal, previous };
 }
 
-export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkResult> {
+const byQuestionId = (a: ResultRecord, b: ResultRecord) => (a.question_id < b.question_id ? -1 : a.question_id > b.question_id ? 1 : 0);
+
+/** The result file's records: the first epoch in `results` (the reference's place), the others in `extra_epochs`. */
+export function splitEpochs(records: readonly ResultRecord[]): { results: ResultRecord[]; extra: EpochResults[] } {
+  const by = new Map<number, ResultRecord[]>();
+  for (const r of records) {
+    const e = r.epoch ?? 1;
+    const list = by.get(e);
+    if (list) list.push(r);
+    else by.set(e, [r]);
+  }
+  const results = (by.get(1) ?? []).sort(byQuestionId);
+  const extra = [...by.entries()]
+    .filter(([e]) => e > 1)
+    .sort(([a], [b]) => a - b)
+    .map(([epoch, list]) => ({ epoch, results: list.sort(byQuestionId) }));
+  return { results, extra };
+}
+
+export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promise<BenchmarkResult> {
   const t0 = performance.now();
   const startedAt = new Date();
-  const plan = planRun(opts);
+  const prior = opts.prior ?? null;
+  const hooks = opts.hooks ?? {};
+  const entry = providerEntry(spec.model.provider);
+  const plan = planRun(spec, prior);
   const { previous, ...publicPlan } = plan;
-  const imageMode = opts.imageMode ?? 'blind';
-  const parallel = opts.parallel ?? 8;
-  const maxRetries = opts.maxRetries ?? 5;
-  const exam = opts.exam;
+  const { task, schedule, output } = spec;
+  const exam = task.exam;
+  const cwd = output.cwd;
+  // Before the first request: answers that cannot be saved must not be asked for.
+  for (const path of [output.out, plan.journal]) {
+    const problem = writeProblem(resolve(cwd, path));
+    if (problem) throw new UserError(`cannot write ${path} (${problem}); choose another --out or make its folder writable`);
+  }
 
-  const limited = withRateLimit(opts.provider, { concurrency: parallel, rpm: opts.rpm ?? null });
-  const provider = withRetry(limited, { maxRetries, ...opts.retry });
+  const bare =
+    opts.provider ??
+    (await entry.create({
+      model: spec.model.model,
+      baseUrl: spec.model.baseUrl,
+      apiKey: opts.apiKey ?? null,
+      timeoutS: schedule.timeoutS,
+      settings: spec.model.settings,
+    }));
+  const limited = withRateLimit(bare, { concurrency: schedule.parallel, rpm: schedule.rpm });
+  const provider = withRetry(limited, { maxRetries: schedule.maxRetries, ...opts.retry, onRetry: hooks.onRetry });
 
-  const meta = (status: 'running' | 'complete' | 'interrupted', attempted: number, finishedAt: Date | null, cost: number | null) =>
-    buildMetadata({
-      model: opts.model,
-      baseUrl: opts.baseUrl ?? null,
-      startedAt: typeof opts.prior?.metadata['started_at'] === 'string' ? new Date(opts.prior.metadata['started_at']) : startedAt,
-      finishedAt,
-      imageMode,
-      extraBody: opts.extraBody ?? null,
-      attempted,
-      skippedImage: plan.skippedImage,
-      displayName: opts.displayName ?? null,
-      exam,
-      provider: opts.provider.name,
-      seed: opts.seed ?? null,
-      parallel,
-      maxRetries,
-      rpm: opts.rpm ?? null,
-      blocks: opts.blocks ?? null,
-      questionIds: opts.questionIds ?? null,
-      priceIn: opts.priceIn ?? null,
-      priceOut: opts.priceOut ?? null,
-      costUsd: cost,
-      status,
-      planned: plan.selected.length,
-    });
+  const recordedStart = typeof prior?.metadata['started_at'] === 'string' ? new Date(prior.metadata['started_at']) : startedAt;
+  const state = (status: RunState['status'], attempted: number, finishedAt: Date | null, cost: number | null): RunState => ({
+    shownBaseUrl: shownBaseUrl(spec, entry),
+    startedAt: recordedStart,
+    finishedAt,
+    attempted,
+    skippedImage: plan.skippedImage,
+    planned: plan.selected.length,
+    costUsd: cost,
+    status,
+  });
 
   // The journal's seed: answers already received, so the journal alone can resume.
   const kept = previous.filter(isSuccessful);
-  const cwd = opts.cwd ?? process.cwd();
-  const journal = new Journal(resolve(cwd, plan.journal), meta('running', plan.selected.length, null, null), kept);
-  opts.onStart?.(publicPlan);
+  const journal = new Journal(resolve(cwd, plan.journal), buildMetadata(spec, state('running', plan.selected.length, null, null)), kept);
+  hooks.onStart?.(publicPlan);
 
   // A journal that cannot be written (disk full) stops the run: answers would no longer survive a crash.
   const journalStop = new AbortController();
-  const engine = await runQuestions({
+  const engine = await runSamples({
     exam,
-    questions: plan.toAsk,
+    samples: plan.toAsk,
     provider,
-    model: opts.model,
-    imageMode,
-    parallel,
-    stopSignal: opts.stopSignal ? AbortSignal.any([opts.stopSignal, journalStop.signal]) : journalStop.signal,
-    abortSignal: opts.abortSignal,
+    imageMode: task.imageMode,
+    parallel: schedule.parallel,
+    stopSignal: hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal,
+    abortSignal: hooks.abortSignal,
     onRecord: (r) => {
       journal.append(r);
       if (journal.failed) journalStop.abort();
-      opts.onRecord?.(r);
+      hooks.onRecord?.(r);
     },
   });
   // Whatever happened to the journal, the answers in memory still go to the result file.
@@ -207,9 +236,9 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     () => journal.failed,
   );
 
-  if (engine.fatal) {
+  if (engine.failure) {
     await journal.close();
-    throw new RunFailedError(fatalMessage(engine.fatal, opts.model, opts.baseUrl ?? null, opts.keyHint ?? '--api-key / OPENAI_API_KEY'));
+    throw new RunFailedError(failureMessage(engine.failure, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / ')));
   }
 
   // Previous records (rescored against the current key, as the reference does), then this run's.
@@ -220,33 +249,40 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     }),
     engine.records,
   );
-  const results = merged.sort((a, b) => (a.question_id < b.question_id ? -1 : a.question_id > b.question_id ? 1 : 0));
-  const interrupted = engine.stopped;
+  const { results, extra } = splitEpochs(merged);
+  const stopped: RunStop | null = !engine.stopped
+    ? null
+    : journalFailure
+      ? { cause: 'journal', reason: journalFailure }
+      : engine.stopReason
+        ? { cause: 'server', reason: engine.stopReason.message }
+        : { cause: 'user', reason: null };
 
   const summary = computeSummary(results, exam);
-  const cost = costUsd(summary.usage, opts.priceIn ?? null, opts.priceOut ?? null);
+  const usage = summariseUsage(merged);
+  const cost = costUsd(usage, spec.model.priceIn, spec.model.priceOut);
   const file: ResultFile = {
-    metadata: meta(interrupted ? 'interrupted' : 'complete', results.length, new Date(), cost),
+    metadata: buildMetadata(spec, state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost)),
     summary,
     results,
+    ...(extra.length > 0 ? { extra_epochs: extra } : {}),
   };
   const result: BenchmarkResult = {
-    path: opts.out,
+    path: output.out,
     file,
     summary,
-    interrupted,
-    pausedBy: interrupted ? (journalFailure ?? engine.paused?.message ?? null) : null,
+    stopped,
     plan: publicPlan,
     newRecords: engine.records.length,
     peakInFlight: limited.peak,
     wallMs: performance.now() - t0,
   };
-  if (results.length === 0) {
+  if (merged.length === 0) {
     // Stopped before anything finished: nothing to save.
     await journal.close();
     return result;
   }
-  const outAbs = resolve(cwd, opts.out);
+  const outAbs = resolve(cwd, output.out);
   try {
     mkdirSync(dirname(outAbs), { recursive: true });
     await writeResultFile(outAbs, file);
@@ -254,9 +290,8 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<BenchmarkRes
     await journal.close();
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const rescue = journalFailure ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
-    throw new UserError(`cannot write ${opts.out}: ${code}${rescue}`, 1);
+    throw new UserError(`cannot write ${output.out}: ${code}${rescue}`, 1);
   }
   await journal.remove();
-  await opts.onFinished?.(result);
   return result;
 }

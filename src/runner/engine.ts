@@ -1,31 +1,36 @@
 import { setMaxListeners } from 'node:events';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
-import { buildPrompt } from '../prompt/prompt.js';
+import { buildPrompt, type Prompt } from '../prompt/prompt.js';
 import { ProviderError, type FailureKind, type Provider } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { answeredRecord, erroredRecord } from './record.js';
 
 /**
- * The engine: a pool of `parallel` workers takes questions in order, asks the
- * provider, and hands each finished record to `onRecord` at once. It knows
- * nothing about files or terminals.
+ * The engine: a pool of `parallel` workers takes samples (a question and an
+ * epoch) in order, asks the provider, and hands each finished record to
+ * `onRecord` at once. It knows nothing about files or terminals.
  *
  * - `stopSignal` (first Ctrl-C): no new requests; requests in flight finish.
  * - `abortSignal` (second Ctrl-C): requests in flight are aborted and not recorded.
- * - fail-fast: if the very first finished question fails (after its retries)
+ * - fail-fast: if the very first finished sample fails (after its retries)
  *   with 401/403/404, a connection that cannot be made or a reply that is not
  *   a chat completion, the run stops at once (in-flight requests are aborted)
- *   and `fatal` is returned: the key, the model or the URL is wrong.
+ *   and `failure` is returned: the key, the model or the URL is wrong.
  * - a `quota` failure (the server asks to wait far longer than retries do)
- *   stops the run as the first Ctrl-C does; the question is not recorded and
- *   `paused` says why.
+ *   stops the run as the first Ctrl-C does; the sample is not recorded and
+ *   `stopReason` says why.
  */
+
+/** One request to make: a question, asked for the `epoch`-th time (1-based). */
+export interface Sample {
+  readonly question: Question;
+  readonly epoch: number;
+}
 export interface EngineOptions {
   readonly exam: Exam;
-  readonly questions: readonly Question[];
+  readonly samples: readonly Sample[];
   /** Already wrapped with retry and limits. */
   readonly provider: Provider;
-  readonly model: string;
   readonly imageMode: ImageMode;
   readonly parallel: number;
   readonly stopSignal?: AbortSignal;
@@ -37,17 +42,22 @@ export interface EngineOptions {
 export interface EngineResult {
   /** Finished records in finishing order. */
   readonly records: ResultRecord[];
-  /** Stopped (or aborted) before every question was asked and answered. */
+  /** Stopped (Ctrl-C, a quota, an abort) before every sample was asked and answered: resumable. */
   readonly stopped: boolean;
-  /** Set when the run stopped because the key, the model or the URL is wrong. */
-  readonly fatal: ProviderError | null;
-  /** Set when the server asked to wait too long (an exhausted quota): stopped, resumable. */
-  readonly paused: ProviderError | null;
+  /** Why the server stopped the run (an exhausted quota), when it did. */
+  readonly stopReason: ProviderError | null;
+  /** The run could not work at all (the key, the model or the URL is wrong): nothing more is sent. */
+  readonly failure: ProviderError | null;
 }
 
-const FATAL_KINDS: ReadonlySet<FailureKind> = new Set(['auth', 'not-found', 'connection', 'bad-response']);
+/** The label of a sample in messages: "120A-1", or "120A-1 (epoch 2)". */
+export function sampleLabel(s: Sample): string {
+  return s.epoch === 1 ? s.question.id : `${s.question.id} (epoch ${s.epoch})`;
+}
 
-export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
+const SETUP_FAILURES: ReadonlySet<FailureKind> = new Set(['auth', 'not-found', 'connection', 'bad-response']);
+
+export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
   const now = opts.now ?? (() => performance.now());
   const internal = new AbortController();
   const signal = opts.abortSignal ? AbortSignal.any([opts.abortSignal, internal.signal]) : internal.signal;
@@ -55,24 +65,25 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
   const records: ResultRecord[] = [];
   let next = 0;
   let finished = 0;
-  let fatal: ProviderError | null = null;
-  let paused: ProviderError | null = null;
+  let failure: ProviderError | null = null;
+  let stopReason: ProviderError | null = null;
   // A bad prompt (a missing image) stops every worker; an object, because workers set it from their closures.
-  const failure: { error: Error | null } = { error: null };
+  const promptProblem: { error: Error | null } = { error: null };
   // Stop starting attempts: the user's stop, or a quota failure.
   const pause = new AbortController();
   const stop = opts.stopSignal ? AbortSignal.any([opts.stopSignal, pause.signal]) : pause.signal;
 
-  const shouldStop = () => fatal !== null || failure.error !== null || stop.aborted || signal.aborted;
+  const shouldStop = () => failure !== null || promptProblem.error !== null || stop.aborted || signal.aborted;
 
   async function worker(): Promise<void> {
-    while (!shouldStop() && next < opts.questions.length) {
-      const q = opts.questions[next++] as Question;
-      let prompt;
+    while (!shouldStop() && next < opts.samples.length) {
+      const sample = opts.samples[next++] as Sample;
+      const q = sample.question;
+      let prompt: Prompt;
       try {
         prompt = buildPrompt(opts.exam, q, opts.imageMode);
       } catch (e) {
-        failure.error = e instanceof Error ? e : new Error(String(e));
+        promptProblem.error = e instanceof Error ? e : new Error(String(e));
         internal.abort();
         return;
       }
@@ -89,22 +100,23 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
       const relay = () => own.abort();
       signal.addEventListener('abort', relay, { once: true });
       try {
-        const c = await opts.provider.complete({ model: opts.model, messages: prompt.messages, question: q }, { signal: own.signal, stop, onSend });
-        record = answeredRecord(q, c, now() - t0);
+        const request = { messages: prompt.messages, answerFormat: prompt.answerFormat, epoch: sample.epoch, label: sampleLabel(sample) };
+        const c = await opts.provider.complete(request, { signal: own.signal, stop, onSend });
+        record = answeredRecord(q, c, now() - t0, sample.epoch);
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
         if (err.kind === 'aborted' || signal.aborted) continue; // not finished: asked again on resume
         if (err.kind === 'quota') {
-          paused ??= err;
+          stopReason ??= err;
           pause.abort();
           continue; // not finished: asked again on resume
         }
-        if (FATAL_KINDS.has(err.kind) && finished === 0) {
-          fatal ??= err;
+        if (SETUP_FAILURES.has(err.kind) && finished === 0) {
+          failure ??= err;
           internal.abort();
           return;
         }
-        record = erroredRecord(q, err, now() - t0);
+        record = erroredRecord(q, err, now() - t0, sample.epoch);
       } finally {
         signal.removeEventListener('abort', relay);
       }
@@ -114,8 +126,8 @@ export async function runQuestions(opts: EngineOptions): Promise<EngineResult> {
     }
   }
 
-  const n = Math.max(1, Math.min(opts.parallel, opts.questions.length));
+  const n = Math.max(1, Math.min(opts.parallel, opts.samples.length));
   await Promise.all(Array.from({ length: n }, worker));
-  if (failure.error) throw failure.error;
-  return { records, stopped: records.length < opts.questions.length, fatal, paused };
+  if (promptProblem.error) throw promptProblem.error;
+  return { records, stopped: records.length < opts.samples.length, stopReason, failure };
 }

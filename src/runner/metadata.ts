@@ -1,38 +1,29 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Exam, ImageMode } from '../exam/types.js';
 import type { Metadata } from '../results/schema.js';
 import { HARNESS } from '../version.js';
+import type { RunSpec } from './spec.js';
 
 /**
  * The result file's metadata: the reference's keys in its order (model,
  * base_url, timestamp, image_mode, extra_body, total_questions, attempted,
- * skipped_image, display_name only when given), then jmle-bench additions.
- * Never holds the API key.
+ * skipped_image, display_name only when given), then jmle-bench additions,
+ * all read off the run spec. Never holds the API key (nor credentials in the
+ * base URL: `base_url` is the public form).
  */
-export interface MetadataInput {
-  readonly model: string;
-  readonly baseUrl: string | null;
+export interface RunState {
+  /** The base URL as files show it (credentials removed), or null for offline providers. */
+  readonly shownBaseUrl: string | null;
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
-  readonly imageMode: ImageMode;
-  readonly extraBody: Readonly<Record<string, unknown>> | null;
+  /** Questions answered (the reference's `attempted`). */
   readonly attempted: number;
   readonly skippedImage: number;
-  readonly displayName?: string | null;
-  readonly exam: Exam;
-  readonly provider: string;
-  readonly seed: number | null;
-  readonly parallel: number;
-  readonly maxRetries: number;
-  readonly rpm: number | null;
-  readonly blocks: readonly string[] | null;
-  readonly questionIds: readonly string[] | null;
-  readonly priceIn: number | null;
-  readonly priceOut: number | null;
-  readonly costUsd: number | null;
-  readonly status: 'running' | 'complete' | 'interrupted';
+  /** Questions of the selection. */
   readonly planned: number;
+  readonly costUsd: number | null;
+  /** `interrupted`: stopped before every sample was answered (resumable). */
+  readonly status: 'running' | 'complete' | 'interrupted';
 }
 
 /** The reference's `datetime.now(timezone.utc).strftime("%Y%m%d_%H%M%S")`. */
@@ -41,35 +32,40 @@ export function utcStamp(d: Date): string {
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}_${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
 }
 
-export function buildMetadata(m: MetadataInput): Metadata {
-  const when = m.finishedAt ?? m.startedAt;
+export function buildMetadata(spec: RunSpec, st: RunState): Metadata {
+  const { task, model, schedule } = spec;
+  const when = st.finishedAt ?? st.startedAt;
   return {
-    model: m.model,
-    base_url: m.baseUrl,
+    model: model.model,
+    base_url: st.shownBaseUrl,
     timestamp: utcStamp(when),
-    image_mode: m.imageMode,
-    extra_body: m.extraBody,
-    total_questions: m.attempted + m.skippedImage,
-    attempted: m.attempted,
-    skipped_image: m.skippedImage,
-    ...(m.displayName ? { display_name: m.displayName } : {}),
-    exam: m.exam.id,
-    dataset_version: m.exam.version,
+    image_mode: task.imageMode,
+    extra_body: model.settings.extraBody,
+    total_questions: st.attempted + st.skippedImage,
+    attempted: st.attempted,
+    skipped_image: st.skippedImage,
+    ...(model.displayName ? { display_name: model.displayName } : {}),
+    exam: task.exam.id,
+    dataset_version: task.exam.version,
     harness: { ...HARNESS },
-    provider: m.provider,
-    seed: m.seed,
-    parallel: m.parallel,
-    max_retries: m.maxRetries,
-    rpm: m.rpm,
-    blocks: m.blocks ? [...m.blocks] : null,
-    questions: m.questionIds ? [...m.questionIds] : null,
-    questions_planned: m.planned,
-    status: m.status,
-    price_in: m.priceIn,
-    price_out: m.priceOut,
-    cost_usd: m.costUsd,
-    started_at: m.startedAt.toISOString(),
-    finished_at: m.finishedAt ? m.finishedAt.toISOString() : null,
+    provider: model.provider,
+    seed: model.settings.seed,
+    ...(task.epochs > 1 ? { epochs: task.epochs } : {}),
+    ...(model.settings.maxTokens !== null ? { max_tokens: model.settings.maxTokens } : {}),
+    ...(model.settings.reasoningEffort !== null ? { reasoning_effort: model.settings.reasoningEffort } : {}),
+    ...(model.settings.thinkingBudget !== null ? { thinking_budget: model.settings.thinkingBudget } : {}),
+    parallel: schedule.parallel,
+    max_retries: schedule.maxRetries,
+    rpm: schedule.rpm,
+    blocks: task.blocks ? [...task.blocks] : null,
+    questions: task.questionIds ? [...task.questionIds] : null,
+    questions_planned: st.planned,
+    status: st.status,
+    price_in: model.priceIn,
+    price_out: model.priceOut,
+    cost_usd: st.costUsd,
+    started_at: st.startedAt.toISOString(),
+    finished_at: st.finishedAt ? st.finishedAt.toISOString() : null,
   };
 }
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Exam, ImageMode } from '../exam/types.js';
 import { readResultFileSync } from '../results/io.js';
-import type { Metadata, ResultRecord } from '../results/schema.js';
+import type { Metadata, ResultFile, ResultRecord } from '../results/schema.js';
 import { UserError } from '../util/errors.js';
 import { journalPathFor, readJournal } from './journal.js';
 import { isSuccessful } from '../scoring/record.js';
+import type { RunSpec, RunSpecInput } from './spec.js';
 
 /**
  * What an earlier run left behind: its result file and/or its journal,
@@ -18,22 +18,39 @@ export interface PriorRun {
   /** The result file path of that run (without `.jsonl`). */
   readonly outPath: string;
   readonly metadata: Metadata;
-  /** One record per question: a successful one wherever any attempt succeeded, else the latest. */
+  /** One record per sample (question, epoch): a successful one wherever any attempt succeeded, else the latest. */
   readonly records: ResultRecord[];
   readonly badJournalLines: number;
 }
 
-/** Later records win, except that a failure never replaces a success. */
+/** Which sample a record answers: (question, epoch). */
+export function sampleKey(questionId: string, epoch = 1): string {
+  return `${questionId}\u0000${epoch}`;
+}
+
+export function recordKey(r: Pick<ResultRecord, 'question_id' | 'epoch'>): string {
+  return sampleKey(r.question_id, r.epoch ?? 1);
+}
+
+/** Later records win, except that a failure never replaces a success. One record per sample. */
 export function mergeRecords(...lists: readonly (readonly ResultRecord[])[]): ResultRecord[] {
-  const byId = new Map<string, ResultRecord>();
+  const byKey = new Map<string, ResultRecord>();
   for (const list of lists) {
     for (const r of list) {
-      const old = byId.get(r.question_id);
+      const k = recordKey(r);
+      const old = byKey.get(k);
       if (old && isSuccessful(old) && !isSuccessful(r)) continue;
-      byId.set(r.question_id, r);
+      byKey.set(k, r);
     }
   }
-  return [...byId.values()];
+  return [...byKey.values()];
+}
+
+/** Every record of a result file, each epoch's carrying its epoch (the first epoch's without, as the reference writes them). */
+export function fileRecords(file: Pick<ResultFile, 'results' | 'extra_epochs'>): ResultRecord[] {
+  const out = [...file.results];
+  for (const e of file.extra_epochs ?? []) for (const r of e.results) out.push(r.epoch === e.epoch ? r : { ...r, epoch: e.epoch });
+  return out;
 }
 
 /** `given` may be relative to `cwd`; messages use it as given. */
@@ -51,8 +68,67 @@ export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
     given,
     outPath,
     metadata,
-    records: mergeRecords(file?.results ?? [], journal?.records ?? []),
+    records: mergeRecords(file ? fileRecords(file) : [], journal?.records ?? []),
     badJournalLines: journal?.badLines ?? 0,
+  };
+}
+
+function strings(x: unknown): string[] | null {
+  return Array.isArray(x) && x.length > 0 && x.every((s) => typeof s === 'string') ? x : null;
+}
+
+function numberOrNull(x: unknown): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+/** Provider ids of older files: jmle-bench 0.1 wrote the provider's display name. */
+const PROVIDER_ALIASES: Readonly<Record<string, string>> = { 'openai-compatible': 'openai' };
+
+/** The provider a recorded run used. */
+export function recordedProvider(m: Metadata): string | undefined {
+  const p = m.provider;
+  if (typeof p === 'string' && p !== '') return PROVIDER_ALIASES[p] ?? p;
+  return m.model === 'random' ? 'random' : undefined;
+}
+
+/**
+ * The settings a resumed run keeps from its metadata: what was asked and of
+ * whom (the schedule is the caller's to choose again). The caller's own
+ * settings override these; a selection (blocks/questions) is taken whole from
+ * one side, never mixed.
+ */
+export interface RecordedSettings {
+  readonly examId: string | undefined;
+  readonly task: Omit<NonNullable<RunSpecInput['task']>, 'exam'>;
+  readonly model: RunSpecInput['model'];
+}
+
+export function recordedSettings(prior: PriorRun): RecordedSettings {
+  const m = prior.metadata;
+  const extra = m.extra_body;
+  return {
+    examId: typeof m.exam === 'string' ? m.exam : undefined,
+    task: {
+      blocks: strings(m['blocks']),
+      questionIds: strings(m['questions']),
+      imageMode: m.image_mode ?? undefined,
+      epochs: typeof m.epochs === 'number' ? m.epochs : 1,
+    },
+    model: {
+      model: m.model,
+      provider: recordedProvider(m),
+      baseUrl: typeof m.base_url === 'string' && m.base_url !== '' ? m.base_url : undefined,
+      displayName: m.display_name ?? undefined,
+      settings: {
+        seed: numberOrNull(m.seed),
+        maxTokens: numberOrNull(m['max_tokens']),
+        reasoningEffort: typeof m['reasoning_effort'] === 'string' ? m['reasoning_effort'] : null,
+        thinkingBudget: numberOrNull(m['thinking_budget']),
+        extraBody: extra !== null && typeof extra === 'object' && !Array.isArray(extra) ? (extra as Record<string, unknown>) : null,
+      },
+      priceIn: numberOrNull(m['price_in']),
+      priceOut: numberOrNull(m['price_out']),
+    },
   };
 }
 
@@ -98,38 +174,76 @@ export function checkPriorSelection(prior: PriorRun, selected: ReadonlySet<strin
   );
 }
 
-/** Refuse to mix runs: another model, exam, dataset version, image mode, extra body or seed. Says which. */
-export function checkPriorRun(
-  prior: PriorRun,
-  want: { model: string; exam: Exam; imageMode: ImageMode; extraBody: Readonly<Record<string, unknown>> | null; seed?: number | null },
-): void {
+function settingText(name: string, v: unknown): string {
+  return v === null || v === undefined ? `no ${name}` : `${name} ${valueText(v)}`;
+}
+
+function valueText(v: unknown): string {
+  return v === null || v === undefined ? 'none' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * Refuse to mix runs: another model, provider, exam, dataset version, image
+ * mode, generation settings or seed would put answers of two setups in one
+ * file. Fewer epochs than the run holds would drop answers. Says which.
+ * (Errors name the setting as the CLI's flag: resuming is a CLI notion.)
+ */
+export function checkPriorRun(prior: PriorRun, spec: RunSpec): void {
   const m = prior.metadata;
   const p = prior.given;
-  if (m.model !== want.model) {
-    throw new UserError(`--resume: ${p} is a run of model "${m.model}", not "${want.model}"; use --model ${m.model} or start a new run with another --out`);
+  const { task, model } = spec;
+  if (m.model !== model.model) {
+    throw new UserError(`--resume: ${p} is a run of model "${m.model}", not "${model.model}"; use --model ${m.model} or start a new run with another --out`);
   }
-  if (m.exam && m.exam !== want.exam.id) {
-    throw new UserError(`--resume: ${p} is a run of exam ${m.exam}, not ${want.exam.id}; pass --exam ${m.exam}`);
+  const provider = recordedProvider(m);
+  if (provider !== undefined && provider !== model.provider) {
+    throw new UserError(`--resume: ${p} was run with --provider ${provider}, not ${model.provider}; pass --provider ${provider}`);
   }
-  if (m.dataset_version && m.dataset_version !== want.exam.version) {
+  if (m.exam && m.exam !== task.exam.id) {
+    throw new UserError(`--resume: ${p} is a run of exam ${m.exam}, not ${task.exam.id}; pass --exam ${m.exam}`);
+  }
+  if (m.dataset_version && m.dataset_version !== task.exam.version) {
     throw new UserError(
-      `--resume: ${p} was run on dataset version ${short(m.dataset_version)}, but the data is now version ${short(want.exam.version)}; start a new run (or \`jmle-bench rescore\` the old file)`,
+      `--resume: ${p} was run on dataset version ${short(m.dataset_version)}, but the data is now version ${short(task.exam.version)}; start a new run (or \`jmle-bench rescore\` the old file)`,
     );
   }
-  if (m.image_mode && m.image_mode !== want.imageMode) {
-    throw new UserError(`--resume: ${p} was run with --image-mode ${m.image_mode}, not ${want.imageMode}; pass --image-mode ${m.image_mode}`);
+  if (m.image_mode && m.image_mode !== task.imageMode) {
+    throw new UserError(`--resume: ${p} was run with --image-mode ${m.image_mode}, not ${task.imageMode}; pass --image-mode ${m.image_mode}`);
   }
-  if (canonical(m.extra_body) !== canonical(want.extraBody)) {
+  if (canonical(m.extra_body) !== canonical(model.settings.extraBody)) {
     throw new UserError(
-      `--resume: ${p} was run with ${extraBodyText(m.extra_body)}, not ${extraBodyText(want.extraBody)}; answers of both would mix in one file: resume with the same (or leave --extra-body out), or start a new run with another --out`,
+      `--resume: ${p} was run with ${extraBodyText(m.extra_body)}, not ${extraBodyText(model.settings.extraBody)}; answers of both would mix in one file: resume with the same (or leave --extra-body out), or start a new run with another --out`,
     );
   }
-  // A seed the file recorded must stay the same (answers of two seeds would mix); a file without one takes any.
-  if (typeof m.seed === 'number' && want.seed !== undefined && want.seed !== null && want.seed !== m.seed) {
+  // A seed must be the same as recorded: answers of two seeds would mix. A run made without one takes none
+  // (a seed added now would be recorded though no earlier answer used it).
+  const seed = typeof m.seed === 'number' ? m.seed : null;
+  if (seed !== model.settings.seed) {
+    const fix = seed === null ? 'leave --seed out' : `resume with --seed ${seed} (or leave --seed out)`;
     throw new UserError(
-      `--resume: ${p} was run with --seed ${m.seed}, not ${want.seed}; resume with --seed ${m.seed} (or leave --seed out), or start a new run with another --out`,
+      `--resume: ${p} was run with ${settingText('--seed', seed)}, not ${valueText(model.settings.seed)}; ${fix}, or start a new run with another --out`,
     );
   }
-  const foreign = prior.records.find((r) => !want.exam.byId.has(r.question_id));
-  if (foreign) throw new UserError(`--resume: ${p} holds question ${foreign.question_id}, which is not in exam ${want.exam.id}`);
+  const recorded = recordedSettings(prior).model.settings ?? {};
+  for (const [key, flag] of [
+    ['maxTokens', '--max-tokens'],
+    ['reasoningEffort', '--reasoning-effort'],
+    ['thinkingBudget', '--thinking-budget'],
+  ] as const) {
+    const was = recorded[key] ?? null;
+    const now = model.settings[key];
+    if (was !== now) {
+      throw new UserError(
+        `--resume: ${p} was run with ${settingText(flag, was)}, not ${valueText(now)}; resume with the same (or leave ${flag} out), or start a new run with another --out`,
+      );
+    }
+  }
+  const epochsBefore = Math.max(typeof m.epochs === 'number' ? m.epochs : 1, ...prior.records.map((r) => r.epoch ?? 1));
+  if (task.epochs < epochsBefore) {
+    throw new UserError(
+      `--resume: ${p} holds ${epochsBefore} epochs; --epochs ${task.epochs} would drop answers: resume with --epochs ${epochsBefore} or more`,
+    );
+  }
+  const foreign = prior.records.find((r) => !task.exam.byId.has(r.question_id));
+  if (foreign) throw new UserError(`--resume: ${p} holds question ${foreign.question_id}, which is not in exam ${task.exam.id}`);
 }

@@ -2,9 +2,8 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEADERBOARD_MARKERS, leaderboardBlocks, replaceMarkerBlocks, updateReadmeBlocks, updateReadmeLeaderboard } from '../../src/reports/readme.js';
+import { leaderboardBlocks, replaceMarkerBlocks, updateReadmeBlocks } from '../../src/reports/readme.js';
 import { UserError } from '../../src/util/errors.js';
-import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 
 const BEFORE = '# My bench\n\nIntro with <!-- a comment --> and a table:\n\n| a | b |\n|---|---|\n\n## Leaderboard\n\n### All\n\n';
 const MIDDLE = '\n\n*Bold = passes.*\n\n### Text-only\n\n';
@@ -149,33 +148,5 @@ describe('updateReadmeBlocks', () => {
     expect(() => updateReadmeBlocks(asDir, leaderboardBlocks(TABLES))).toThrow(/^cannot read README .*EISDIR/);
     expect(statSync(asDir).isDirectory()).toBe(true);
     expect(() => updateReadmeBlocks(join(dir, 'missing', 'README.md'), leaderboardBlocks(TABLES))).toThrow(/cannot read README .*ENOENT/);
-  });
-});
-
-describe('updateReadmeLeaderboard (for the end of `run`)', () => {
-  it('rebuilds the tables from the results folder; second call changes nothing', () => {
-    const path = join(dir, 'run-README.md');
-    writeFileSync(path, README);
-    expect(updateReadmeLeaderboard({ readme: path, resultsDir: RESULTS_DIR, dataDir: DATA_ROOT })).toBe(true);
-    const text = readFileSync(path, 'utf8');
-    expect(text.startsWith(BEFORE)).toBe(true);
-    expect(text.endsWith(AFTER)).toBe(true);
-    expect(text).toContain(
-      `${LEADERBOARD_MARKERS.all.start}\n| Model | Vision | Score | Accuracy |\n|-----|------|-----|--------|\n| **Claude Opus 4.6** | ✓ | 493/500 (98.6%) | 393/400 (98.2%) |\n`,
-    );
-    expect(text).toContain(
-      `${LEADERBOARD_MARKERS.text.start}\n| Model | Score | Accuracy |\n|-----|-----|--------|\n| Claude Opus 4.6 | 379/382 (99.2%) | 299/302 (99.0%) |\n`,
-    );
-    expect(text).toContain(`| Qwen3-32B (no-think) | 321/382 (84.0%) | 251/302 (83.1%) |\n${LEADERBOARD_MARKERS.text.end}`);
-    expect(updateReadmeLeaderboard({ readme: path, resultsDir: RESULTS_DIR, dataDir: DATA_ROOT })).toBe(false);
-    expect(readFileSync(path, 'utf8')).toBe(text);
-  });
-
-  it('does nothing when the README is absent or has no markers', () => {
-    expect(updateReadmeLeaderboard({ readme: join(dir, 'absent.md'), resultsDir: RESULTS_DIR, dataDir: DATA_ROOT })).toBe(false);
-    const path = join(dir, 'plain.md');
-    writeFileSync(path, '# plain\n');
-    expect(updateReadmeLeaderboard({ readme: path, resultsDir: RESULTS_DIR, dataDir: DATA_ROOT })).toBe(false);
-    expect(readFileSync(path, 'utf8')).toBe('# plain\n');
   });
 });

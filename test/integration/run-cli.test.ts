@@ -405,7 +405,7 @@ describe('jmle-bench run: bad input (exit 2, one line, nothing written)', () => 
     ['invalid --extra-body', ['--extra-body', '{reasoning:'], /--extra-body is not valid JSON/],
     ['non-object --extra-body', ['--extra-body', '[1]'], /--extra-body must be a JSON object/],
     ['unknown block', ['--blocks', 'A,G'], /unknown block "G"; exam 120 has blocks A, B, C, D, E, F/],
-    ['--parallel 0', ['--parallel', '0'], /--parallel must be between 1 and/],
+    ['--parallel 0', ['--parallel', '0'], /--parallel must be at least 1, got 0/],
     ['unknown question', ['--questions', '120Z-1'], /unknown question "120Z-1"/],
     ['bad image mode', ['--image-mode', 'eyes'], /--image-mode must be one of skip, blind, vision/],
     ['missing --resume file', ['--resume', 'nope.json'], /--resume: nope\.json not found/],

@@ -1,19 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExam } from '../../src/exam/registry.js';
+import { describe, expect, it } from 'vitest';
 import type { Question } from '../../src/exam/types.js';
 import { buildPrompt } from '../../src/prompt/prompt.js';
 import { withRateLimit } from '../../src/providers/limit.js';
-import { openAICompatible } from '../../src/providers/openai.js';
 import { randomAnswer, randomProvider } from '../../src/providers/random.js';
+import { providerEntry, providerIds, registerProvider, resolveApiKey } from '../../src/providers/registry.js';
 import { backoffDelay, withRetry } from '../../src/providers/retry.js';
-import { parseRetryAfter, ProviderError, type Completion, type Provider } from '../../src/providers/types.js';
-import { scoreResponse } from '../../src/scoring/record.js';
-import { DATA_ROOT } from '../helpers/data.js';
-import { startFakeOpenAI, type FakeOptions, type FakeServer } from '../helpers/fake-openai.js';
+import { parseRetryAfter, ProviderError, type Completion, type CompletionRequest, type Provider } from '../../src/providers/types.js';
+import { buildRecord } from '../../src/scoring/record.js';
+import { mulberry32 } from '../../src/util/prng.js';
+import { fixtureExam } from '../fixtures/exam.js';
 
-const { exam } = loadExam({ dataDir: DATA_ROOT });
+const exam = fixtureExam();
 const q1 = exam.questions[0] as Question;
-const req = (q: Question) => ({ model: 'fake-model', messages: buildPrompt(exam, q, 'blind').messages, question: q });
+const req = (q: Question, epoch = 1): CompletionRequest => {
+  const p = buildPrompt(exam, q, 'blind');
+  return { messages: p.messages, answerFormat: p.answerFormat, epoch, label: q.id };
+};
 
 describe('Retry-After and backoff', () => {
   it('reads seconds and HTTP dates', () => {
@@ -174,111 +176,70 @@ describe('withRateLimit', () => {
 });
 
 describe('random baseline', () => {
-  it('is deterministic per seed and question, and picks the right number of choices', () => {
+  it("picks answers of the prompt's format: the right number of the offered letters, or a number of the template's digits", () => {
     for (const q of exam.questions) {
-      const a = randomAnswer(q, 7);
-      expect(randomAnswer(q, 7)).toBe(a);
+      const format = buildPrompt(exam, q, 'blind').answerFormat;
+      const a = randomAnswer(format, mulberry32(7));
+      expect(randomAnswer(format, mulberry32(7))).toBe(a);
       if (q.type === 'multiple_choice') {
         const letters = a.split(',');
         expect(letters).toHaveLength(q.selectCount);
         for (const l of letters) expect(q.choices).toContain(l);
-      } else expect(a).toMatch(/^\d+(\.\d+)?$/);
+      } else expect(a).toMatch(/^\d(\.\d)?$/);
     }
-    const differs = exam.questions.some((q) => randomAnswer(q, 1) !== randomAnswer(q, 2));
-    expect(differs).toBe(true);
   });
-  it('answers in the instructed format, parsable by the extractor, near chance level', async () => {
+
+  it('is deterministic per seed, epoch and prompt, and parsable by the extractor', async () => {
     const p = randomProvider(0);
-    let correct = 0;
     for (const q of exam.questions) {
       const c = await p.complete(req(q));
-      const s = scoreResponse(q, c.content, c.reasoning);
-      expect(s.parse_success).toBe(true);
-      if (s.correct) correct++;
+      expect((await p.complete(req(q))).content).toBe(c.content);
+      expect(buildRecord(q, { content: c.content, error: null }).parse_success).toBe(true);
     }
-    // chance: mostly 1 of 5; far below any real model
-    expect(correct / exam.questions.length).toBeGreaterThan(0.08);
-    expect(correct / exam.questions.length).toBeLessThan(0.35);
+    const answers = async (seed: number, epoch: number) =>
+      Promise.all(exam.questions.map(async (q) => (await randomProvider(seed).complete(req(q, epoch))).content));
+    expect(await answers(1, 1)).not.toEqual(await answers(2, 1));
+    expect(await answers(1, 1)).not.toEqual(await answers(1, 2));
   });
 });
 
-describe('OpenAI-compatible provider against the fake server', () => {
-  let fake: FakeServer;
-  const provider = () => openAICompatible({ baseUrl: fake.url, apiKey: 'k-test', timeoutS: 0.5, extraBody: { reasoning: { enabled: true } }, seed: 3 });
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-
-  it('sends model, messages, seed and the extra body; reads content and usage', async () => {
-    fake.options = {};
-    const c = await provider().complete(req(q1));
-    expect(c.content).toBe(`【回答】${q1.answer.join(',')}`);
-    expect(c.usage).toMatchObject({ completion_tokens: 12, reasoning_tokens: 5 });
-    expect(c.finishReason).toBe('stop');
-    const body = fake.requests.at(-1)?.body ?? {};
-    expect(body['model']).toBe('fake-model');
-    expect(body['reasoning']).toEqual({ enabled: true });
-    expect(body['seed']).toBe(3);
-  });
-
-  it('keeps `reasoning` or `reasoning_content` when content is null', async () => {
-    for (const field of ['reasoning', 'reasoning_content'] as const) {
-      fake.options = { fault: () => ({ kind: 'reasoning-only', field }) };
-      const c = await provider().complete(req(q1));
-      expect(c.content).toBe('');
-      expect(c.reasoning).toContain('【回答】');
-    }
-  });
-
-  it('says what came back when a 200 is not JSON (an HTML page: a wrong --base-url)', async () => {
-    fake.options = { fault: () => ({ kind: 'html' }) };
-    const err = (await provider()
-      .complete(req(q1))
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(err.kind).toBe('bad-response');
-    expect(err.message).toMatch(
-      /^bad response: not JSON but "<!DOCTYPE html><html><body><h1>Welcome to nginx!.*is --base-url the API \(it usually ends in \/v1\)\?$/,
-    );
-  });
-
-  it('times out a reply that trickles in forever, naming the limit', async () => {
-    fake.options = { fault: () => ({ kind: 'trickle' }) };
-    const t0 = performance.now();
-    const err = (await provider()
-      .complete(req(q1))
-      .catch((e: unknown) => e)) as ProviderError;
-    expect(err.kind).toBe('timeout');
-    expect(err.message).toBe('request timed out after 0.5 s (--timeout)');
-    expect(performance.now() - t0).toBeLessThan(2000);
-  });
-
-  const cases: [string, FakeOptions, string, number | null][] = [
-    ['429', { fault: () => ({ kind: '429', retryAfter: '2' }) }, 'rate-limit', 429],
-    ['500', { fault: () => ({ kind: '500' }) }, 'server', 500],
-    ['503', { fault: () => ({ kind: '503' }) }, 'server', 503],
-    ['drop', { fault: () => ({ kind: 'drop' }) }, 'connection', null],
-    ['hang', { fault: () => ({ kind: 'hang' }) }, 'timeout', null],
-    ['malformed', { fault: () => ({ kind: 'malformed' }) }, 'bad-response', null],
-    ['truncated', { fault: () => ({ kind: 'truncated' }) }, 'connection', null],
-    ['empty choices', { fault: () => ({ kind: 'empty-choices' }) }, 'bad-response', null],
-    ['400', { fault: () => ({ kind: '400' }) }, 'bad-request', 400],
-    ['401', { fault: () => ({ kind: '401' }) }, 'auth', 401],
-    ['403', { fault: () => ({ kind: '403' }) }, 'auth', 403],
-    ['404', { fault: () => ({ kind: '404' }) }, 'not-found', 404],
-  ];
-  for (const [name, opts, kind, status] of cases) {
-    it(`classifies ${name} as ${kind}`, async () => {
-      fake.options = opts;
-      const err = (await provider()
-        .complete(req(q1))
-        .catch((e: unknown) => e)) as ProviderError;
-      expect(err).toBeInstanceOf(ProviderError);
-      expect(err.kind).toBe(kind);
-      expect(err.status).toBe(status);
-      if (name === '429') expect(err.retryAfterMs).toBe(2000);
+describe('the provider registry', () => {
+  it('adding a provider is one registry entry: the runner and the CLI find it by id', async () => {
+    const made: string[] = [];
+    registerProvider({
+      id: 'dummy',
+      title: 'a test provider',
+      defaultBaseUrl: 'https://dummy.invalid/v1',
+      keyEnv: () => ['DUMMY_API_KEY'],
+      needsKey: () => true,
+      async create(options) {
+        made.push(options.model);
+        return randomProvider(0);
+      },
     });
-  }
+    expect(providerIds()).toContain('dummy');
+    const entry = providerEntry('dummy');
+    await entry.create({
+      model: 'x',
+      baseUrl: null,
+      apiKey: 'k',
+      timeoutS: 1,
+      settings: { seed: null, maxTokens: null, reasoningEffort: null, thinkingBudget: null, extraBody: null },
+    });
+    expect(made).toEqual(['x']);
+    expect(resolveApiKey(entry, undefined, null, { DUMMY_API_KEY: 'sk-dummy' })).toEqual({ key: 'sk-dummy', hint: 'DUMMY_API_KEY' });
+    expect(() => resolveApiKey(entry, undefined, new URL('https://dummy.invalid/v1'), {})).toThrow(
+      /^no API key for dummy\.invalid: pass --api-key or set DUMMY_API_KEY$/,
+    );
+    expect(() => providerEntry('nope')).toThrow(/^unknown provider "nope"; available: .*dummy/);
+  });
+
+  it('finds the key where each provider keeps it; local servers need none', () => {
+    const openai = providerEntry('openai');
+    expect(resolveApiKey(openai, 'flag-key', null, {})).toEqual({ key: 'flag-key', hint: '--api-key' });
+    expect(resolveApiKey(openai, undefined, new URL('https://openrouter.ai/api/v1'), { OPENROUTER_API_KEY: 'or' }).key).toBe('or');
+    expect(resolveApiKey(openai, undefined, new URL('http://localhost:8000/v1'), {}).key).toBeNull();
+    expect(() => resolveApiKey(openai, undefined, new URL('https://api.openai.com/v1'), {})).toThrow(/set OPENAI_API_KEY$/);
+    expect(resolveApiKey(providerEntry('random'), undefined, null, {}).key).toBeNull();
+  });
 });

@@ -1,5 +1,5 @@
-import type { ResultRecord } from '../results/schema.js';
-import { redact } from '../util/redact.js';
+import type { ResultRecord } from '../../results/schema.js';
+import { redact } from '../../util/redact.js';
 
 /**
  * Progress on stderr. On a terminal: one live bar (done/total, accuracy so

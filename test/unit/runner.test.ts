@@ -1,0 +1,248 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProviderError, type Completion, type Provider } from '../../src/providers/types.js';
+import type { ResultFile, ResultRecord } from '../../src/results/schema.js';
+import { runBenchmark, type RunOptions } from '../../src/runner/benchmark.js';
+import { readJournal } from '../../src/runner/journal.js';
+import { loadPriorRun, mergeRecords } from '../../src/runner/resume.js';
+import { resolveRunSpec, type RunSpecInput } from '../../src/runner/spec.js';
+import { SummarySchema } from '../../src/results/summary.js';
+import { fixtureExam, goldProvider, questionOf } from '../fixtures/exam.js';
+
+const exam = fixtureExam();
+const TEXT_IDS = exam.questions.filter((q) => !q.requiresImage).map((q) => q.id);
+
+function rec(id: string, ok: boolean, epoch?: number): ResultRecord {
+  return {
+    question_id: id,
+    predicted: ok ? ['a'] : [],
+    gold: ['a'],
+    correct: ok,
+    raw_response: ok ? '【回答】a' : '',
+    parse_success: ok,
+    error: ok ? null : 'boom',
+    ...(epoch ? { epoch } : {}),
+  };
+}
+
+function spec(
+  dir: string,
+  out: string,
+  more: { task?: Partial<RunSpecInput['task']>; schedule?: RunSpecInput['schedule']; model?: Partial<RunSpecInput['model']>; overwrite?: boolean } = {},
+) {
+  return resolveRunSpec({
+    task: { exam, questionIds: TEXT_IDS, ...more.task },
+    model: { model: 'm', provider: 'random', ...more.model },
+    schedule: more.schedule,
+    output: { out, cwd: dir, overwrite: more.overwrite ?? false },
+  });
+}
+
+const tmp = (name: string) => mkdtempSync(join(tmpdir(), `jmle-unit-${name}-`));
+const readFile = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as ResultFile;
+
+/** Answers with the key, except that questions in `hang` wait until aborted. */
+function hanging(hang: Set<string>, started: string[]): Provider {
+  return {
+    name: 'hanging',
+    complete(request, { signal } = {}): Promise<Completion> {
+      const q = questionOf(exam, request);
+      started.push(q.id);
+      if (!hang.has(q.id)) return Promise.resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
+      return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new ProviderError('aborted', 'request aborted'))));
+    },
+  };
+}
+
+describe('merging what earlier runs left', () => {
+  it('a later record wins, but a failure never replaces a success; epochs are kept apart', () => {
+    const m = mergeRecords(
+      [rec('TA-1', true), rec('TA-2', false), rec('TA-1', false, 2)],
+      [rec('TA-1', false), rec('TA-2', true), rec('TA-3', false), rec('TA-1', true, 2)],
+    );
+    const by = new Map(m.map((r) => [`${r.question_id}#${r.epoch ?? 1}`, r]));
+    expect(m).toHaveLength(4);
+    expect(by.get('TA-1#1')?.correct).toBe(true);
+    expect(by.get('TA-2#1')?.correct).toBe(true);
+    expect(by.get('TA-3#1')?.error).toBe('boom');
+    expect(by.get('TA-1#2')?.correct).toBe(true);
+  });
+
+  it('reads a journal whose last line was torn by a crash', () => {
+    const dir = tmp('j');
+    const header = JSON.stringify({ jmle_bench_journal: 1, metadata: { model: 'm', exam: 'T' } });
+    writeFileSync(join(dir, 'x.json.jsonl'), `${header}\n${JSON.stringify(rec('TA-1', true))}\n{"question_id":"TA-2","predi`);
+    const j = readJournal(join(dir, 'x.json.jsonl'));
+    expect(j.records.map((r) => r.question_id)).toEqual(['TA-1']);
+    expect(j.badLines).toBe(1);
+    const prior = loadPriorRun('x.json', dir);
+    expect(prior.outPath).toBe('x.json');
+    expect(prior.metadata.model).toBe('m');
+  });
+});
+
+describe('runBenchmark', () => {
+  it('asks every question, writes the reference format and a summary that fits its schema', async () => {
+    const dir = tmp('full');
+    const asked: string[] = [];
+    const r = await runBenchmark(spec(dir, 'o.json'), { provider: goldProvider(exam, (q) => asked.push(q.id)) });
+    expect(r.stopped).toBeNull();
+    expect(asked.sort()).toEqual([...TEXT_IDS].sort());
+    const f = readFile(join(dir, 'o.json'));
+    expect(f.results.map((x) => x.question_id)).toEqual([...TEXT_IDS].sort());
+    expect(f.results.every((x) => x.correct)).toBe(true);
+    expect(Object.keys(f.results[0] ?? {}).slice(0, 7)).toEqual(['question_id', 'predicted', 'gold', 'correct', 'raw_response', 'parse_success', 'error']);
+    expect(SummarySchema.parse(f.summary)).toMatchObject({ correct: TEXT_IDS.length, exam: 'T' });
+    expect(f.extra_epochs).toBeUndefined();
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+  });
+
+  it('stop lets in-flight requests finish; abort drops them unrecorded; the file holds what is done', async () => {
+    const dir = tmp('stop');
+    const stop = new AbortController();
+    const abort = new AbortController();
+    const started: string[] = [];
+    let finished = 0;
+    const opts: RunOptions = {
+      provider: hanging(new Set(['TA-3', 'TA-4']), started),
+      hooks: {
+        stopSignal: stop.signal,
+        abortSignal: abort.signal,
+        onRecord: () => {
+          finished++;
+          if (finished === 2) {
+            // both workers are now stuck on TA-3 / TA-4
+            setTimeout(() => stop.abort(), 20);
+            setTimeout(() => abort.abort(), 60);
+          }
+        },
+      },
+    };
+    const result = await runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 2 } }), opts);
+    expect(result.stopped).toEqual({ cause: 'user', reason: null });
+    expect(started).toEqual(['TA-1', 'TA-2', 'TA-3', 'TA-4']);
+    const f = readFile(join(dir, 'o.json'));
+    expect(f.results.map((r) => r.question_id)).toEqual(['TA-1', 'TA-2']);
+    expect(f.metadata['status']).toBe('interrupted');
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+  });
+
+  it('Ctrl-C during an --rpm wait ends the run at once and sends nothing more; latency leaves the wait out', async () => {
+    const dir = tmp('rpm');
+    const stop = new AbortController();
+    const started: string[] = [];
+    const result = await runBenchmark(spec(dir, 'r.json', { schedule: { parallel: 4, rpm: 600 } }), {
+      provider: goldProvider(exam, (q) => started.push(q.id)),
+      hooks: { stopSignal: stop.signal, onRecord: (r) => r.question_id === 'TA-3' && stop.abort() },
+    });
+    expect(result.stopped?.cause).toBe('user');
+    expect(started).toHaveLength(3);
+    const f = readFile(join(dir, 'r.json'));
+    expect(f.results).toHaveLength(3);
+    // the third question waited ~200 ms for its start (600 per minute); its latency is the request's own
+    for (const r of f.results) expect(r.latency_ms ?? Infinity).toBeLessThan(150);
+  });
+
+  it('a quota failure (Retry-After beyond the cap) stops the run like Ctrl-C: in-flight answers kept, that sample left to ask', async () => {
+    const dir = tmp('quota');
+    const started: string[] = [];
+    const p: Provider = {
+      name: 'quota',
+      async complete(request) {
+        const q = questionOf(exam, request);
+        started.push(q.id);
+        await new Promise((r) => setTimeout(r, 5));
+        if (q.id === 'TA-6') throw new ProviderError('rate-limit', 'daily limit', { status: 429, retryAfterMs: 86_400_000 });
+        return { content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' };
+      },
+    };
+    const result = await runBenchmark(spec(dir, 'q.json', { schedule: { parallel: 2 } }), { provider: p });
+    expect(result.stopped).toEqual({ cause: 'server', reason: 'the server asks to retry after 24h00m (daily limit)' });
+    const f = readFile(join(dir, 'q.json'));
+    expect(f.metadata['status']).toBe('interrupted');
+    const saved = new Set(f.results.map((r) => r.question_id));
+    expect(saved.has('TA-6')).toBe(false);
+    expect([...saved].sort()).toEqual(started.filter((id) => id !== 'TA-6').sort());
+  });
+
+  it('a journal that cannot be written stops the run early and the answers still reach the result file', async () => {
+    const dir = tmp('jfail');
+    // A non-empty directory where the journal should go: its first write fails.
+    mkdirSync(join(dir, 'j.json.jsonl'));
+    writeFileSync(join(dir, 'j.json.jsonl', 'x'), '');
+    const started: string[] = [];
+    const slow: Provider = {
+      name: 'slow',
+      async complete(request) {
+        const q = questionOf(exam, request);
+        started.push(q.id);
+        await new Promise((r) => setTimeout(r, 3));
+        return { content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' };
+      },
+    };
+    const result = await runBenchmark(spec(dir, 'j.json', { schedule: { parallel: 2 }, task: { epochs: 3 }, overwrite: true }), { provider: slow });
+    expect(result.stopped?.cause).toBe('journal');
+    expect(result.stopped?.reason).toMatch(/^cannot write the journal .*j\.json\.jsonl: E[A-Z]+$/);
+    expect(started.length).toBeLessThan(TEXT_IDS.length * 3);
+    const f = readFile(join(dir, 'j.json'));
+    expect(f.results.length + (f.extra_epochs ?? []).reduce((n, e) => n + e.results.length, 0)).toBe(started.length);
+  });
+
+  it('refuses an output it cannot write before sending anything', async () => {
+    const dir = tmp('ro');
+    mkdirSync(join(dir, 'locked'));
+    chmodSync(join(dir, 'locked'), 0o555);
+    const asked: string[] = [];
+    await expect(runBenchmark(spec(dir, 'locked/o.json'), { provider: goldProvider(exam, (q) => asked.push(q.id)) })).rejects.toThrow(
+      /^cannot write locked\/o\.json \(read-only folder\); choose another --out or make its folder writable$/,
+    );
+    expect(asked).toEqual([]);
+  });
+});
+
+describe('runBenchmark with epochs', () => {
+  it('asks every question K times, epoch 1 in results and the others in extra_epochs', async () => {
+    const dir = tmp('epochs');
+    const asked: string[] = [];
+    await runBenchmark(spec(dir, 'e.json', { task: { epochs: 3 } }), { provider: goldProvider(exam, (q, req) => asked.push(`${q.id}#${req.epoch}`)) });
+    expect(asked).toHaveLength(TEXT_IDS.length * 3);
+    expect(new Set(asked).size).toBe(asked.length);
+    const f = readFile(join(dir, 'e.json'));
+    expect(f.metadata['epochs']).toBe(3);
+    expect(f.results).toHaveLength(TEXT_IDS.length);
+    expect(f.results.every((r) => r.epoch === undefined)).toBe(true);
+    expect(f.extra_epochs?.map((e) => e.epoch)).toEqual([2, 3]);
+    expect(f.extra_epochs?.every((e) => e.results.length === TEXT_IDS.length && e.results.every((r) => r.epoch === e.epoch))).toBe(true);
+  });
+
+  it('a resume asks only the missing samples, and more epochs grow the run', async () => {
+    const dir = tmp('grow');
+    await runBenchmark(spec(dir, 'g.json', { task: { epochs: 2 } }), { provider: goldProvider(exam) });
+    const prior = loadPriorRun('g.json', dir);
+    expect(prior.records).toHaveLength(TEXT_IDS.length * 2);
+    const asked: string[] = [];
+    const r = await runBenchmark(spec(dir, 'g.json', { task: { epochs: 4 } }), {
+      prior,
+      provider: goldProvider(exam, (q, req) => asked.push(`${q.id}#${req.epoch}`)),
+    });
+    expect(r.plan.kept).toBe(TEXT_IDS.length * 2);
+    expect(asked.every((a) => a.endsWith('#3') || a.endsWith('#4'))).toBe(true);
+    expect(asked).toHaveLength(TEXT_IDS.length * 2);
+    expect(readFile(join(dir, 'g.json')).extra_epochs?.map((e) => e.epoch)).toEqual([2, 3, 4]);
+    // Fewer epochs than the run holds would drop answers.
+    await expect(
+      runBenchmark(spec(dir, 'g.json', { task: { epochs: 2 } }), { prior: loadPriorRun('g.json', dir), provider: goldProvider(exam) }),
+    ).rejects.toThrow(/holds 4 epochs; --epochs 2 would drop answers/);
+  });
+
+  it('the random baseline answers each epoch independently', async () => {
+    const dir = tmp('random');
+    await runBenchmark(spec(dir, 'r.json', { task: { epochs: 2 }, model: { model: 'random', provider: 'random', settings: { seed: 3 } } }));
+    const f = readFile(join(dir, 'r.json'));
+    const second = f.extra_epochs?.[0]?.results ?? [];
+    const differ = f.results.filter((r, i) => r.raw_response !== second[i]?.raw_response);
+    expect(differ.length).toBeGreaterThan(0);
+  });
+});
