@@ -20,7 +20,6 @@ export interface Parsed {
 /** One CLI command: declared as data (name, options, help), run by `main`. */
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   /** Full help text: usage line, options, examples. */
   readonly help: string;
   readonly options: OptionSpec;

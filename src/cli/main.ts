@@ -33,12 +33,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     writeLine(io.stdout, VERSION);
     return 0;
   }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     writeLine(io.stderr, `jmle-bench: unknown command "${name}"; run \`jmle-bench --help\` for the list`);
     return 2;
   }
   try {
+    const cmd = await entry.load();
     const args = parseCommandArgs(cmd, rest);
     if (args.values['help']) {
       writeLine(io.stdout, cmd.help);

@@ -6,7 +6,6 @@ import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'Compare two runs question by question (paired CI, McNemar exact test)',
   help: `Usage: jmle-bench compare A.json B.json [--json] [--resamples N] [--seed N] [--data-dir DIR] [--exam ID]
 
 Rescores both result files against the current dataset and rules, then shows

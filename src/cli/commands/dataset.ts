@@ -147,7 +147,6 @@ async function info(args: Parsed, io: Io): Promise<number> {
 
 export const datasetCommand: Command = {
   name: 'dataset',
-  summary: 'Download and verify exam data (pull), or describe the installed data (info)',
   help: HELP,
   options: {
     ...DATA_OPTIONS,

@@ -17,7 +17,6 @@ export function table(rows: string[][]): string[] {
 
 export const examsCommand: Command = {
   name: 'exams',
-  summary: 'List the available exams with question counts and official rules',
   help: `Usage: jmle-bench exams [--data-dir DIR] [--exam ID] [--json]
 
 Lists every exam edition jmle-bench knows: its source, question count, image

@@ -6,7 +6,6 @@ import { DATA_OPTIONS, str, writeLine, type Command } from '../command.js';
 
 export const exportSiteCommand: Command = {
   name: 'export-site',
-  summary: 'Write the results viewer as static files for any static host (e.g. GitHub Pages)',
   help: `Usage: jmle-bench export-site OUT [--results DIR] [--exam ID | --exams LIST] [--data-dir DIR]
 
 Writes the same app as \`jmle-bench view\` into the folder OUT as static files

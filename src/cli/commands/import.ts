@@ -11,7 +11,6 @@ import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js'
 
 export const importCommand: Command = {
   name: 'import',
-  summary: "Import published predictions (IgakuQA's baselines) as result files",
   help: `Usage: jmle-bench import igakuqa DIR --system NAME [--exam 112..116|all] [--out-dir DIR] [--data-dir DIR] [--json]
 
 Reads IgakuQA's published predictions

@@ -1,23 +1,57 @@
 import type { Command } from '../command.js';
-import { rescoreCommand } from './rescore.js';
-import { runCommand } from './run.js';
-import { leaderboardCommand } from './leaderboard.js';
-import { compareCommand } from './compare.js';
-import { datasetCommand } from './dataset.js';
-import { viewCommand } from './view.js';
-import { exportSiteCommand } from './export-site.js';
-import { examsCommand } from './exams.js';
-import { importCommand } from './import.js';
 
-/** Every CLI command, in the order `--help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [
-  runCommand,
-  rescoreCommand,
-  leaderboardCommand,
-  compareCommand,
-  datasetCommand,
-  viewCommand,
-  exportSiteCommand,
-  examsCommand,
-  importCommand,
+/**
+ * Every CLI command, in the order `--help` lists them: its name and one-line
+ * summary here, its options, help and code in its own module, loaded only when
+ * the command runs (so `jmle-bench --help` or a quick command does not load the
+ * chart renderer, the SDKs or the viewer). Add new commands here.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'run',
+    summary: 'Evaluate a model on the exam (any OpenAI-compatible API, or the offline random baseline)',
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: 'rescore',
+    summary: 'Re-extract and rescore result files against the current dataset and rules',
+    load: async () => (await import('./rescore.js')).rescoreCommand,
+  },
+  {
+    name: 'leaderboard',
+    summary: 'Build the leaderboard tables (and chart) from every result file, rescored',
+    load: async () => (await import('./leaderboard.js')).leaderboardCommand,
+  },
+  {
+    name: 'compare',
+    summary: 'Compare two runs question by question (paired CI, McNemar exact test)',
+    load: async () => (await import('./compare.js')).compareCommand,
+  },
+  {
+    name: 'dataset',
+    summary: 'Download and verify exam data (pull), or describe the installed data (info)',
+    load: async () => (await import('./dataset.js')).datasetCommand,
+  },
+  {
+    name: 'view',
+    summary: 'Browse results in a local web app: leaderboard, per-model and per-question views',
+    load: async () => (await import('./view.js')).viewCommand,
+  },
+  {
+    name: 'export-site',
+    summary: 'Write the results viewer as static files for any static host (e.g. GitHub Pages)',
+    load: async () => (await import('./export-site.js')).exportSiteCommand,
+  },
+  { name: 'exams', summary: 'List the available exams with question counts and official rules', load: async () => (await import('./exams.js')).examsCommand },
+  {
+    name: 'import',
+    summary: "Import published predictions (IgakuQA's baselines) as result files",
+    load: async () => (await import('./import.js')).importCommand,
+  },
 ];

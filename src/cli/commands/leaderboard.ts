@@ -24,7 +24,6 @@ type Format = (typeof FORMATS)[number];
 
 export const leaderboardCommand: Command = {
   name: 'leaderboard',
-  summary: 'Build the leaderboard tables (and chart) from every result file, rescored',
   help: `Usage: jmle-bench leaderboard [--results DIR] [--readme FILE] [--plot FILE.png|.svg]
                             [--format md|json|csv] [--ci] [--data-dir DIR] [--exam ID]
        jmle-bench leaderboard --exams 112-116,119,120 [--results DIR] [--format md|json|csv]

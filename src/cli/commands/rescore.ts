@@ -27,7 +27,6 @@ function isFolder(path: string): boolean {
 
 export const rescoreCommand: Command = {
   name: 'rescore',
-  summary: 'Re-extract and rescore result files against the current dataset and rules',
   help: `Usage: jmle-bench rescore FILE... [--out FILE | --write] [--data-dir DIR] [--exam ID] [--json]
 
 Re-extracts every answer from the stored raw responses, scores it against the

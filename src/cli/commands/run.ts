@@ -174,7 +174,6 @@ function addReadmeRow(io: Io, spec: RunSpec, result: BenchmarkResult): void {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Evaluate a model on the exam (any OpenAI-compatible API, or the offline random baseline)',
   help: RUN_HELP,
   options: { ...DATA_OPTIONS, ...RUN_OPTIONS },
   run: executeRun,

@@ -19,7 +19,6 @@ function openBrowser(url: string): void {
 
 export const viewCommand: Command = {
   name: 'view',
-  summary: 'Browse results in a local web app: leaderboard, per-model and per-question views',
   help: `Usage: jmle-bench view [--results DIR] [--exam ID | --exams LIST] [--port N] [--host H] [--open] [--data-dir DIR]
 
 Starts a local web server for the result files in DIR and prints its URL.
