@@ -19,9 +19,10 @@ pull   Downloads an exam's data from its upstream repository at the commit pinne
        cannot be reached at all, it stops after the first request.
 info   Shows where the data was found (--data-dir, then $JMLE_DATA_DIR, then the
        cache), the upstream source, the dataset version (sha256 of the dataset
-       file) and whether it matches the pinned manifest, question counts by
-       block, type, image and answers to select, and dataset issues such as
-       missing images.
+       file) and whether it matches the pinned manifest, each part's files
+       (data, images, published results) and the pull that fetches a missing
+       one, question counts by block, type, image and answers to select, and
+       dataset issues such as missing images.
 
 Options:
   --exam ID         exam edition (default 120); pulls the source that holds it
