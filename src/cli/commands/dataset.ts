@@ -2,6 +2,7 @@ import { datasetInfo, formatInfo } from '../../dataset/info.js';
 import { pullDataset, type PullResult } from '../../dataset/pull.js';
 import { PullProgress } from '../progress/pull.js';
 import { UserError } from '../../util/errors.js';
+import { redact } from '../../util/redact.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command, type Io, type Parsed } from '../command.js';
 
 const HELP = `Usage: jmle-bench dataset pull [--exam ID | --source NAME | --all] [--with-results] [--no-images]
@@ -83,7 +84,8 @@ async function pull(args: Parsed, io: Io): Promise<number> {
   if (flag(args, 'json')) throw new UserError('dataset pull: --json applies to `dataset info`');
 
   const mode = flag(args, 'quiet') ? 'quiet' : io.stderr.isTTY ? 'tty' : 'plain';
-  const progress = new PullProgress(io.stderr, mode);
+  // Every outgoing line goes through redact, as writeLine does.
+  const progress = new PullProgress({ write: (t: string) => io.stderr.write(redact(t)) }, mode);
   const ac = new AbortController();
   let sigints = 0;
   const onSigint = () => {
