@@ -5,16 +5,53 @@ import { basename, dirname, join } from 'node:path';
 import { FileHasher, verify, type Digest } from './hash.js';
 import type { ManifestFile } from './manifest.js';
 
-/** Why a file could not be installed. `checksum` and `http` are not retried. */
-export type DownloadFailure = 'checksum' | 'http' | 'network' | 'aborted';
+/**
+ * Why a file could not be installed. `checksum` and `http` are not retried;
+ * `network` (a dropped or stalled connection, a 5xx) is; `unreachable` (no
+ * connection was made at all: the name did not resolve, the port refused) is
+ * retried unless the caller asks to fail fast.
+ */
+export type DownloadFailure = 'checksum' | 'http' | 'network' | 'unreachable' | 'aborted';
 
 export class DownloadError extends Error {
   readonly kind: DownloadFailure;
-  constructor(kind: DownloadFailure, message: string) {
+  /** The HTTP status, for `http` and 5xx `network` failures. */
+  readonly status?: number;
+  constructor(kind: DownloadFailure, message: string, status?: number) {
     super(message);
     this.name = 'DownloadError';
     this.kind = kind;
+    if (status !== undefined) this.status = status;
   }
+}
+
+/** Error codes meaning no connection was ever made, in words. */
+const NO_CONNECTION: Readonly<Record<string, string>> = {
+  ENOTFOUND: 'the host name could not be resolved',
+  EAI_AGAIN: 'the host name could not be resolved',
+  EAI_FAIL: 'the host name could not be resolved',
+  ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no network',
+  EADDRNOTAVAIL: 'no network',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+};
+
+/**
+ * Why a fetch could not connect at all ("connection refused (ECONNREFUSED)"), or
+ * undefined when it is another kind of failure. Looks through `cause` chains and
+ * the AggregateError Node raises when every address of a host refused.
+ */
+export function noConnectionReason(e: unknown, depth = 0): string | undefined {
+  if (!(e instanceof Error) || depth > 4) return undefined;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code && NO_CONNECTION[code]) return `${NO_CONNECTION[code]} (${code})`;
+  const inner = e instanceof AggregateError ? (e.errors as unknown[]) : [];
+  for (const x of [e.cause, ...inner]) {
+    const r = noConnectionReason(x, depth + 1);
+    if (r) return r;
+  }
+  return undefined;
 }
 
 export interface DownloadOptions {
@@ -35,6 +72,8 @@ export interface DownloadOptions {
   /** Bytes received (negative when a failed attempt's bytes are discarded). */
   readonly onBytes?: (n: number) => void;
   readonly onRetry?: (attempt: number, error: string, delayMs: number) => void;
+  /** Retry when no connection could be made at all (default true); false fails at once with kind `unreachable`. */
+  readonly retryUnreachable?: boolean;
 }
 
 const TEMP_SUFFIX = '.part';
@@ -136,7 +175,7 @@ async function attempt(opts: DownloadOptions, received: { n: number }): Promise<
     if (!res.ok || !res.body) {
       await res.body?.cancel().catch(() => undefined);
       const msg = `${opts.label}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${opts.url}`;
-      throw new DownloadError(RETRY_STATUS.has(res.status) ? 'network' : 'http', msg);
+      throw new DownloadError(RETRY_STATUS.has(res.status) ? 'network' : 'http', msg, res.status);
     }
     const expected = opts.expected;
     const hasher = new FileHasher(expected?.git_blob_sha1 !== undefined ? expected.size : undefined);
@@ -168,6 +207,8 @@ async function attempt(opts: DownloadOptions, received: { n: number }): Promise<
     if (e instanceof DownloadError) throw e;
     if (opts.signal?.aborted) throw new DownloadError('aborted', 'interrupted');
     if (idle.signal.aborted) throw new DownloadError('network', `connection stalled: ${describe(idle.signal.reason)}`);
+    const never = noConnectionReason(e);
+    if (never) throw new DownloadError('unreachable', `cannot connect to ${new URL(opts.url).host}: ${never}`);
     throw new DownloadError('network', `connection failed: ${describe(e)}`);
   } finally {
     clearTimeout(timer);
@@ -178,8 +219,9 @@ async function attempt(opts: DownloadOptions, received: { n: number }): Promise<
 /**
  * Download one file atomically: temporary file in the same folder, verified
  * against the manifest (when pinned), then renamed into place. A connection
- * failure is retried with exponential backoff; a checksum mismatch or an HTTP
- * error such as 404 is not. Nothing is left at `dest` or beside it on failure.
+ * failure is retried with exponential backoff (one that never connected only
+ * when `retryUnreachable` allows); a checksum mismatch or an HTTP error such as
+ * 404 is not. Nothing is left at `dest` or beside it on failure.
  */
 export async function downloadFile(opts: DownloadOptions): Promise<Digest> {
   const attempts = Math.max(1, opts.attempts ?? 4);
@@ -192,7 +234,8 @@ export async function downloadFile(opts: DownloadOptions): Promise<Digest> {
     } catch (e) {
       if (received.n) opts.onBytes?.(-received.n);
       const err = e as DownloadError;
-      if (err.kind !== 'network') throw err;
+      const retryable = err.kind === 'network' || (err.kind === 'unreachable' && opts.retryUnreachable !== false);
+      if (!retryable) throw err;
       last = err.message;
       if (i < attempts) {
         const delay = base * 2 ** (i - 1);

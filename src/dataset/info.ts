@@ -4,8 +4,9 @@ import { DEFAULT_EXAM } from '../exam/editions.js';
 import { examEntry, loadExam } from '../exam/registry.js';
 import type { DatasetIssue, Exam } from '../exam/types.js';
 import { hashFile, verify } from './hash.js';
+import { pullCommand } from '../exam/data-root.js';
 import { readInstalled, type Installed } from './installed.js';
-import { loadManifest } from './manifest.js';
+import { loadManifest, OPTIONAL_PARTS, partOf, type Manifest, type Part } from './manifest.js';
 
 export interface FileCheck {
   /** Files the pinned manifest lists. */
@@ -14,6 +15,15 @@ export interface FileCheck {
   readonly missing: readonly string[];
   /** Present but not the pinned bytes. */
   readonly differ: readonly string[];
+}
+
+/** The file check of one part of a source (the data, the images, the published results). */
+export interface PartCheck extends FileCheck {
+  readonly part: Part;
+  /** An optional part's folder, relative to the source folder ("results/"). */
+  readonly prefix?: string;
+  /** What an optional part holds, in words. */
+  readonly about?: string;
 }
 
 export interface Counts {
@@ -45,7 +55,10 @@ export interface DatasetInfo {
   readonly pinnedVersion?: string;
   /** Version equals the pinned one (null when the manifest has no single version file: see `files`). */
   readonly versionMatchesPinned: boolean | null;
+  /** Every file of the pinned manifest. */
   readonly files: FileCheck;
+  /** The same check by part: `data` first, then the optional parts the manifest has. */
+  readonly parts: readonly PartCheck[];
   readonly counts: Counts;
   readonly issues: readonly DatasetIssue[];
 }
@@ -70,24 +83,54 @@ export function countQuestions(exam: Exam): Counts {
   };
 }
 
-/** Compare the files on disk with the pinned manifest. */
-export async function checkFiles(source: string, dir: string): Promise<FileCheck> {
-  const m = loadManifest(source);
-  const missing: string[] = [];
-  const differ: string[] = [];
-  let ok = 0;
+type FileState = 'ok' | 'missing' | 'differ';
+
+/** Each pinned file's state on disk. */
+async function fileStates(m: Manifest, dir: string): Promise<Map<string, FileState>> {
+  const states = new Map<string, FileState>();
   await Promise.all(
     m.files.map(async (f) => {
       const path = join(dir, f.path);
       const st = await stat(path).catch(() => null);
-      if (!st?.isFile()) return void missing.push(f.path);
-      if (st.size !== f.size) return void differ.push(f.path);
+      if (!st?.isFile()) return void states.set(f.path, 'missing');
+      if (st.size !== f.size) return void states.set(f.path, 'differ');
       const d = await hashFile(path, f.git_blob_sha1 !== undefined ? f.size : undefined);
-      if (d && verify(d, f).ok) ok++;
-      else differ.push(f.path);
+      states.set(f.path, d && verify(d, f).ok ? 'ok' : 'differ');
     }),
   );
-  return { total: m.files.length, ok, missing: missing.sort(), differ: differ.sort() };
+  return states;
+}
+
+function tallyStates(paths: readonly string[], states: Map<string, FileState>): FileCheck {
+  const of = (s: FileState) => paths.filter((p) => states.get(p) === s).sort();
+  return { total: paths.length, ok: of('ok').length, missing: of('missing'), differ: of('differ') };
+}
+
+/** Compare the files on disk with the pinned manifest. */
+export async function checkFiles(source: string, dir: string): Promise<FileCheck> {
+  const m = loadManifest(source);
+  return tallyStates(
+    m.files.map((f) => f.path),
+    await fileStates(m, dir),
+  );
+}
+
+/** The same comparison, whole and by part. */
+async function checkParts(m: Manifest, dir: string): Promise<{ files: FileCheck; parts: PartCheck[] }> {
+  const states = await fileStates(m, dir);
+  const pathsOf = (p: Part) => m.files.filter((f) => partOf(m, f) === p).map((f) => f.path);
+  const parts: PartCheck[] = [{ part: 'data', ...tallyStates(pathsOf('data'), states) }];
+  for (const p of OPTIONAL_PARTS) {
+    const spec = m.parts?.[p];
+    if (spec) parts.push({ part: p, prefix: spec.prefix, about: spec.about, ...tallyStates(pathsOf(p), states) });
+  }
+  return {
+    files: tallyStates(
+      m.files.map((f) => f.path),
+      states,
+    ),
+    parts,
+  };
 }
 
 export interface InfoOptions {
@@ -107,6 +150,7 @@ export async function datasetInfo(opts: InfoOptions = {}): Promise<DatasetInfo> 
   const m = loadManifest(entry.source);
   const dir = join(dataRoot.root, entry.source);
   const pinnedVersion = m.versionFile ? m.files.find((f) => f.path === m.versionFile)?.sha256 : undefined;
+  const { files, parts } = await checkParts(m, dir);
   return {
     exam: { id: exam.id, title: exam.rules.title },
     source: { name: m.source, repo: m.repo, pinnedCommit: m.commit, ...(m.description ? { description: m.description } : {}) },
@@ -117,7 +161,8 @@ export async function datasetInfo(opts: InfoOptions = {}): Promise<DatasetInfo> 
     version: exam.version,
     ...(pinnedVersion ? { pinnedVersion } : {}),
     versionMatchesPinned: pinnedVersion ? pinnedVersion === exam.version : null,
-    files: await checkFiles(entry.source, dir),
+    files,
+    parts,
     counts: countQuestions(exam),
     issues: exam.issues,
   };
@@ -135,6 +180,33 @@ function listSome(paths: readonly string[], max = 5): string {
   return paths.slice(0, max).join(', ') + (paths.length > max ? `, … (${paths.length - max} more)` : '');
 }
 
+/** The pull command that installs what an info report found missing, with the options the last pull used. */
+function pullHint(i: DatasetInfo, part?: Part): string {
+  const r = i.installed;
+  const opts = [
+    part === 'results' || r?.parts?.results ? ' --with-results' : '',
+    part !== 'images' && r?.parts?.images === false ? ' --no-images' : '',
+    r && !r.pinned ? ` --ref ${r.ref}` : '',
+    r?.from ? ` --from ${r.from}` : '',
+    i.foundVia === 'cache' ? '' : ` --data-dir ${/\s/.test(i.root) ? JSON.stringify(i.root) : i.root}`,
+  ];
+  return pullCommand(i.exam.id) + opts.join('');
+}
+
+/** One part's state: "all 110 match …", "not pulled (10 files): run …", or what is missing or differs. */
+function partLine(i: DatasetInfo, p: PartCheck): string {
+  const where = p.prefix ? `, in ${join(i.dir, p.prefix)}` : '';
+  const about = p.about ? ` — ${p.about}` : '';
+  if (p.ok === p.total) return `all ${p.total} match the pinned manifest${where}${about}`;
+  if (p.part !== 'data' && p.missing.length === p.total) return `not pulled (${p.total} files): \`${pullHint(i, p.part)}\`${about}`;
+  return (
+    `${p.ok}/${p.total} match the pinned manifest` +
+    (p.missing.length ? `; ${p.missing.length} missing (${listSome(p.missing)})` : '') +
+    (p.differ.length ? `; ${p.differ.length} differ (${listSome(p.differ)})` : '') +
+    (p.missing.length ? `: \`${pullHint(i, p.part)}\` fetches them` : '')
+  );
+}
+
 /** The human-readable report. */
 export function formatInfo(i: DatasetInfo): string {
   const L: string[] = [];
@@ -144,7 +216,14 @@ export function formatInfo(i: DatasetInfo): string {
   L.push(`folder     ${i.dir} (found via ${VIA[i.foundVia]})`);
   if (i.installed) {
     const r = i.installed;
-    const state = r.complete ? 'complete' : `INCOMPLETE (${r.files.length} files): rerun \`jmle-bench dataset pull${r.pinned ? '' : ` --ref ${r.ref}`}\``;
+    // The parts this source has that the pull covered ("data, images, results").
+    const parts = r.parts
+      ? i.parts
+          .filter((p) => p.part === 'data' || r.parts?.[p.part])
+          .map((p) => p.part)
+          .join(', ')
+      : '';
+    const state = r.complete ? `complete${parts ? ` (${parts})` : ''}` : `INCOMPLETE (${r.files.length} files): rerun \`${pullHint(i)}\``;
     L.push(
       `installed  ref ${r.ref}${r.pinned ? ' (pinned)' : ' (not the pinned commit: a new dataset version)'} on ${r.date}${r.from ? ` from ${r.from}` : ''}, ${state}`,
     );
@@ -158,14 +237,7 @@ export function formatInfo(i: DatasetInfo): string {
         ? ' (matches the pinned manifest)'
         : ` (differs from the pinned manifest's ${short(i.pinnedVersion ?? '')}…)`;
   L.push(`version    sha256:${i.version}${match}`);
-  const f = i.files;
-  const fileState =
-    f.ok === f.total
-      ? `all ${f.total} match the pinned manifest`
-      : `${f.ok}/${f.total} match the pinned manifest` +
-        (f.missing.length ? `; ${f.missing.length} missing (${listSome(f.missing)})` : '') +
-        (f.differ.length ? `; ${f.differ.length} differ (${listSome(f.differ)})` : '');
-  L.push(`files      ${fileState}`);
+  for (const p of i.parts) L.push(p.part === 'data' ? `files      data: ${partLine(i, p)}` : `  ${p.part.padEnd(9)}${partLine(i, p)}`);
   const c = i.counts;
   L.push(`questions  ${c.questions}`);
   L.push(`  by block   ${row(c.byBlock)}`);

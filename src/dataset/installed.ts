@@ -21,8 +21,10 @@ export const InstalledSchema = z.object({
   /** Base URL the files came from, when not the upstream repository. */
   from: z.string().optional(),
   date: z.string(),
-  /** False when the pull stopped before every file was installed. */
+  /** False when the pull stopped before every file it covered was installed. */
   complete: z.boolean(),
+  /** The optional parts the pull covered (absent in records written before parts existed: images, no results). */
+  parts: z.object({ images: z.boolean(), results: z.boolean() }).optional(),
   /** sha256 of the source's version file (the 120th: the dataset JSON), when installed. */
   version: z.string().optional(),
   files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string() })),

@@ -25,6 +25,22 @@ export const ManifestFileSchema = z
   })
   .refine((f) => f.sha256 !== undefined || f.git_blob_sha1 !== undefined, { message: 'a file needs sha256 or git_blob_sha1' });
 
+/**
+ * The parts of a source a pull may leave out, each a path prefix: `images`
+ * (needed only for --image-mode vision) and `results` (published model outputs,
+ * for ranking against the published leaderboard). Every other file is `data`
+ * (questions, answer key, licence), which every pull installs.
+ */
+export const OPTIONAL_PARTS = ['images', 'results'] as const;
+export type OptionalPart = (typeof OPTIONAL_PARTS)[number];
+export type Part = 'data' | OptionalPart;
+
+const PartSchema = z.object({
+  prefix: z.string().regex(/^[^/].*\/$/, 'a folder prefix ending in "/"'),
+  /** What the part holds, in words (shown by `dataset info`). */
+  about: z.string(),
+});
+
 export const ManifestSchema = z.object({
   source: z.string().min(1),
   repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
@@ -32,11 +48,13 @@ export const ManifestSchema = z.object({
   description: z.string().optional(),
   /** The file whose sha256 is the dataset version (the 120th: the dataset JSON). */
   versionFile: z.string().optional(),
+  parts: z.object({ images: PartSchema.optional(), results: PartSchema.optional() }).strict().optional(),
   files: z.array(ManifestFileSchema).min(1),
 });
 
 export type ManifestFile = z.infer<typeof ManifestFileSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
+export type PartSpec = z.infer<typeof PartSchema>;
 
 /** The committed manifests: `<package>/manifests/` (same depth from src/ and dist/). */
 export const MANIFEST_DIR = fileURLToPath(new URL('../../manifests/', import.meta.url));
@@ -68,6 +86,22 @@ export function loadManifest(source: string, dir = MANIFEST_DIR): Manifest {
   return parsed.data;
 }
 
+/** Which part a file belongs to (by the manifest's part prefixes; `data` when none matches). */
+export function partOf(m: Manifest, f: ManifestFile): Part {
+  return OPTIONAL_PARTS.find((p) => m.parts?.[p] && f.path.startsWith(m.parts[p].prefix)) ?? 'data';
+}
+
+/** Which optional parts a pull installs besides the data. */
+export type PartChoice = Readonly<Record<OptionalPart, boolean>>;
+
+/** The files a pull with `choice` installs, in manifest order. */
+export function selectFiles(m: Manifest, choice: PartChoice): ManifestFile[] {
+  return m.files.filter((f) => {
+    const part = partOf(m, f);
+    return part === 'data' || choice[part];
+  });
+}
+
 /** The path of a file upstream. */
 export function upstreamPath(f: ManifestFile): string {
   return f.upstream ?? f.path;
@@ -78,8 +112,17 @@ export function isPinnedRef(m: Manifest, ref: string): boolean {
   return ref === m.commit || (/^[0-9a-f]{7,40}$/.test(ref) && m.commit.startsWith(ref));
 }
 
+const joinUrl = (base: string, path: string) => `${base.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+
 /** The raw URL of a file: `<base>/<upstream path>`; base defaults to raw.githubusercontent.com/<repo>/<ref>. */
 export function fileUrl(m: Manifest, ref: string, f: ManifestFile, base?: string): string {
-  const root = (base ?? `https://raw.githubusercontent.com/${m.repo}/${encodeURIComponent(ref)}`).replace(/\/+$/, '');
-  return `${root}/${upstreamPath(f).split('/').map(encodeURIComponent).join('/')}`;
+  return joinUrl(base ?? `https://raw.githubusercontent.com/${m.repo}/${encodeURIComponent(ref)}`, upstreamPath(f));
+}
+
+/**
+ * Where a mirror that serves a jmle-bench data folder (not an upstream tree) keeps a
+ * renamed file: `<base>/<local path>` (LICENSE.upstream). Undefined when the names agree.
+ */
+export function localNameUrl(f: ManifestFile, base: string): string | undefined {
+  return f.upstream !== undefined && f.upstream !== f.path ? joinUrl(base, f.path) : undefined;
 }

@@ -7,7 +7,19 @@ import { DEFAULT_EXAM } from '../exam/editions.js';
 import { describeFsError, UserError } from '../util/errors.js';
 import { DownloadError, downloadFile, removeStaleTemps } from './download.js';
 import { hashFile, verify } from './hash.js';
-import { fileUrl, isPinnedRef, loadManifest, manifestSources, type Manifest, type ManifestFile } from './manifest.js';
+import {
+  fileUrl,
+  isPinnedRef,
+  loadManifest,
+  localNameUrl,
+  manifestSources,
+  OPTIONAL_PARTS,
+  selectFiles,
+  type Manifest,
+  type ManifestFile,
+  type OptionalPart,
+  type PartChoice,
+} from './manifest.js';
 import { readInstalled, writeInstalled, type Installed } from './installed.js';
 
 /** What a pull reports while it works (progress display, logs). */
@@ -34,6 +46,8 @@ export interface PullSourceOptions {
   readonly ref?: string;
   /** Base URL replacing `https://raw.githubusercontent.com/<repo>/<ref>`. */
   readonly from?: string;
+  /** The optional parts to install besides the data (default `DEFAULT_PARTS`: images, not published results). */
+  readonly parts?: Partial<PartChoice>;
   readonly signal?: AbortSignal;
   /** Files in flight at once (default 8). */
   readonly concurrency?: number;
@@ -42,6 +56,9 @@ export interface PullSourceOptions {
   readonly idleTimeoutMs?: number;
   readonly onEvent?: (e: PullEvent) => void;
 }
+
+/** What a pull installs unless told otherwise: the images (so --image-mode vision works), not the published results. */
+export const DEFAULT_PARTS: PartChoice = { images: true, results: false };
 
 export interface FileFailure {
   readonly path: string;
@@ -55,6 +72,11 @@ export interface PullResult {
   readonly dir: string;
   readonly ref: string;
   readonly pinned: boolean;
+  /** The optional parts this pull covered. */
+  readonly parts: PartChoice;
+  /** Optional parts the source has that this pull left out. */
+  readonly leftOut: readonly OptionalPart[];
+  /** Files this pull covers (the data and the chosen parts). */
   readonly total: number;
   /** Files fetched in this run. */
   readonly downloaded: number;
@@ -62,7 +84,12 @@ export interface PullResult {
   readonly skipped: number;
   readonly failed: readonly FileFailure[];
   readonly interrupted: boolean;
-  /** Set when the pull gave up early because nothing could be fetched (server unreachable, ref missing). */
+  /**
+   * Set when the host could not be reached at all (the name did not resolve, the port
+   * refused) on the first request: the pull stopped there, without retrying.
+   */
+  readonly unreachable?: { readonly host: string; readonly message: string };
+  /** Set when the pull gave up early because nothing could be fetched (ref missing, server errors). */
   readonly gaveUp?: string;
   /** sha256 of the version file, when installed (the 120th: the dataset JSON = `exam.version`). */
   readonly version?: string;
@@ -85,25 +112,39 @@ async function alreadyThere(path: string, f: ManifestFile, pinned: boolean, prio
   return d.sha256 === want ? d.sha256 : null;
 }
 
+/** Run `task` over `items` with at most `n` at once. */
+async function eachLimited<T>(items: readonly T[], n: number, task: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+}
+
 /**
  * Fetch one source's files into `<root>/<source>/`, each verified and renamed
  * into place; files already present (and right) are skipped, so an interrupted
- * pull continues where it stopped. Writes `.jmle-manifest.json` at the end,
- * also after a failure (marked incomplete).
+ * pull continues where it stopped. The first file to fetch goes alone: when the
+ * host cannot be reached at all, the pull stops after that one request instead
+ * of retrying every file (`unreachable`). Writes `.jmle-manifest.json` at the
+ * end, also after a failure (marked incomplete).
  */
 export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
   const m: Manifest = loadManifest(opts.source);
   const ref = opts.ref ?? m.commit;
   const pinned = isPinnedRef(m, ref);
+  const parts: PartChoice = { ...DEFAULT_PARTS, ...opts.parts };
+  const files = selectFiles(m, parts);
   const dir = join(opts.root, m.source);
   const emit = opts.onEvent ?? (() => undefined);
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
   const previous = readInstalled(dir);
   const prior = new Map<string, string>();
   if (!pinned && previous && previous.ref === ref && !previous.pinned) {
     for (const f of previous.files) prior.set(f.path, f.sha256);
   }
 
-  const dirs = new Set(m.files.map((f) => dirname(join(dir, f.path))));
+  const dirs = new Set(files.map((f) => dirname(join(dir, f.path))));
   for (const d of dirs) {
     try {
       await mkdir(d, { recursive: true });
@@ -116,73 +157,85 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
     await removeStaleTemps(d);
   }
 
-  emit({ type: 'start', source: m.source, dir, ref, pinned, files: m.files.length, bytes: m.files.reduce((s, f) => s + f.size, 0) });
+  emit({ type: 'start', source: m.source, dir, ref, pinned, files: files.length, bytes: files.reduce((s, f) => s + f.size, 0) });
 
   const installed = new Map<string, { size: number; sha256: string }>();
   const failed: FileFailure[] = [];
   let downloaded = 0;
   let skipped = 0;
   let interrupted = false;
-  const queue = [...m.files];
+  let unreachable: PullResult['unreachable'];
   let gaveUp: string | undefined;
-  // Nothing fetched and several files failed on the connection or with HTTP errors: the server or
+  // Nothing fetched and several files failed with HTTP errors or on the connection: the server or
   // the ref is the problem, not the files — stop instead of trying every file.
-  const giveUpAfter = Math.max(3, Math.min(opts.concurrency ?? 8, 8));
+  const giveUpAfter = Math.max(3, Math.min(concurrency, 8));
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        return;
-      }
-      const f = queue.shift();
-      if (!f) return;
-      const dest = join(dir, f.path);
-      const label = `${m.source}/${f.path}`;
-      const have = await alreadyThere(dest, f, pinned, prior);
-      if (have) {
-        installed.set(f.path, { size: f.size, sha256: have });
-        skipped++;
-        emit({ type: 'file', source: m.source, path: f.path, skipped: true, size: f.size });
-        continue;
-      }
-      try {
-        const d = await downloadFile({
-          url: fileUrl(m, ref, f, opts.from),
-          dest,
-          label,
-          ...(pinned ? { expected: f } : {}),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          ...(opts.attempts !== undefined ? { attempts: opts.attempts } : {}),
-          ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
-          ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-          onBytes: (n) => emit({ type: 'bytes', source: m.source, n }),
-          onRetry: (attempt, error, delayMs) => emit({ type: 'retry', source: m.source, path: f.path, attempt, error, delayMs }),
-        });
-        installed.set(f.path, { size: d.size, sha256: d.sha256 });
-        downloaded++;
-        emit({ type: 'file', source: m.source, path: f.path, skipped: false, size: d.size });
-      } catch (e) {
-        const err = e instanceof DownloadError ? e : new DownloadError('network', `${label}: ${(e as Error).message}`);
-        if (err.kind === 'aborted') {
-          interrupted = true;
-          return;
-        }
-        failed.push({ path: f.path, kind: err.kind, message: err.message });
-        if (downloaded === 0 && !gaveUp && failed.filter((x) => x.kind !== 'checksum').length >= giveUpAfter) {
-          gaveUp = `the first ${failed.length} files failed and none succeeded; check that ${opts.from ?? `github.com/${m.repo}`} is reachable and has ref ${ref}`;
-          queue.length = 0;
-        }
-        emit({ type: 'failed', source: m.source, path: f.path, kind: err.kind, message: err.message });
-      }
+  // 1. What is already in place (local hashing only).
+  const missing: ManifestFile[] = [];
+  await eachLimited(files, concurrency, async (f) => {
+    if (opts.signal?.aborted) return;
+    const have = await alreadyThere(join(dir, f.path), f, pinned, prior);
+    if (!have) return void missing.push(f);
+    installed.set(f.path, { size: f.size, sha256: have });
+    skipped++;
+    emit({ type: 'file', source: m.source, path: f.path, skipped: true, size: f.size });
+  });
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  const queue = missing.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
+
+  /** Download one file, trying a served data folder's local name (LICENSE.upstream) when a mirror lacks the upstream one. */
+  const download = async (f: ManifestFile, first: boolean) => {
+    const common = {
+      dest: join(dir, f.path),
+      label: `${m.source}/${f.path}`,
+      ...(pinned ? { expected: f } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.attempts !== undefined ? { attempts: opts.attempts } : {}),
+      ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      retryUnreachable: !first,
+      onBytes: (n: number) => emit({ type: 'bytes', source: m.source, n }),
+      onRetry: (attempt: number, error: string, delayMs: number) => emit({ type: 'retry', source: m.source, path: f.path, attempt, error, delayMs }),
+    };
+    const url = fileUrl(m, ref, f, opts.from);
+    try {
+      return await downloadFile({ url, ...common });
+    } catch (e) {
+      const alt = opts.from !== undefined ? localNameUrl(f, opts.from) : undefined;
+      if (!alt || !(e instanceof DownloadError) || e.status !== 404) throw e;
+      return await downloadFile({ url: alt, ...common });
     }
   };
 
-  const n = Math.max(1, Math.min(opts.concurrency ?? 8, m.files.length));
-  await Promise.all(Array.from({ length: n }, () => worker()));
+  const fetchOne = async (f: ManifestFile, first: boolean): Promise<void> => {
+    if (opts.signal?.aborted || unreachable || gaveUp) return;
+    try {
+      const d = await download(f, first);
+      installed.set(f.path, { size: d.size, sha256: d.sha256 });
+      downloaded++;
+      emit({ type: 'file', source: m.source, path: f.path, skipped: false, size: d.size });
+    } catch (e) {
+      const err = e instanceof DownloadError ? e : new DownloadError('network', `${m.source}/${f.path}: ${(e as Error).message}`);
+      if (err.kind === 'aborted') return;
+      if (err.kind === 'unreachable' && first) {
+        unreachable = { host: new URL(fileUrl(m, ref, f, opts.from)).host, message: err.message };
+        return;
+      }
+      failed.push({ path: f.path, kind: err.kind, message: err.message });
+      if (downloaded === 0 && !gaveUp && failed.filter((x) => x.kind !== 'checksum').length >= giveUpAfter) {
+        gaveUp = `the first ${failed.length} files failed and none succeeded; check that ${opts.from ?? `github.com/${m.repo}`} is reachable and has ref ${ref}`;
+      }
+      emit({ type: 'failed', source: m.source, path: f.path, kind: err.kind, message: err.message });
+    }
+  };
+
+  // 2. The first file to fetch alone: a host that cannot be reached shows on one request. 3. The rest in parallel.
+  const [first, ...rest] = queue;
+  if (first) await fetchOne(first, true);
+  await eachLimited(rest, concurrency, (f) => fetchOne(f, false));
   if (opts.signal?.aborted) interrupted = true;
 
-  const complete = installed.size === m.files.length;
+  const complete = installed.size === files.length;
   const version = m.versionFile ? installed.get(m.versionFile)?.sha256 : undefined;
   const record: Installed = {
     source: m.source,
@@ -193,14 +246,16 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
     ...(opts.from ? { from: opts.from } : {}),
     date: new Date().toISOString(),
     complete,
+    parts,
     ...(version ? { version } : {}),
-    files: m.files.flatMap((f) => {
+    files: files.flatMap((f) => {
       const got = installed.get(f.path);
       return got ? [{ path: f.path, size: got.size, sha256: got.sha256 }] : [];
     }),
   };
   // An interrupted pull still records what it verified, so a rerun of an unpinned ref can skip those files.
-  await writeInstalled(dir, record);
+  // A host that could not be reached changed nothing: the previous record stays.
+  if (!unreachable) await writeInstalled(dir, record);
   clearExamCache();
 
   return {
@@ -209,11 +264,14 @@ export async function pullSource(opts: PullSourceOptions): Promise<PullResult> {
     dir,
     ref,
     pinned,
-    total: m.files.length,
+    parts,
+    leftOut: OPTIONAL_PARTS.filter((p) => m.parts?.[p] && !parts[p]),
+    total: files.length,
     downloaded,
     skipped,
     failed,
     interrupted,
+    ...(unreachable ? { unreachable } : {}),
     ...(gaveUp ? { gaveUp } : {}),
     ...(version ? { version } : {}),
     complete,
@@ -255,7 +313,8 @@ export async function pullDataset(opts: PullDatasetOptions = {}): Promise<PullRe
   for (const source of sources) {
     const r = await pullSource({ ...opts, source, root });
     results.push(r);
-    if (r.interrupted) break;
+    // The other sources live on the same host: no use trying them when it cannot be reached.
+    if (r.interrupted || r.unreachable) break;
   }
   return results;
 }

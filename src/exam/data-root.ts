@@ -32,10 +32,14 @@ export function pullCommand(exam?: string): string {
  */
 export function resolveDataRoot(source: string, dataDir?: string, env: NodeJS.ProcessEnv = process.env, exam?: string): DataRoot {
   const pull = pullCommand(exam);
+  // A pull fills the cache unless told where: the hint names the folder that was searched, so that the rerun finds it.
+  const pullInto = (dir: string) => `${pull} --data-dir ${/\s/.test(dir) ? JSON.stringify(dir) : dir}`;
   if (dataDir) {
     const root = resolve(dataDir);
     if (!existsSync(join(root, source))) {
-      throw new UserError(`--data-dir ${dataDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`${pull}\``);
+      throw new UserError(
+        `--data-dir ${dataDir} has no ${source}/ folder; point it at a data root (one folder per source) or fetch it there: \`${pullInto(dataDir)}\``,
+      );
     }
     return { root, from: 'flag' };
   }
@@ -43,7 +47,9 @@ export function resolveDataRoot(source: string, dataDir?: string, env: NodeJS.Pr
   if (envDir) {
     const root = resolve(envDir);
     if (!existsSync(join(root, source))) {
-      throw new UserError(`JMLE_DATA_DIR=${envDir} has no ${source}/ folder; point it at a data root (one folder per source) or run \`${pull}\``);
+      throw new UserError(
+        `JMLE_DATA_DIR=${envDir} has no ${source}/ folder; point it at a data root (one folder per source), fetch it there (\`${pullInto(envDir)}\`) or unset JMLE_DATA_DIR to use the download cache`,
+      );
     }
     return { root, from: 'env' };
   }

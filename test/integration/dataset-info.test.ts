@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/command.js';
+import { readInstalled } from '../../src/dataset/installed.js';
 import { loadManifest } from '../../src/dataset/manifest.js';
 import { DATA_ROOT, JMLE2026_DIR } from '../helpers/data.js';
 
@@ -61,10 +62,15 @@ describe('dataset info on the real 120th', () => {
     expect(j.source).toMatchObject({ name: 'jmle2026', repo: 'naoto-iwase/JMLE2026-Bench', pinnedCommit: '76c4b29475d3008072a77a091a0d27df049dadcd' });
     expect(j.foundVia).toBe('flag');
     expect(j.dir).toBe(JMLE2026_DIR);
-    expect(j.installed).toBeNull();
+    expect(j.installed).toEqual(readInstalled(JMLE2026_DIR)); // null for a local copy; the record of a `dataset pull`
     expect(j.version).toBe(sha256(readFileSync(DATASET)));
     expect(j.versionMatchesPinned).toBe(true);
     expect(j.files).toEqual({ total: m.files.length, ok: m.files.length, missing: [], differ: [] });
+    expect(j.parts.map((p: { part: string; ok: number; total: number }) => `${p.part} ${p.ok}/${p.total}`)).toEqual([
+      'data 2/2',
+      'images 110/110',
+      `results ${m.files.filter((f) => f.path.startsWith('results/')).length}/${m.files.filter((f) => f.path.startsWith('results/')).length}`,
+    ]);
     expect(j.counts.questions).toBe(raw.length);
     expect(j.counts.byBlock).toEqual(tally((q) => q.block));
     expect(j.counts.byType).toEqual(tally((q) => q.question_type));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/command.js';
 import { pullSource, type PullEvent } from '../../src/dataset/pull.js';
 import { downloadFile } from '../../src/dataset/download.js';
-import { JMLE2026_DIR } from '../helpers/data.js';
+import { loadManifest } from '../../src/dataset/manifest.js';
+import { CLI, DATA_ROOT, JMLE2026_DIR } from '../helpers/data.js';
 
 /**
  * `dataset pull` against a local HTTP server that serves the real data
@@ -203,7 +205,14 @@ describe('dataset pull from a local server', () => {
     const j = JSON.parse(info.out);
     expect(j.version).toBe(version);
     expect(j.versionMatchesPinned).toBe(true);
-    expect(j.files).toMatchObject({ total, ok: total, missing: [], differ: [] });
+    // The default pull leaves the published results out: the data and the images are complete, the results not pulled.
+    const byPart = Object.fromEntries((j.parts as { part: string; total: number; ok: number; missing: string[] }[]).map((p) => [p.part, p]));
+    expect(byPart['data']).toMatchObject({ total: 2, ok: 2, missing: [], differ: [] });
+    expect(byPart['images']).toMatchObject({ total: total - 2, ok: total - 2, missing: [], differ: [] });
+    const results = byPart['results'];
+    expect(results).toMatchObject({ ok: 0, prefix: 'results/' });
+    expect(results?.missing).toHaveLength(results?.total ?? -1);
+    expect(j.files).toMatchObject({ ok: total, total: total + (results?.total ?? 0) });
     expect(j.foundVia).toBe('flag');
     expect(j.installed.ref).toBe(rec.ref);
     expect(j.issues).toEqual([]);
@@ -242,7 +251,11 @@ describe('dataset pull from a local server', () => {
     expect(info.code, info.err).toBe(0);
     expect(info.out).toContain(`version    sha256:${sha256(newer)} (differs from the pinned manifest`);
     expect(info.out).toContain('ref v2-key (not the pinned commit: a new dataset version)');
-    expect(info.out).toMatch(/files +111\/112 match the pinned manifest; 1 differ \(jmle2026_dataset\.json\)/);
+    expect(info.out).toMatch(/^files +data: 1\/2 match the pinned manifest; 1 differ \(jmle2026_dataset\.json\)$/m);
+    expect(info.out).toMatch(/^ {2}images +all 110 match the pinned manifest, in \S+images\/ — the clinical images/m);
+    expect(info.out).toMatch(
+      /^ {2}results +not pulled \(\d+ files\): `jmle-bench dataset pull --with-results --ref v2-key --from \S+ --data-dir \S+` — the published result files/m,
+    );
 
     // Rerunning the same unpinned ref skips what it recorded.
     requests.clear();
@@ -364,5 +377,197 @@ describe('downloadFile with a git blob id (as the 119th images are pinned)', () 
       downloadFile({ url: `${base}/synthetic/b`, dest: dest2, label: 'x/img2.png', expected: { path: 'img2.png', size: 6, git_blob_sha1: '1'.repeat(40) } }),
     ).rejects.toThrow(/x\/img2\.png: git blob sha1 mismatch: expected 1{40}, got ce013625030ba8dba906f756967f9e9ca394464a/);
     expect(readdirSync(d)).toEqual(['img.png']);
+  });
+});
+
+/**
+ * Each source's faithful copy served as upstream's raw file tree: `<base>/<source>/<upstream path>`
+ * reads `<data root>/<source>/<local path>` (the local copy keeps LICENSE and IgakuQA's README
+ * as *.upstream). `<base>/plain/<source>/<path>` serves the data folder as it is on disk, as a
+ * plain static file server would.
+ */
+const RENAMED: Record<string, string> = { LICENSE: 'LICENSE.upstream', 'README.md': 'README.upstream.md' };
+
+describe('dataset pull of each source from a faithful copy of its upstream tree', () => {
+  let mirror: Server;
+  let mirrorBase = '';
+  const served: string[] = [];
+
+  beforeAll(async () => {
+    mirror = createServer((req, res) => {
+      const url = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+      served.push(url);
+      const plain = url.startsWith('/plain/');
+      const [source = '', ...rest] = url.replace(/^\/(plain\/)?/, '').split('/');
+      const path = rest.join('/');
+      const local = plain ? path : (RENAMED[path] ?? path);
+      const file = join(DATA_ROOT, source, local);
+      if (url.includes('..') || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.end(readFileSync(file));
+    });
+    await new Promise<void>((r) => mirror.listen(0, '127.0.0.1', () => r()));
+    const addr = mirror.address();
+    if (!addr || typeof addr === 'string') throw new Error('no server address');
+    mirrorBase = `http://127.0.0.1:${addr.port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => mirror.close(() => r()));
+  });
+
+  /** The copy's files a pull of `source` must install (computed from the copy, not from the manifest). */
+  function copyFiles(source: string, keep: (p: string) => boolean): string[] {
+    return walk(join(DATA_ROOT, source)).filter((p) => keep(p) && p !== '.jmle-manifest.json');
+  }
+  function expectSameBytes(root: string, source: string, files: string[]): void {
+    expect(walk(join(root, source))).toEqual([...files, '.jmle-manifest.json'].sort());
+    for (const p of files) expect(sha256(readFileSync(join(root, source, p))), p).toBe(sha256(readFileSync(join(DATA_ROOT, source, p))));
+  }
+
+  it('the 120th with --with-results: the dataset, every image, the licence and the published result files', async () => {
+    const root = tmp();
+    const r = await cli(['dataset', 'pull', '--with-results', '--from', `${mirrorBase}/jmle2026`, '--data-dir', root]);
+    expect(r.code, r.err).toBe(0);
+    const files = copyFiles('jmle2026', () => true);
+    expect(files.filter((p) => p.startsWith('results/')).length).toBeGreaterThanOrEqual(10);
+    expectSameBytes(root, 'jmle2026', files);
+    expect(r.out).toContain(`jmle2026: ${files.length}/${files.length} files verified`);
+    expect(served).toContain('/jmle2026/LICENSE'); // asked by its upstream name
+
+    const info = await cli(['dataset', 'info', '--data-dir', root]);
+    expect(info.code, info.err).toBe(0);
+    expect(info.out).toMatch(/^installed +ref 76c4b29475d3008072a77a091a0d27df049dadcd \(pinned\) .*, complete \(data, images, results\)$/m);
+    expect(info.out).toMatch(
+      new RegExp(`^ {2}results +all \\d+ match the pinned manifest, in ${join(root, 'jmle2026', 'results')}/ — the published result files`, 'm'),
+    );
+    const j = JSON.parse((await cli(['dataset', 'info', '--data-dir', root, '--json'])).out);
+    expect(j.files.ok).toBe(j.files.total);
+  });
+
+  it('IgakuQA (112th–116th) with --with-results: questions, metadata, translations and the baseline predictions', async () => {
+    const root = tmp();
+    const r = await cli(['dataset', 'pull', '--exam', '116', '--with-results', '--from', `${mirrorBase}/igakuqa`, '--data-dir', root, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe('');
+    const files = copyFiles('igakuqa', () => true);
+    expect(files.filter((p) => p.startsWith('baseline_results/'))).toHaveLength(150);
+    expectSameBytes(root, 'igakuqa', files);
+    expect(served).toContain('/igakuqa/README.md');
+    const info = await cli(['dataset', 'info', '--exam', '116', '--data-dir', root]);
+    expect(info.out).toMatch(/^ {2}results +all 150 match the pinned manifest, in \S+baseline_results\/ — the published baseline predictions/m);
+  });
+
+  it('IgakuQA (without --with-results) leaves the baselines out and says so', async () => {
+    const root = tmp();
+    const r = await cli(['dataset', 'pull', '--source', 'igakuqa', '--from', `${mirrorBase}/igakuqa`, '--data-dir', root]);
+    expect(r.code, r.err).toBe(0);
+    expectSameBytes(
+      root,
+      'igakuqa',
+      copyFiles('igakuqa', (p) => !p.startsWith('baseline_results/')),
+    );
+    expect(r.out).toContain('published results not pulled (--with-results)');
+  });
+
+  it('the 119th: the answer key at results/correct_answers.csv, the questions and the licence; the images by their upstream paths', async () => {
+    const root = tmp();
+    const r = await cli(['dataset', 'pull', '--exam', '119', '--no-images', '--from', `${mirrorBase}/igakuqa119`, '--data-dir', root]);
+    expect(r.code, r.err).toBe(0);
+    expect(served).toContain('/igakuqa119/results/correct_answers.csv');
+    const data = copyFiles('igakuqa119', (p) => p !== 'images-manifest.tsv' && !p.startsWith('images/'));
+    expect(data).toContain('results/correct_answers.csv');
+    expect(data).toHaveLength(8);
+    expectSameBytes(root, 'igakuqa119', data);
+    expect(r.out).toContain('images not pulled (--no-images)');
+    const info = await cli(['dataset', 'info', '--exam', '119', '--data-dir', root]);
+    expect(info.code, info.err).toBe(0);
+    expect(info.out).toMatch(/^ {2}images +not pulled \(150 files\): `jmle-bench dataset pull --exam 119 --from \S+ --data-dir \S+` — the clinical images/m);
+
+    // With the images: asked at images/<name>, upstream's path. The shared copy holds only their blob ids
+    // (images-manifest.tsv), so there each is a clean 404 and the pull stops after a few; a copy made by
+    // `dataset pull` holds them, and the pull completes.
+    served.length = 0;
+    const withImages = await cli(['dataset', 'pull', '--exam', '119', '--from', `${mirrorBase}/igakuqa119`, '--data-dir', root, '--quiet']);
+    const images = loadManifest('igakuqa119')
+      .files.filter((f) => f.path.startsWith('images/'))
+      .map((f) => `/igakuqa119/${f.path}`);
+    expect(served.length).toBeGreaterThan(0);
+    for (const url of served) expect(images).toContain(url);
+    const present = images.filter((u) => existsSync(join(DATA_ROOT, u)));
+    if (present.length === images.length) {
+      expect(withImages.code, withImages.err).toBe(0);
+      expect([...served].sort()).toEqual([...images].sort());
+    } else {
+      expect(present).toEqual([]);
+      expect(withImages.code).toBe(1);
+      expect(withImages.err.match(/: HTTP 404 Not Found from /g)).toHaveLength(served.length);
+      expect(withImages.err).toContain('stopped early');
+    }
+  });
+
+  it('a plain static server of a data folder also works: a renamed file is tried under its local name (LICENSE.upstream)', async () => {
+    const root = tmp();
+    served.length = 0;
+    const r = await cli(['dataset', 'pull', '--exam', '119', '--no-images', '--from', `${mirrorBase}/plain/igakuqa119`, '--data-dir', root]);
+    expect(r.code, r.err).toBe(0);
+    expect(served.filter((u) => u.includes('LICENSE'))).toEqual(['/plain/igakuqa119/LICENSE', '/plain/igakuqa119/LICENSE.upstream']);
+    expect(readFileSync(join(root, 'igakuqa119', 'LICENSE.upstream'))).toEqual(readFileSync(join(DATA_ROOT, 'igakuqa119', 'LICENSE.upstream')));
+  });
+});
+
+describe('dataset pull without a network', () => {
+  /** A local port that refuses connections: bound, then closed. */
+  async function refusedPort(): Promise<number> {
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const addr = s.address();
+    if (!addr || typeof addr === 'string') throw new Error('no server address');
+    await new Promise<void>((r) => s.close(() => r()));
+    return addr.port;
+  }
+
+  it('a refused connection: one line naming --data-dir / JMLE_DATA_DIR, exit 1, no retries and nothing written', async () => {
+    const port = await refusedPort();
+    const root = tmp();
+    const r = await cli(['dataset', 'pull', '--from', `http://127.0.0.1:${port}`, '--data-dir', root]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toEqual([
+      `jmle-bench: cannot connect to 127.0.0.1:${port}: connection refused (ECONNREFUSED); the pull stopped. ` +
+        `Check the network and --from and rerun \`jmle-bench dataset pull --from http://127.0.0.1:${port} --data-dir ${root}\`, ` +
+        'or use a local copy of the data instead: give commands --data-dir DIR or set JMLE_DATA_DIR=DIR',
+    ]);
+    expect(existsSync(join(root, 'jmle2026', '.jmle-manifest.json'))).toBe(false);
+    expect(walk(root)).toEqual([]);
+  });
+
+  it('a host name that does not resolve: the same one line, through the built CLI', () => {
+    const root = tmp();
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'dataset', 'pull', '--exam', '116', '--from', 'http://jmle-bench-offline.invalid/igakuqa', '--data-dir', root],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] },
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^jmle-bench: cannot connect to jmle-bench-offline\.invalid: the host name could not be resolved \((ENOTFOUND|EAI_AGAIN)\); the pull stopped\. .*--data-dir DIR or set JMLE_DATA_DIR=DIR$/,
+    );
+  });
+
+  it('a connection cut mid-download, once the host has answered, is a flaky network: retried, and the file installed', async () => {
+    resetFaults();
+    faults.cut.set('images/120A-18_1.png', 1);
+    const root = tmp();
+    const r = await cli(['dataset', 'pull', '--from', base, '--data-dir', root, '--quiet']);
+    expect(r.code, r.err).toBe(0);
+    expect(requests.get('images/120A-18_1.png')).toBe(2);
   });
 });
