@@ -113,6 +113,8 @@ export function openAICompatible(opts: ProviderOptions): Provider {
         ...openAIBodyFields(opts.settings, request.epoch, baseURL),
         ...extra,
       } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+      // The SDK ignores a signal that is already aborted (it listens for the event only): never send then.
+      if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
       let resp: OpenAI.Chat.ChatCompletion;
       try {
         resp = await client.chat.completions.create(body, { signal: options.signal });

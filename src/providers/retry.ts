@@ -67,6 +67,8 @@ export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
     name: inner.name,
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       for (let attempt = 1; ; attempt++) {
+        // Aborted while waiting for this attempt (a slot, a backoff): nothing is sent.
+        if (options.signal?.aborted) throw aborted(attempt - 1);
         try {
           const c = await inner.complete(request, options);
           return { ...c, attempts: attempt };

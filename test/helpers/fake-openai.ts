@@ -311,6 +311,13 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}/v1`,
     exam,
+    /**
+     * Let requests that an earlier run aborted (written to the socket, not yet
+     * seen by this in-process server) arrive before the next test resets the log.
+     */
+    async settle(): Promise<void> {
+      await new Promise((r) => setTimeout(r, 50));
+    },
     reset() {
       generation++;
       requests.length = 0;

@@ -35,7 +35,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await fake.settle();
   dir = mkdtempSync(join(tmpdir(), 'jmle-run-'));
   fake.options = {};
   fake.reset();
