@@ -8,7 +8,16 @@ export { loadExam, examEntries, type LoadOptions } from './exam/registry.js';
 export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
 export { pullDataset, pullSource, datasetInfo, loadManifest, type PullResult, type PullEvent, type DatasetInfo, type Manifest } from './dataset/index.js';
 export { buildPrompt, systemPrompt, userText, type Prompt, type ChatMessage } from './prompt/prompt.js';
-export { extractAnswer, referenceParse, normaliseNumber, type Extraction } from './extract/extract.js';
+export {
+  extractAnswer,
+  referenceParse,
+  referenceExtract,
+  normaliseNumber,
+  EXTRACTION_RULES,
+  type Extraction,
+  type ExtractionNote,
+  type ExtractionRule,
+} from './extract/extract.js';
 export { isCorrect, numericEqual } from './scoring/correct.js';
 export { scoreResponse, rescoreRecord } from './scoring/record.js';
 export { computeSummary, type Summary, type Tally } from './scoring/summary.js';
