@@ -1,6 +1,6 @@
 import type { ExtractionNote } from './types.js';
 import { referenceTokens } from './reference.js';
-import { ANY_WS, collapseSpaces, stripLatex, stripMarkdown, trimAny } from './text.js';
+import { ALTERNATIVE_WORDS, ANY_WS, collapseSpaces, stripLatex, stripMarkdown, trimAny } from './text.js';
 
 /**
  * Reading a choice answer line: the selected letters.
@@ -47,6 +47,7 @@ interface Patterns {
   readonly alternative: RegExp;
   readonly joined: RegExp;
   readonly bracketOfLetters: RegExp;
+  readonly labelled: RegExp;
 }
 
 const patternCache = new Map<string, Patterns>();
@@ -63,6 +64,8 @@ function patterns(letters: readonly string[]): Patterns {
     alternative: new RegExp(`(?<![a-z0-9])${L}[ ,、]*(?:${ALTERNATIVE}) ?${L}(?![a-z0-9])`, 'u'),
     joined: new RegExp(`^${L}(?:(?:${CONJUNCTION})${L})+$`, 'u'),
     bracketOfLetters: new RegExp(`^[ ,、・]*(?:${L}(?![a-z])[ ,、・]*)*$`, 'u'),
+    // A letter, a colon, bracket or full stop, then its text in Japanese: "c：急性膵炎", "c)急性膵炎".
+    labelled: new RegExp(`^(${L})[:.)\\]](?=[^\\x00-\\x7f])`, 'u'),
   };
   patternCache.set(key, p);
   return p;
@@ -87,6 +90,22 @@ function plainLetters(line: string, letters: readonly string[]): string {
 
 const stripToken = (t: string): string => t.replace(OPENERS, '').replace(CLOSERS, '');
 
+/** The letters a token stands for: itself ("c", "(c)", "c】"), a letter labelling its text ("c：急性膵炎"), or letters joined ("a・c"). */
+function tokenLetters(token: string, letters: readonly string[], p: Patterns): { letters: string[]; joined: boolean } {
+  const t = stripToken(token);
+  if (letters.includes(t)) return { letters: [t], joined: false };
+  if (p.joined.test(t)) return { letters: [...t].filter((c) => letters.includes(c)), joined: true };
+  const labelled = p.labelled.exec(t);
+  return { letters: labelled ? [labelled[1] as string] : [], joined: false };
+}
+
+/** Every letter the line names, remarks included. */
+function mentioned(s: string, letters: readonly string[], p: Patterns): Set<string> {
+  const out = new Set<string>();
+  for (const token of s.replace(/[()[\]]/g, ' ').split(SPLIT)) for (const l of tokenLetters(token, letters, p).letters) out.add(l);
+  return out;
+}
+
 /** Read the letters selected on one answer line (the text after a marker). */
 export function readChoices(line: string, letters: readonly string[]): ChoiceReading {
   const p = patterns(letters);
@@ -109,8 +128,10 @@ export function readChoices(line: string, letters: readonly string[]): ChoiceRea
   }
   if (judged.size >= 2) return { kind: 'verdicts' };
 
-  // A range or an alternative between two letters, looked for before remarks are dropped: "c (or e)" is ambiguous.
+  // A range or an alternative between two letters, looked for before remarks are dropped: "c (or e)" is ambiguous;
+  // so is a line that names two letters and offers one as an alternative in words ("c です。ただし e の可能性も").
   if (p.alternative.test(s.replace(/[()[\]]/g, ' '))) return { kind: 'ambiguous' };
+  if (ALTERNATIVE_WORDS.test(s) && mentioned(s, letters, p).size >= 2) return { kind: 'ambiguous' };
 
   // A bracketed remark that is not itself a list of letters selects nothing: "c (a は禁忌)" → c.
   // So is one left open at the end of the line (the next marker cut it: "c（形式: 【回答】a,c,e）").
@@ -120,12 +141,9 @@ export function readChoices(line: string, letters: readonly string[]): ChoiceRea
   const found = new Set<string>();
   let viaJoin = false;
   for (const token of kept.split(SPLIT)) {
-    const t = stripToken(token);
-    if (letters.includes(t)) found.add(t);
-    else if (p.joined.test(t)) {
-      for (const c of t) if (letters.includes(c)) found.add(c);
-      viaJoin = true;
-    }
+    const read = tokenLetters(token, letters, p);
+    for (const l of read.letters) found.add(l);
+    viaJoin ||= read.joined;
   }
   for (const r of rejected) found.delete(r);
   const result = [...found].sort();

@@ -1,6 +1,6 @@
 import type { Question } from '../exam/types.js';
 import { readChoices } from './choices.js';
-import { answerLineAt, findMarkers, INSTRUCTED_EXAMPLES, markerRole, ROLE_RANK, type MarkerSite } from './markers.js';
+import { answerLineAt, continuesWithAlternative, findMarkers, INSTRUCTED_EXAMPLES, markerRole, ROLE_RANK, type MarkerSite } from './markers.js';
 import { readNumber } from './number.js';
 import { referenceParse } from './reference.js';
 import type { Extraction, ExtractionNote, ExtractionRule } from './types.js';
@@ -86,8 +86,11 @@ function readText(text: string, q: QuestionShape, where: 'content' | 'reasoning'
   const readAt = (k: number) => {
     let r = readings.get(k);
     if (!r) {
-      const line = answerLineAt(text, (sites[k] as MarkerSite).end, sites[k + 1]?.start);
-      r = { line, reading: readLine(line, q) };
+      const { line, lineEnd } = answerLineAt(text, (sites[k] as MarkerSite).end, sites[k + 1]?.start);
+      let reading = readLine(line, q);
+      // An alternative on the next line makes the answer ambiguous too: "【回答】28\nまたは 29".
+      if (reading.kind === 'answer' && continuesWithAlternative(text, lineEnd)) reading = { kind: 'ambiguous' };
+      r = { line, reading };
       readings.set(k, r);
     }
     return r;

@@ -1,5 +1,5 @@
 import { ANSWER_MARKER, systemPrompt } from '../prompt/prompt.js';
-import { ANY_WS_CHAR, collapseSpaces, stripMarkdown, trimAny } from './text.js';
+import { ALTERNATIVE_CONTINUATION, ANY_WS_CHAR, collapseSpaces, stripMarkdown, trimAny } from './text.js';
 
 /**
  * Where answers are in a text: the 【回答】 markers, the line after each, and
@@ -43,13 +43,21 @@ export function findMarkers(text: string): { sites: MarkerSite[]; alt: boolean }
  * space follows, the reference captures some of it, which strips to "" as here.)
  * Unlike the reference's, the line ends at `limit`, where the next marker
  * starts: "【回答】c（形式: 【回答】a,c,e）" gives c for the first marker.
+ * `lineEnd` is where the text's line ends (whatever the limit).
  */
-export function answerLineAt(text: string, end: number, limit = text.length): string {
+export function answerLineAt(text: string, end: number, limit = text.length): { line: string; lineEnd: number } {
   let i = end;
   while (i < limit && ANY_WS_CHAR.test(text[i] as string)) i++;
-  let j = text.indexOf('\n', i);
-  if (j < 0 || j > limit) j = limit;
-  return trimAny(text.slice(i, j));
+  let lineEnd = text.indexOf('\n', i);
+  if (lineEnd < 0) lineEnd = text.length;
+  return { line: trimAny(text.slice(i, Math.min(lineEnd, limit))), lineEnd };
+}
+
+/** Does the first non-blank line after `from` continue the answer with an alternative ("【回答】28\nまたは 29")? */
+export function continuesWithAlternative(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length && ANY_WS_CHAR.test(text[i] as string)) i++;
+  return ALTERNATIVE_CONTINUATION.test(text.slice(i, i + 40));
 }
 
 /** The answer after the marker in the prompt's own format line ("【回答】a,c,e", "【回答】3.14"). */

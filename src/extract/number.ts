@@ -1,5 +1,5 @@
 import { divideDecimal, equalDecimal, formatDecimal, parseDecimal, shiftDecimal, type Decimal } from './decimal.js';
-import { collapseSpaces, stripLatex, stripMarkdown } from './text.js';
+import { ALTERNATIVE_WORDS, collapseSpaces, stripLatex, stripMarkdown } from './text.js';
 
 /**
  * Reading a calculation answer: one number, as a plain decimal string.
@@ -163,8 +163,8 @@ function scanNumber(s: string, i: number): Scanned {
 
 /** Words and signs between two numbers that make them a range, alternatives or a list. */
 const CONNECTOR = '[〜~\\-‐‑–—―−ー/,、;&±・]|\\+/?-|から|to|または|又は|もしくは|若しくは|あるいは|或いは|ないし|乃至|or|か|と|及び|および|and|vs\\.?';
-/** After the value: a connector and another number ("28〜29", "315 or 316", "28、29"). */
-const SECOND_VALUE = new RegExp(`^ ?(?:${CONNECTOR}) ?(?:(?:約|およそ) ?)?[-+−]?\\.?\\d`, 'iu');
+/** After the value: connectors and another number ("28〜29", "315 or 316", "28、または29"). */
+const SECOND_VALUE = new RegExp(`^ ?(?:(?:${CONNECTOR}) ?)+(?:(?:約|およそ) ?)?[-+−]?\\.?\\d`, 'iu');
 /** After the value: a bracket holding another number ("28 (29)", "28（または29）"). */
 const BRACKETED_VALUE = new RegExp(`^ ?[(\\[] ?(?:(?:${CONNECTOR}) ?)?[-+−]?\\.?\\d`, 'iu');
 /** After the value: another number after a space ("28 29", "3 15"). */
@@ -220,8 +220,10 @@ export function readNumber(line: string): NumberReading {
     }
     if (SECOND_VALUE.test(rest) || BRACKETED_VALUE.test(rest) || SPACED_VALUE.test(rest) || OPEN_BOUND.test(rest)) return AMBIGUOUS;
     // A number inside prose is the answer only when it is the only number; so is one glued to a
-    // Japanese word, which may be part of a phrase ("1日尿蛋白量は0.4 g" is not 1).
-    if ((!startsWithNumber || JAPANESE.test(s[end] ?? '')) && nextNumberStart(s, end) >= 0) return AMBIGUOUS;
+    // Japanese word, which may be part of a phrase ("1日尿蛋白量は0.4 g" is not 1). And another
+    // number offered as an alternative in words ("28 です。ただし 29 の可能性も") is a second value.
+    const another = nextNumberStart(s, end) >= 0;
+    if (another && (!startsWithNumber || JAPANESE.test(s[end] ?? '') || ALTERNATIVE_WORDS.test(rest))) return AMBIGUOUS;
     return { kind: 'value', value: formatDecimal(sign ? { digits: -value.digits, scale: value.scale } : value) };
   }
 }

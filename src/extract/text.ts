@@ -62,3 +62,14 @@ export function stripLatex(s: string): string {
 
 /** Markdown emphasis, code and heading characters (the reference strips the same four). */
 export const stripMarkdown = (s: string): string => s.replace(/[*_`#]/g, '');
+
+/**
+ * Words that state an alternative anywhere in an answer ("ただし e の可能性もあります",
+ * "c, e のどちらか", "e も可", "and/or"). With a second value on the line, the answer is ambiguous.
+ */
+export const ALTERNATIVE_WORDS =
+  /または|又は|もしくは|若しくは|あるいは|或いは|ないし|乃至|どちらか|いずれか|可能性も|かもしれ|も可|でも可|でもよ|でも良|も正解|(?<![a-z])(?:or|either|alternatively|possibly)(?![a-z])/iu;
+
+/** The start of a line that continues an answer with an alternative ("【回答】28\nまたは 29"). */
+export const ALTERNATIVE_CONTINUATION =
+  /^[ \t\u3000*_`#>(（「『\-・]*(?:または|又は|もしくは|若しくは|あるいは|或いは|ないし|(?<![a-z])(?:or|either|alternatively)(?![a-z]))/iu;

@@ -20,6 +20,7 @@ describe('choice answers the reference reads are read the same', () => {
     ['c - 急性膵炎、e - 慢性膵炎', ['c', 'e']],
     ['| c |', ['c']],
     ['c (a は禁忌)', ['c']],
+    ['c & e', ['c', 'e']],
   ])('%j → %j, as the reference', (line, letters) => {
     expect(referenceParse(`【回答】${line}`, 'multiple_choice').predicted).toEqual(letters);
     expect(read(line)).toMatchObject({ ok: true, predicted: letters, notes: [] });
@@ -33,6 +34,9 @@ describe('choice answers the reference misses, read where the intent is plain', 
     ['d.', ['d'], 'bracket-stripped'],
     ['(a), (c)', ['a', 'c'], 'bracket-stripped'],
     ['b: 上顎癌再発が最も考えられる', ['b'], 'bracket-stripped'],
+    ['c：急性膵炎', ['c'], 'bracket-stripped'],
+    ['c)急性膵炎', ['c'], 'bracket-stripped'],
+    ['a, c（どちらも正しい）', ['a', 'c'], 'bracket-stripped'],
     ['$\\boxed{c}$', ['c'], 'bracket-stripped'],
     ['ａ，ｃ', ['a', 'c'], 'fullwidth'],
     ['a・c', ['a', 'c'], 'joined-letters'],
@@ -68,6 +72,11 @@ describe('a range or an alternative between letters is ambiguous: never credited
     'c, or e',
     'c (or e)',
     'c（またはe）',
+    'C or E',
+    'c and/or e',
+    'c, e のどちらか',
+    'c (e も可)',
+    'c です。ただし e の可能性もあります',
   ])('%j', (line) => {
     expect(read(line)).toMatchObject({ ok: false, predicted: [], source: null, notes: ['ambiguous'] });
   });

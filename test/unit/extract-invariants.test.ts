@@ -84,6 +84,7 @@ const AMBIGUOUS: readonly { type: QuestionType; line: string; keys: string[][] }
   ...['28〜29', '28～29', '28-29', '28 または 29', '28 29', '28/29', '28、29', '28, 29', '28か29', '28 to 29', '28 ± 1', '28 (29)', '28以上', '約28〜29'].map(
     (line) => ({ type: 'calculation' as const, line, keys: [['28'], ['29']] }),
   ),
+  ...['28、または29', '28 です。ただし 29 の可能性もあります', '28\nまたは 29'].map((line) => ({ type: 'calculation' as const, line, keys: [['28'], ['29']] })),
   { type: 'calculation', line: '315 or 316', keys: [['315'], ['316']] },
   { type: 'calculation', line: '3 15', keys: [['3'], ['15'], ['315']] },
   { type: 'calculation', line: '1,2', keys: [['1'], ['2'], ['1.2'], ['12']] },
@@ -104,6 +105,11 @@ const AMBIGUOUS: readonly { type: QuestionType; line: string; keys: string[][] }
     ],
   },
   { type: 'multiple_choice', line: 'b もしくは d', keys: [['b'], ['d'], ['b', 'd']] },
+  ...['c, e のどちらか', 'c (e も可)', 'c and/or e', 'c\nまたは e'].map((line) => ({
+    type: 'multiple_choice' as const,
+    line,
+    keys: [['c'], ['e'], ['c', 'e']],
+  })),
 ];
 
 describe('2. a response that states two values, a range or an alternative is never credited', () => {

@@ -92,6 +92,17 @@ describe('the content’s answer comes first; the reasoning text only when the c
     }
   });
 
+  it('an alternative on the next line makes the answer ambiguous too', () => {
+    for (const content of ['【回答】28\nまたは29', '【回答】28\n\n（または 29）', '【回答】28\nor 29']) {
+      expect(extractAnswer(content, null, calc), content).toMatchObject({ ok: false, notes: ['ambiguous'] });
+    }
+    for (const content of ['【回答】c\nまたは e', '【回答】c\n\nもしくは e の可能性もある']) {
+      expect(extractAnswer(content, null, choice), content).toMatchObject({ ok: false, notes: ['ambiguous'] });
+    }
+    // Any other next line is not part of the answer.
+    expect(extractAnswer('【回答】c\n\n理由: a は誤り', null, choice).predicted).toEqual(['c']);
+  });
+
   it('a content with no number at all falls back to the reasoning text, as the reference does for no marker', () => {
     expect(extractAnswer('【回答】わかりません', '…\n【回答】28', calc)).toMatchObject({ ok: true, predicted: ['28'], source: 'reasoning' });
     expect(extractAnswer('BMIは28です', '…\n【回答】28', calc)).toMatchObject({ ok: true, predicted: ['28'], source: 'reasoning' });

@@ -122,6 +122,15 @@ describe('a line that states more than one value is ambiguous, never one of them
     '28（または29）',
     '約28〜29',
     '-28〜-29',
+    '28、または29',
+    '28, or 29',
+    '28ー29',
+    '28 vs 29',
+    '28 & 29',
+    '28 [29]',
+    '28 (±1)',
+    '28（29も可）',
+    '28 です。ただし 29 の可能性もあります',
   ])('two values, a range or an alternative: %j', (line) => {
     expect(readNumber(line)).toEqual({ kind: 'ambiguous' });
     expect(normaliseNumber(line)).toBeNull();
