@@ -15,7 +15,15 @@ export { pullDataset, datasetInfo, type PullResult, type PullEvent, type Dataset
 
 // Prompting, extraction, scoring.
 export { buildPrompt, systemPrompt, userText, answerFormat, type Prompt, type ChatMessage, type AnswerFormat } from './prompt/prompt.js';
-export { extractAnswer, referenceParse, type Extraction } from './extract/extract.js';
+export {
+  extractAnswer,
+  referenceParse,
+  referenceExtract,
+  EXTRACTION_RULES,
+  type Extraction,
+  type ExtractionNote,
+  type ExtractionRule,
+} from './extract/extract.js';
 export { isCorrect } from './scoring/correct.js';
 export { buildRecord, rescoreRecord, type ResponseInput } from './scoring/record.js';
 export { computeSummary } from './scoring/summary.js';

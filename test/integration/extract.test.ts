@@ -165,9 +165,9 @@ describe('calculation answers', () => {
     const r = realRecord('openai_gpt-oss-20b_medium.json', '120A-74');
     expect(extractAnswer(r.raw_response, null, calc).predicted).toEqual(['1.200']);
   });
-  it('only one-digit groups are joined: "28 2桁" is 28 and "12 3" is 12, never 282 or 123', () => {
-    expect(normaliseNumber('28 2桁')).toBe('28');
-    expect(normaliseNumber('12 3')).toBe('12');
+  it('only one-digit groups are joined: "28 2桁" and "12 3" are two numbers (ambiguous), never 282, 123 or the first', () => {
+    expect(normaliseNumber('28 2桁')).toBeNull();
+    expect(normaliseNumber('12 3')).toBeNull();
     expect(normaliseNumber('0 . 4')).toBe('0.4');
     expect(normaliseNumber('3 1 5 mL')).toBe('315');
     expect(normaliseNumber('1,200')).toBe('1200');
@@ -178,10 +178,37 @@ describe('calculation answers', () => {
     expect(normaliseNumber('３１５')).toBe('315');
     expect(normaliseNumber('０．４')).toBe('0.4');
     expect(normaliseNumber('\\boxed{315}')).toBe('315');
-    expect(normaliseNumber('about 3')).toBeNull();
+    expect(normaliseNumber('about 3')).toBe('3');
+    expect(normaliseNumber('about')).toBeNull();
   });
   it('the last marker wins (gpt-oss-20b (medium) reasoning, 120D-75: the 3.14 format example first, 28.1 last)', () => {
     const text = realRecord('openai_gpt-oss-20b_medium.json', '120D-75').reasoning ?? '';
     expect(extractAnswer(text, null, calc).predicted).toEqual(['28.1']);
+  });
+});
+
+describe('format examples in real reasoning texts (read alone, as when the content gives nothing)', () => {
+  it('Preferred-MedRECT-32B, 120D-75: the reference reads the "【回答】3.14」のように" example; we read the answer, 28', () => {
+    const text = realRecord('pfnet_Preferred-MedRECT-32B.json', '120D-75').reasoning ?? '';
+    expect(referenceParse(text, 'calculation').predicted[0]).toMatch(/^3\.14」のように/);
+    expect(extractAnswer('', text, calc)).toMatchObject({ ok: true, predicted: ['28'], source: 'reasoning' });
+  });
+
+  it('gpt-oss-120b (low), 120A-74: "【回答】3.14 but we answer numeric maybe 0.4?" is the format example and a thought, never 3.14', () => {
+    const text = realRecord('openai_gpt-oss-120b_low.json', '120A-74').reasoning ?? '';
+    expect(text).toContain('【回答】3.14 but');
+    expect(extractAnswer('', text, calc)).toMatchObject({ ok: false, predicted: [] });
+  });
+
+  it('Preferred-MedRECT-32B, 120C-19: the example a is quoted before and after the answer d', () => {
+    const text = realRecord('pfnet_Preferred-MedRECT-32B.json', '120C-19').reasoning ?? '';
+    expect(text).toContain('問題文の例示は「【回答】a」ですが');
+    expect(extractAnswer('', text, choice).predicted).toEqual(['d']);
+  });
+
+  it('Preferred-MedRECT-32B, 120D-5: "最終出力形式は【回答】d です" states the answer in the words of the format', () => {
+    const text = realRecord('pfnet_Preferred-MedRECT-32B.json', '120D-5').reasoning ?? '';
+    expect(text).toContain('最終出力形式は【回答】d です');
+    expect(extractAnswer('', text, choice).predicted).toEqual(['d']);
   });
 });

@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { IGAKUQA_EXAMS } from '../../src/exam/sources/igakuqa.js';
+import type { Question } from '../../src/exam/types.js';
+import { extractAnswer } from '../../src/extract/extract.js';
 import { importIgakuqa, igakuqaSystems } from '../../src/runs/import-igakuqa.js';
 import { rescoreFile } from '../../src/runs/rescore.js';
 import { parseResultFile } from '../../src/results/io.js';
 import type { ResultRecord } from '../../src/results/schema.js';
+import { isCorrect } from '../../src/scoring/correct.js';
 import { CLI, DATA_ROOT } from '../helpers/data.js';
 
 /**
@@ -32,7 +35,7 @@ const PUBLISHED: Record<string, number[]> = {
 /**
  * Where jmle-bench's extraction (the same as for a new run) reads the prediction
  * differently, by design: "a, c" (space after the comma), "c (計算式…)", and
- * prose that ends in an explicit choice ("…b: 上顎癌再発が最も考えられる…").
+ * prose that ends in an explicit choice ("…b: <choice text>が最も考えられる…").
  * Every one is a question IgakuQA's exact match scores wrong and we score right.
  */
 const LENIENT: Record<string, string[]> = {
@@ -56,6 +59,20 @@ const LENIENT: Record<string, string[]> = {
     '116F31',
   ],
   'student-majority': [],
+};
+
+/**
+ * Of LENIENT, the reads that are ours and not the reference's: a letter before a
+ * colon inside prose ("…b: <choice text>…"; note `bracket-stripped`). The others are
+ * the reference's own tokenisation (white space splits, other text is ignored).
+ */
+const COLON_CLOSER: Record<string, string[]> = { gpt4: ['112A35', '114D46', '116E38'] };
+
+/** Totals under `--extraction reference`: IgakuQA's plus the reference's tokenisation, minus 113F83 for GPT-4 (keyed g; the reference reads a–e only). */
+const REFERENCE_RULE_TOTALS: Record<string, number[]> = {
+  gpt4: [383, 386, 392, 398, 395],
+  chatgpt: [270, 252, 272, 299, 289],
+  'student-majority': [472, 470, 471, 477, 482],
 };
 
 /** Student majority: IgakuQA's evaluate_main.py gives these totals; no published per-year figure was found to check against. */
@@ -98,6 +115,20 @@ describe('import igakuqa: published baselines reproduce the published totals', (
         expect(extra.map((r) => r.question_id)).toEqual((LENIENT[system] ?? []).filter((x) => x.startsWith(id)));
         const extraPoints = extra.reduce((s, r) => s + (exam.byId.get(r.question_id)?.points ?? 0), 0);
         expect(summary.score, `${system} ${id}`).toBe(published + extraPoints);
+        // Which rule reads each extra question, as the README lists them.
+        for (const r of extra) {
+          const q = exam.byId.get(r.question_id) as Question;
+          const ref = extractAnswer(r.raw_response, r.reasoning, q, 'reference');
+          const colon = (COLON_CLOSER[system] ?? []).includes(r.question_id);
+          expect(ref.ok && isCorrect(ref.predicted, q, 'reference'), `${r.question_id} read by the reference rule`).toBe(!colon);
+          if (colon) expect(r.parse_notes).toContain('bracket-stripped');
+        }
+        const referenceTotal = file.results.reduce((s, r) => {
+          const q = exam.byId.get(r.question_id) as Question;
+          const x = extractAnswer(r.raw_response, r.reasoning, q, 'reference');
+          return s + (q.allCorrect || (!r.error && x.ok && isCorrect(x.predicted, q, 'reference')) ? q.points : 0);
+        }, 0);
+        expect(referenceTotal, `${system} ${id} (--extraction reference)`).toBe(REFERENCE_RULE_TOTALS[system]?.[i]);
         // No record is scored wrong that IgakuQA counts right.
         for (const r of file.results) {
           const q = exam.byId.get(r.question_id);
