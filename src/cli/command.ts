@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXTRACTION_RULES, type ExtractionRule } from '../extract/extract.js';
 import { UserError } from '../util/errors.js';
 import { redact } from '../util/redact.js';
 
@@ -50,6 +51,19 @@ function joinNegativeValues(cmd: Command, argv: readonly string[]): string[] {
     } else out.push(a);
   }
   return out;
+}
+
+/** `--extraction jmle-bench|reference`: how answers are read; `reference` reproduces the reference harness's numbers exactly. */
+export const EXTRACTION_OPTION: OptionSpec = { extraction: { type: 'string' } };
+
+export const EXTRACTION_HELP = `  --extraction RULE      jmle-bench (default) | reference: score with the reference harness's
+                         extraction and comparison exactly, to reproduce a published number`;
+
+export function extractionFlag(args: Parsed): ExtractionRule | undefined {
+  const v = str(args, 'extraction');
+  if (v === undefined) return undefined;
+  if (!(EXTRACTION_RULES as readonly string[]).includes(v)) throw new UserError(`--extraction must be one of ${EXTRACTION_RULES.join(', ')}; got "${v}"`);
+  return v as ExtractionRule;
 }
 
 export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {

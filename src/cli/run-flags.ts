@@ -5,7 +5,7 @@ import { providerIds } from '../providers/registry.js';
 import type { RecordedSettings } from '../runner/resume.js';
 import { RUN_DEFAULTS, SettingError, type RunSpec, type RunSpecInput, type SettingName } from '../runner/spec.js';
 import { UserError } from '../util/errors.js';
-import { flag, str, type OptionSpec, type Parsed } from './command.js';
+import { EXTRACTION_HELP, EXTRACTION_OPTION, extractionFlag, flag, str, type OptionSpec, type Parsed } from './command.js';
 
 /**
  * `jmle-bench run`'s flags: their declaration, their reading into a run spec
@@ -15,6 +15,7 @@ import { flag, str, type OptionSpec, type Parsed } from './command.js';
  */
 
 export const RUN_OPTIONS: OptionSpec = {
+  ...EXTRACTION_OPTION,
   model: { type: 'string' },
   provider: { type: 'string' },
   'base-url': { type: 'string' },
@@ -66,6 +67,7 @@ Options:
   --max-tokens N         upper bound on generated tokens (default: the API's)
   --reasoning-effort E   reasoning effort, e.g. low, medium, high (APIs that take one)
   --thinking-budget N    thinking budget in tokens (APIs that take one)
+${EXTRACTION_HELP}
   --blocks A,B           only these blocks
   --questions ID,...     only these questions, e.g. 120A-1,120B-3
   --out FILE             result file (default results/{model}_{UTC timestamp}.json)
@@ -104,6 +106,7 @@ export const SETTING_FLAGS: Readonly<Record<SettingName, string>> = {
   'task.questionIds': '--questions',
   'task.imageMode': '--image-mode',
   'task.epochs': '--epochs',
+  'task.extraction': '--extraction',
   'model.model': '--model',
   'model.baseUrl': '--base-url',
   'model.settings.seed': '--seed',
@@ -209,6 +212,7 @@ export function specInputFromFlags(args: Parsed, exam: Exam, recorded: RecordedS
       questionIds: questionsFlag !== undefined ? parseQuestionIds(questionsFlag, exam) : ownSelection ? null : (rt?.questionIds ?? null),
       imageMode: (str(args, 'image-mode') as ImageMode | undefined) ?? rt?.imageMode,
       epochs: numberFlag(args, 'epochs', true) ?? rt?.epochs,
+      extraction: extractionFlag(args) ?? rt?.extraction,
     },
     model: {
       model,
@@ -261,6 +265,7 @@ export function resumeCommand(
   if (task.imageMode !== RUN_DEFAULTS.imageMode) a.push('--image-mode', task.imageMode);
   if (s.extraBody) a.push('--extra-body', JSON.stringify(s.extraBody));
   if (task.epochs !== RUN_DEFAULTS.epochs) a.push('--epochs', String(task.epochs));
+  if (task.extraction !== RUN_DEFAULTS.extraction) a.push('--extraction', task.extraction);
   if (s.maxTokens !== null) a.push('--max-tokens', String(s.maxTokens));
   if (s.reasoningEffort !== null) a.push('--reasoning-effort', s.reasoningEffort);
   if (s.thinkingBudget !== null) a.push('--thinking-budget', String(s.thinkingBudget));

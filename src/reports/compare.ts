@@ -125,7 +125,7 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
     path: run.path,
     model: run.file.metadata.model,
     imageMode: run.imageMode,
-    summary: computeSummary(records, exam),
+    summary: computeSummary(records, exam, run.summary.extraction),
   });
 
   const ea = compareWithExaminees(recA, exam);

@@ -33,6 +33,8 @@ export interface LeaderboardRow {
   /** 禁忌肢 selected; null = unknown (not disclosed by the exam). */
   readonly kinkiSelected: number | null;
   readonly passed: boolean | null;
+  /** Scored questions answered of the table's (partial runs appear only with `includePartial`, after the complete ones). */
+  readonly coverage: { readonly answered: number; readonly total: number; readonly complete: boolean };
   /** Bootstrap intervals (fractions), when computed. */
   readonly ci?: { readonly score: Interval; readonly accuracy: Interval };
 }
@@ -72,6 +74,7 @@ function allRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
     accuracy: s.accuracy,
     referenceBold: referenceBold(s),
     verdict: verdictOf(s),
+    coverage: runCoverage(run),
     requiredPass: s.required_pass,
     generalPass: s.general_pass,
     kinkiSelected: s.kinki.selected,
@@ -98,6 +101,7 @@ function textRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
     accuracy: whole ? s.accuracy : t.accuracy,
     referenceBold: false,
     verdict: verdictOf(s),
+    coverage: runCoverage(run),
     requiredPass: s.required_pass,
     generalPass: s.general_pass,
     kinkiSelected: s.kinki.selected,
@@ -106,9 +110,23 @@ function textRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
   };
 }
 
-/** Best first: score %, then accuracy, then file order (the reference keeps ties in file order). */
+/**
+ * Best first: complete runs before partial ones (a high percentage over a few
+ * questions must not outrank a whole exam), then score %, then accuracy, then
+ * file order (the reference keeps ties in file order).
+ */
 function better(a: LeaderboardRow, b: LeaderboardRow): number {
-  return b.scorePct - a.scorePct || b.accuracy - a.accuracy || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return (
+    Number(b.coverage.complete) - Number(a.coverage.complete) ||
+    b.scorePct - a.scorePct ||
+    b.accuracy - a.accuracy ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+
+/** A row's name in a table: partial runs say so ("name (partial: 1 of 400)"). */
+function rowName(r: LeaderboardRow): string {
+  return r.coverage.complete ? r.name : `${r.name} (partial: ${r.coverage.answered} of ${r.coverage.total})`;
 }
 
 function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): LeaderboardRow[] {
@@ -236,7 +254,7 @@ export function allTableMarkdown(lb: Leaderboard, opts: MarkdownOptions = {}): s
   const pct = Math.round((lb.ci?.level ?? 0.95) * 100);
   const headers = opts.ci ? ['Model', 'Vision', 'Score', `Score ${pct}% CI`, 'Accuracy', `Accuracy ${pct}% CI`] : [...ALL_HEADERS];
   const rows = lb.all.map((r) => {
-    const name = r.referenceBold ? `**${cell(r.name)}**` : cell(r.name);
+    const name = r.referenceBold ? `**${cell(rowName(r))}**` : cell(rowName(r));
     const vision = r.imageMode === 'vision' ? '✓' : '-';
     const score = fmtRatio(r.score, r.scoreMax, r.scorePct);
     const acc = fmtRatio(r.correct, r.total, r.accuracy);
@@ -251,7 +269,7 @@ export function textTableMarkdown(lb: Leaderboard, opts: MarkdownOptions = {}): 
   const rows = lb.text.map((r) => {
     const score = fmtRatio(r.score, r.scoreMax, r.scorePct);
     const acc = fmtRatio(r.correct, r.total, r.accuracy);
-    return opts.ci ? [cell(r.name), score, ciCell(r, 'score'), acc, ciCell(r, 'accuracy')] : [cell(r.name), score, acc];
+    return opts.ci ? [cell(rowName(r)), score, ciCell(r, 'score'), acc, ciCell(r, 'accuracy')] : [cell(rowName(r)), score, acc];
   });
   return formatTable(headers, rows);
 }
@@ -290,6 +308,8 @@ function rowJson(r: LeaderboardRow, rank: number) {
     /** null = unknown: the exam does not disclose its prohibited choices. */
     kinki_selected: r.kinkiSelected,
     passed: r.passed,
+    verdict: r.verdict,
+    partial: !r.coverage.complete,
   };
 }
 
@@ -334,6 +354,8 @@ export const CSV_COLUMNS = [
   'general_pass',
   'kinki_selected',
   'passed',
+  'verdict',
+  'partial',
 ] as const;
 
 /** One CSV with both tables (`table` = all | text_only); empty cell = unknown / not computed. */
@@ -366,6 +388,8 @@ export function leaderboardCsv(lb: Leaderboard): string {
         j.general_pass,
         j.kinki_selected,
         j.passed,
+        j.verdict,
+        j.partial,
       ];
       lines.push(values.map(csvField).join(','));
     });

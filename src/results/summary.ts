@@ -79,6 +79,8 @@ export const SummarySchema = z.object({
   /** Pass on every criterion; null when a criterion cannot be judged (partial run, undisclosed 禁忌肢). See scoring/verdict.ts. */
   passed: z.boolean().nullable(),
   usage: UsageSummarySchema,
+  /** Which extraction rule scored the records: jmle-bench's, or the reference harness's exactly (`--extraction reference`). */
+  extraction: z.enum(['jmle-bench', 'reference']),
 });
 /** A summary as jmle-bench computes it: every field present. */
 export type Summary = z.infer<typeof SummarySchema>;

@@ -221,6 +221,7 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     samples: plan.toAsk,
     provider,
     imageMode: task.imageMode,
+    extraction: task.extraction,
     parallel: schedule.parallel,
     stopSignal: hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal,
     abortSignal: hooks.abortSignal,
@@ -245,7 +246,7 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
   const merged = mergeRecords(
     previous.map((r) => {
       const q = exam.byId.get(r.question_id);
-      return q ? rescoreRecord(r, q) : r;
+      return q ? rescoreRecord(r, q, task.extraction) : r;
     }),
     engine.records,
   );
@@ -258,7 +259,7 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
         ? { cause: 'server', reason: engine.stopReason.message }
         : { cause: 'user', reason: null };
 
-  const summary = computeSummary(results, exam);
+  const summary = computeSummary(results, exam, task.extraction);
   const usage = summariseUsage(merged);
   const cost = costUsd(usage, spec.model.priceIn, spec.model.priceOut);
   const file: ResultFile = {

@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
+import type { ExtractionRule } from '../extract/extract.js';
 import { buildPrompt, type Prompt } from '../prompt/prompt.js';
 import { ProviderError, type FailureKind, type Provider } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
-import { answeredRecord, erroredRecord } from './record.js';
+import { answeredRecord, erroredRecord } from './completion-record.js';
 
 /**
  * The engine: a pool of `parallel` workers takes samples (a question and an
@@ -32,6 +33,8 @@ export interface EngineOptions {
   /** Already wrapped with retry and limits. */
   readonly provider: Provider;
   readonly imageMode: ImageMode;
+  /** How answers are read (jmle-bench's rule unless told). */
+  readonly extraction?: ExtractionRule;
   readonly parallel: number;
   readonly stopSignal?: AbortSignal;
   readonly abortSignal?: AbortSignal;
@@ -102,7 +105,7 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
       try {
         const request = { messages: prompt.messages, answerFormat: prompt.answerFormat, epoch: sample.epoch, label: sampleLabel(sample) };
         const c = await opts.provider.complete(request, { signal: own.signal, stop, onSend });
-        record = answeredRecord(q, c, now() - t0, sample.epoch);
+        record = answeredRecord(q, c, now() - t0, sample.epoch, opts.extraction);
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
         if (err.kind === 'aborted' || signal.aborted) continue; // not finished: asked again on resume

@@ -51,6 +51,7 @@ export function buildMetadata(spec: RunSpec, st: RunState): Metadata {
     provider: model.provider,
     seed: model.settings.seed,
     ...(task.epochs > 1 ? { epochs: task.epochs } : {}),
+    ...(task.extraction !== 'jmle-bench' ? { extraction: task.extraction } : {}),
     ...(model.settings.maxTokens !== null ? { max_tokens: model.settings.maxTokens } : {}),
     ...(model.settings.reasoningEffort !== null ? { reasoning_effort: model.settings.reasoningEffort } : {}),
     ...(model.settings.thinkingBudget !== null ? { thinking_budget: model.settings.thinkingBudget } : {}),

@@ -113,6 +113,7 @@ export function recordedSettings(prior: PriorRun): RecordedSettings {
       questionIds: strings(m['questions']),
       imageMode: m.image_mode ?? undefined,
       epochs: typeof m.epochs === 'number' ? m.epochs : 1,
+      extraction: m['extraction'] === 'reference' ? 'reference' : undefined,
     },
     model: {
       model: m.model,

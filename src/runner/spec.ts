@@ -1,4 +1,5 @@
 import type { Exam, ImageMode } from '../exam/types.js';
+import { EXTRACTION_RULES, type ExtractionRule } from '../extract/extract.js';
 import type { GenerationSettings } from '../providers/types.js';
 import { UserError } from '../util/errors.js';
 
@@ -16,11 +17,20 @@ export const IMAGE_MODES: readonly ImageMode[] = ['skip', 'blind', 'vision'];
 export const RUN_DEFAULTS = {
   imageMode: 'blind',
   epochs: 1,
+  extraction: 'jmle-bench',
   provider: 'openai',
   parallel: 8,
   maxRetries: 5,
   timeoutS: 300,
-} as const satisfies { imageMode: ImageMode; epochs: number; provider: string; parallel: number; maxRetries: number; timeoutS: number };
+} as const satisfies {
+  imageMode: ImageMode;
+  epochs: number;
+  extraction: ExtractionRule;
+  provider: string;
+  parallel: number;
+  maxRetries: number;
+  timeoutS: number;
+};
 
 /** Node's timers hold at most 2^31−1 ms; a longer timeout would fire at once. */
 export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
@@ -36,6 +46,8 @@ export interface TaskSpec {
   readonly imageMode: ImageMode;
   /** Independent samples per question. */
   readonly epochs: number;
+  /** How answers are read: jmle-bench's rule, or the reference harness's exactly. */
+  readonly extraction: ExtractionRule;
 }
 
 export interface ModelSpec {
@@ -94,6 +106,7 @@ export type SettingName =
   | 'task.questionIds'
   | 'task.imageMode'
   | 'task.epochs'
+  | 'task.extraction'
   | 'model.model'
   | 'model.baseUrl'
   | 'model.settings.seed'
@@ -161,7 +174,10 @@ export function resolveRunSpec(input: RunSpecInput): RunSpec {
     questionIds: selection('task.questionIds', input.task.questionIds, (id) => exam.byId.has(id), exam.questions[0]?.id ?? ''),
     imageMode,
     epochs: int('task.epochs', input.task.epochs ?? RUN_DEFAULTS.epochs, 1, MAX_EPOCHS),
+    extraction: input.task.extraction ?? RUN_DEFAULTS.extraction,
   };
+  if (!EXTRACTION_RULES.includes(task.extraction))
+    throw new SettingError('task.extraction', `must be one of ${EXTRACTION_RULES.join(', ')}; got "${String(task.extraction)}"`);
 
   const m = input.model;
   if (m.model.trim() === '') throw new SettingError('model.model', 'is empty; give the model name');

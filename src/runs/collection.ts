@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_EXAM } from '../exam/editions.js';
 import { examEntry, loadExam } from '../exam/registry.js';
 import type { Exam, ImageMode } from '../exam/types.js';
+import type { ExtractionRule } from '../extract/extract.js';
 import type { Summary } from '../scoring/summary.js';
 import { UserError } from '../util/errors.js';
 import { readResultFileSync } from '../results/io.js';
@@ -20,6 +21,8 @@ export interface LoadOptions {
   /** Exam edition every file must belong to; default: each file's own (`metadata.exam`), else 120. */
   readonly exam?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The extraction rule to score with (default jmle-bench's; 'reference' reproduces the reference harness). */
+  readonly extraction?: ExtractionRule;
 }
 
 export interface LoadedRun {
@@ -62,8 +65,8 @@ function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-function toRun(path: string, original: ResultFile, exam: Exam): LoadedRun {
-  const r = rescoreFile(original, exam, path);
+function toRun(path: string, original: ResultFile, exam: Exam, rule: ExtractionRule): LoadedRun {
+  const r = rescoreFile(original, exam, path, rule);
   return {
     path,
     file: r.file,
@@ -85,7 +88,7 @@ function examIdOf(file: ResultFile, opts: LoadOptions): string {
 export function loadResultFile(path: string, opts: LoadOptions = {}): LoadedRun {
   const original = readResultFileSync(path);
   const { exam } = loadExam({ exam: examIdOf(original, opts), dataDir: opts.dataDir, env: opts.env });
-  return toRun(path, original, exam);
+  return toRun(path, original, exam, opts.extraction ?? 'jmle-bench');
 }
 
 /** The `*.json` files directly in `dir`, sorted by name. */
@@ -150,7 +153,7 @@ export function loadResultDir(dir: string, opts: LoadOptions = {}): ResultCollec
       continue;
     }
     try {
-      runs.push(toRun(path, original, exam));
+      runs.push(toRun(path, original, exam, opts.extraction ?? 'jmle-bench'));
     } catch (e) {
       skip(path, e);
     }

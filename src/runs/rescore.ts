@@ -1,5 +1,6 @@
 import type { Exam } from '../exam/types.js';
 import { computeSummary, type Summary } from '../scoring/summary.js';
+import type { ExtractionRule } from '../extract/extract.js';
 import { rescoreRecord } from '../scoring/record.js';
 import { UserError } from '../util/errors.js';
 import { HARNESS } from '../version.js';
@@ -8,6 +9,8 @@ import type { ResultFile, ResultRecord } from '../results/schema.js';
 /** One record whose outcome changed on rescoring, and why. */
 export interface Change {
   readonly questionId: string;
+  /** The epoch of the record, after the first (repeated runs). */
+  readonly epoch?: number;
   readonly before: { predicted: string[]; correct: boolean; parse_success: boolean; gold: string[] };
   readonly after: { predicted: string[]; correct: boolean; parse_success: boolean; gold: string[] };
   readonly reasons: string[];
@@ -28,7 +31,7 @@ function idList(ids: readonly string[]): string {
   return ids.slice(0, 5).join(', ') + (ids.length > 5 ? `, … (${ids.length} in all)` : '');
 }
 
-function explain(before: ResultRecord, after: ResultRecord): string[] {
+function explain(before: ResultRecord, after: ResultRecord, rule: ExtractionRule): string[] {
   const reasons: string[] = [];
   if (!sameKey(before.gold, after.gold)) reasons.push(`answer key changed: ${before.gold.join(',') || '-'} → ${after.gold.join(',') || '-'}`);
   const notes = after.parse_notes ?? [];
@@ -39,7 +42,9 @@ function explain(before: ResultRecord, after: ResultRecord): string[] {
   if (reasons.length === 0 && before.correct !== after.correct) {
     const p = after.predicted.join(',');
     const g = after.gold.join(',');
-    reasons.push(after.correct ? `compared as numbers: ${p} = ${g}` : `compared as numbers: ${p} ≠ ${g}`);
+    // jmle-bench compares calculation answers as numbers (0.4 = 0.40); the reference rule as strings.
+    const how = rule === 'reference' ? 'compared as text (the reference rule)' : 'compared as numbers';
+    reasons.push(after.correct ? `${how}: ${p} = ${g}` : `${how}: ${p} ≠ ${g}`);
   }
   if (reasons.length === 0) reasons.push('re-extracted');
   return reasons;
@@ -49,22 +54,25 @@ function explain(before: ResultRecord, after: ResultRecord): string[] {
  * Re-extract and re-score every record of a result file against `exam`, and
  * recompute the summary. Never trusts the stored summary. Does not write.
  */
-export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'): Rescored {
+export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file', rule: ExtractionRule = 'jmle-bench'): Rescored {
   const warnings: string[] = [];
   const fileExam = file.metadata.exam ?? exam.id;
   if (fileExam !== exam.id) {
     throw new UserError(`${path} is a run of exam ${fileExam}, not ${exam.id}; pass --exam ${fileExam}`);
   }
-  const unknown = file.results.filter((r) => !exam.byId.has(r.question_id)).map((r) => r.question_id);
+  const epochs: { epoch: number; results: readonly ResultRecord[] }[] = [{ epoch: 1, results: file.results }, ...(file.extra_epochs ?? [])];
+  const unknown = epochs.flatMap((e) => e.results.filter((r) => !exam.byId.has(r.question_id)).map((r) => r.question_id));
   if (unknown.length > 0) {
     throw new UserError(
       `${path}: question ids not in exam ${exam.id} (dataset ${exam.version.slice(0, 12)}): ${idList(unknown)}; pass the run's exam with --exam, or pull the dataset version it was made with`,
     );
   }
-  const seen = new Set<string>();
-  for (const r of file.results) {
-    if (seen.has(r.question_id)) throw new UserError(`${path}: question ${r.question_id} appears more than once`);
-    seen.add(r.question_id);
+  for (const e of epochs) {
+    const seen = new Set<string>();
+    for (const r of e.results) {
+      if (seen.has(r.question_id)) throw new UserError(`${path}: question ${r.question_id} appears more than once${e.epoch > 1 ? ` in epoch ${e.epoch}` : ''}`);
+      seen.add(r.question_id);
+    }
   }
   const stored = file.metadata.dataset_version;
   if (stored && stored !== exam.version) {
@@ -82,26 +90,30 @@ export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file'):
   }
 
   const changes: Change[] = [];
-  const results = file.results.map((r) => {
-    const q = exam.byId.get(r.question_id);
-    if (!q) throw new Error('unreachable');
-    const next = rescoreRecord(r, q);
-    if (!same(r.predicted, next.predicted) || r.correct !== next.correct || r.parse_success !== next.parse_success || !sameKey(r.gold, next.gold)) {
-      changes.push({
-        questionId: r.question_id,
-        before: { predicted: r.predicted, correct: r.correct, parse_success: r.parse_success, gold: r.gold },
-        after: { predicted: next.predicted, correct: next.correct, parse_success: next.parse_success, gold: next.gold },
-        reasons: explain(r, next),
-      });
-    }
-    return next;
-  });
-  const summary = computeSummary(results, exam);
+  const rescore = (list: readonly ResultRecord[], epoch: number) =>
+    list.map((r) => {
+      const q = exam.byId.get(r.question_id);
+      if (!q) throw new Error('unreachable: ids checked above');
+      const next = rescoreRecord(r, q, rule);
+      if (!same(r.predicted, next.predicted) || r.correct !== next.correct || r.parse_success !== next.parse_success || !sameKey(r.gold, next.gold)) {
+        changes.push({
+          questionId: r.question_id,
+          ...(epoch > 1 ? { epoch } : {}),
+          before: { predicted: r.predicted, correct: r.correct, parse_success: r.parse_success, gold: r.gold },
+          after: { predicted: next.predicted, correct: next.correct, parse_success: next.parse_success, gold: next.gold },
+          reasons: explain(r, next, rule),
+        });
+      }
+      return next;
+    });
+  const results = rescore(file.results, 1);
+  const extra = (file.extra_epochs ?? []).map((e) => ({ ...e, results: rescore(e.results, e.epoch) }));
+  const summary = computeSummary(results, exam, rule);
   const metadata = {
     ...file.metadata,
     exam: exam.id,
     dataset_version: exam.version,
     rescored_by: { ...HARNESS, at: new Date().toISOString() },
   };
-  return { file: { ...file, metadata, summary, results }, summary, changes, warnings };
+  return { file: { ...file, metadata, summary, results, ...(file.extra_epochs ? { extra_epochs: extra } : {}) }, summary, changes, warnings };
 }

@@ -1,5 +1,5 @@
 import type { Question } from '../exam/types.js';
-import { extractAnswer } from '../extract/extract.js';
+import { extractAnswer, type ExtractionRule } from '../extract/extract.js';
 import type { ResultRecord } from '../results/schema.js';
 import { isCorrect } from './correct.js';
 
@@ -43,12 +43,20 @@ export interface BuildOptions {
   readonly carried?: Readonly<Record<string, unknown>>;
   /** Fields about the request, appended last (usage, latency_ms, attempts, finish_reason, …). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /** The extraction rule (default jmle-bench's; 'reference' reproduces the reference harness exactly). */
+  readonly rule?: ExtractionRule;
 }
 
 /** Extract and score one response. An errored request scores nothing (unless the question counts for everyone). */
-export function scoreResponse(q: Question, content: string | null | undefined, reasoning: string | null | undefined, errored = false): Scored {
-  const x = errored ? { predicted: [], ok: false, source: null, notes: [] } : extractAnswer(content, reasoning, q);
-  const correct = q.allCorrect || (x.ok && isCorrect(x.predicted, q));
+export function scoreResponse(
+  q: Question,
+  content: string | null | undefined,
+  reasoning: string | null | undefined,
+  errored = false,
+  rule: ExtractionRule = 'jmle-bench',
+): Scored {
+  const x = errored ? { predicted: [], ok: false, source: null, notes: [] } : extractAnswer(content, reasoning, q, rule);
+  const correct = q.allCorrect || (x.ok && isCorrect(x.predicted, q, rule));
   return {
     predicted: x.predicted,
     gold: [...q.answer],
@@ -62,7 +70,7 @@ export function scoreResponse(q: Question, content: string | null | undefined, r
 }
 
 export function buildRecord(q: Question, response: ResponseInput, opts: BuildOptions = {}): ResultRecord {
-  const s = scoreResponse(q, response.content, response.reasoning, Boolean(response.error));
+  const s = scoreResponse(q, response.content, response.reasoning, Boolean(response.error), opts.rule);
   return {
     question_id: q.id,
     predicted: s.predicted,
@@ -82,9 +90,9 @@ export function buildRecord(q: Question, response: ResponseInput, opts: BuildOpt
 }
 
 /** Re-extract and re-score a stored record against the current key, keeping everything else. */
-export function rescoreRecord(r: ResultRecord, q: Question): ResultRecord {
+export function rescoreRecord(r: ResultRecord, q: Question, rule: ExtractionRule = 'jmle-bench'): ResultRecord {
   const { question_id: _id, predicted: _p, gold: _g, correct: _c, raw_response, parse_success: _s, error, reasoning, ...carried } = r;
-  return buildRecord(q, { content: raw_response, reasoning, error }, { carried });
+  return buildRecord(q, { content: raw_response, reasoning, error }, { carried, rule });
 }
 
 /** A record that needs no new request on resume (the reference's rule): answered, and an answer was found. */

@@ -1,4 +1,5 @@
 import type { Exam, Question } from '../exam/types.js';
+import type { ExtractionRule } from '../extract/extract.js';
 import type { ResultRecord } from '../results/schema.js';
 import type { Summary, Tally, UsageSummary } from '../results/summary.js';
 import { selectedKinki } from '../exam/kinki.js';
@@ -64,7 +65,7 @@ export function kinkiSelected(record: Pick<ResultRecord, 'predicted'>, q: Questi
  * Compute the summary. `records` must already be scored (`correct` set against
  * the current key, see `scoreRecord`); every id must exist in `exam`.
  */
-export function computeSummary(records: readonly ResultRecord[], exam: Exam): Summary {
+export function computeSummary(records: readonly ResultRecord[], exam: Exam, extraction: ExtractionRule = 'jmle-bench'): Summary {
   const rules = exam.rules;
   let correct = 0;
   let parseFailures = 0;
@@ -182,5 +183,6 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
     },
     passed,
     usage: summariseUsage(records),
+    extraction,
   };
 }

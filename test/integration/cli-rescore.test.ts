@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -168,5 +168,70 @@ describe('jmle-bench rescore', () => {
     const r = cli(['rescore', '--bogus']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Unknown option '--bogus'/);
+  });
+});
+
+describe('rescore --extraction reference reproduces the published numbers', () => {
+  const files = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json'));
+  it.each(files)('%s: the stored summary, field for field, and the rule is recorded', (name) => {
+    const path = join(RESULTS_DIR, name);
+    const stored = JSON.parse(readFileSync(path, 'utf8')).summary;
+    const r = cli(['rescore', path, '--extraction', 'reference', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [report] = JSON.parse(r.stdout);
+    for (const k of [
+      'score',
+      'correct',
+      'incorrect',
+      'accuracy',
+      'required_score',
+      'general_score',
+      'text_only_score',
+      'parse_failures',
+      'by_block',
+      'by_type',
+      'by_image',
+    ]) {
+      expect(report.summary[k], `${name} ${k}`).toEqual(stored[k]);
+    }
+    expect(report.summary.extraction).toBe('reference');
+    expect(report.changes).toEqual([]);
+    const ours = JSON.parse(cli(['rescore', path, '--json']).stdout)[0];
+    expect(ours.summary.extraction).toBe('jmle-bench');
+  });
+  it('a bad rule is one line', () => {
+    const r = cli(['rescore', GPT_OSS, '--extraction', 'fuzzy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('jmle-bench: --extraction must be one of jmle-bench, reference; got "fuzzy"\n');
+  });
+});
+
+describe('rescore of several files', () => {
+  it('does the good ones and reports the broken one (exit 2)', () => {
+    const dir = tmp();
+    const good = join(dir, 'good.json');
+    copyFileSync(GPT_OSS, good);
+    chmodSync(good, 0o644); // the shared data is read-only
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"metadata": {');
+    const out = join(dir, 'x');
+    mkdirSync(out);
+    const r = cli(['rescore', good, broken, '--write']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('good.json: 436/500 (87.2%)');
+    expect(r.stderr).toMatch(/^jmle-bench: .*broken\.json is not valid JSON/m);
+    expect(r.stderr).toMatch(/1 of 2 file\(s\) could not be rescored/);
+    expect(JSON.parse(readFileSync(good, 'utf8')).metadata.rescored_by).toBeDefined();
+  });
+  it('--write leaves a file alone when rescoring changes nothing, and says so', () => {
+    const dir = tmp();
+    const f = join(dir, 'f.json');
+    copyFileSync(GPT_OSS, f);
+    chmodSync(f, 0o644);
+    expect(cli(['rescore', f, '--write']).stdout).toContain('written: 1 file(s) in place');
+    const once = readFileSync(f, 'utf8');
+    const again = cli(['rescore', f, '--write']);
+    expect(again.stdout).toContain('written: 0 file(s) in place; 1 unchanged, left as they were');
+    expect(readFileSync(f, 'utf8')).toBe(once);
   });
 });

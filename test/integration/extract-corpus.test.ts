@@ -5,7 +5,7 @@ import { loadExam } from '../../src/exam/registry.js';
 import { IGAKUQA_EXAMS } from '../../src/exam/sources/igakuqa.js';
 import type { Exam, Question } from '../../src/exam/types.js';
 import { extractAnswer, referenceExtract } from '../../src/extract/extract.js';
-import { importIgakuqa, igakuqaSystems } from '../../src/results/import-igakuqa.js';
+import { importIgakuqa, igakuqaSystems } from '../../src/runs/import-igakuqa.js';
 import { isCorrect } from '../../src/scoring/correct.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 import { MUTATIONS, type Response } from '../helpers/extract-mutations.js';

@@ -160,10 +160,11 @@ describe('a folder with runs of several exams', () => {
   });
   afterAll(() => rmSync(past.dir, { recursive: true, force: true }));
 
-  it('without --exam: one line naming the exams, oldest first', () => {
+  it('without --exam: the default exam (the 120th), and one note naming the other exams', () => {
     const r = cli(['leaderboard', '--results', past.dir]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/holds runs of several exams \(112, 116, 120\); pick one with --exam ID\n$/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('### All (400 Questions)');
+    expect(r.stderr).toMatch(/^note: .* also holds runs of exam\(s\) 112, 116: showing the 120th \(pass --exam ID for another, or --exams for the series\)$/m);
   });
 
   it('--exam 116: the 116th runs, one note for the runs of other exams (not a skip line each), one line per broken file', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir } from '../../src/runs/collection.js';
 import { buildSeries, parseSeriesExams, seriesMarkdown } from '../../src/reports/series.js';
-import { buildLeaderboard } from '../../src/reports/leaderboard.js';
+import { buildLeaderboard, leaderboardMarkdown } from '../../src/reports/leaderboard.js';
 import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT } });
@@ -79,14 +79,17 @@ describe('partial runs (interrupted, --blocks, --questions)', () => {
     expect(lb.text.map((r) => r.name)).toEqual(['GPT-5.2']);
     expect(lb.notes.join('\n')).toMatch(/"Partial" answered \d+ of 400 scored questions; left out/);
     // With the flag it comes back — and, being 100% on what it answered, it would top the table.
-    expect(buildLeaderboard(runs, { includePartial: true }).all[0]?.name).toBe('Partial');
+    // Kept, but after every complete run (a high percentage over a few questions outranks nothing), and marked.
+    const withPartial = buildLeaderboard(runs, { includePartial: true });
+    expect(withPartial.all.map((r) => r.name)).toEqual(['GPT-5.2', 'Partial']);
+    expect(leaderboardMarkdown(withPartial)).toMatch(/\| Partial \(partial: \d+ of 400\) \|/);
     const series = buildSeries(runs, ['120']);
     expect(series.rows.map((r) => r.name)).toEqual(['GPT-5.2']);
     const r = cli(['leaderboard', '--results', d]);
     expect(r.status).toBe(0);
     expect(r.stdout).not.toContain('Partial');
     expect(r.stderr).toMatch(/note: .*"Partial" answered/);
-    expect(cli(['leaderboard', '--results', d, '--include-partial']).stdout).toContain('| Partial | - |');
+    expect(cli(['leaderboard', '--results', d, '--include-partial']).stdout).toMatch(/\| Partial \(partial: \d+ of 400\) \| - \|/);
   });
 
   it('several runs of one model on one exam: one note naming the kept and the left-out files', () => {

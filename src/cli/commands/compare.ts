@@ -2,7 +2,7 @@ import { loadResultFile } from '../../runs/collection.js';
 import { compareRuns, comparisonJson, comparisonText } from '../../reports/compare.js';
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
 import { UserError } from '../../util/errors.js';
-import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
+import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command, EXTRACTION_OPTION, extractionFlag, EXTRACTION_HELP } from '../command.js';
 
 export const compareCommand: Command = {
   name: 'compare',
@@ -22,11 +22,12 @@ Options:
   --seed N         bootstrap seed (default ${DEFAULT_SEED})
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        exam edition (default: the files' own, else 120)
+${EXTRACTION_HELP}
 
 Examples:
   jmle-bench compare results/openai_gpt-5.2.json results/anthropic_claude-opus-4.6.json
   jmle-bench compare a.json b.json --json > diff.json`,
-  options: { ...DATA_OPTIONS, json: { type: 'boolean' }, resamples: { type: 'string' }, seed: { type: 'string' } },
+  options: { ...DATA_OPTIONS, ...EXTRACTION_OPTION, json: { type: 'boolean' }, resamples: { type: 'string' }, seed: { type: 'string' } },
   positionals: true,
   async run(args, io) {
     if (args.positionals.length !== 2) {
@@ -35,7 +36,7 @@ Examples:
     const [pathA, pathB] = args.positionals as [string, string];
     const resamples = intOption(args, 'resamples', DEFAULT_RESAMPLES, 100, 1_000_000);
     const seed = intOption(args, 'seed', DEFAULT_SEED, 0, 0xffffffff);
-    const opts = { dataDir: str(args, 'data-dir'), exam: str(args, 'exam'), env: io.env };
+    const opts = { dataDir: str(args, 'data-dir'), exam: str(args, 'exam'), env: io.env, extraction: extractionFlag(args) };
     const a = loadResultFile(pathA, opts);
     const b = loadResultFile(pathB, opts);
     if (a.exam.id !== b.exam.id) {

@@ -1,3 +1,4 @@
+import { DEFAULT_EXAM } from '../../exam/editions.js';
 import { loadResultDir } from '../../runs/collection.js';
 import { chartFormat, writeChart } from '../../reports/chart.js';
 import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, leaderboardMarkdown, textTableMarkdown } from '../../reports/leaderboard.js';
@@ -5,7 +6,7 @@ import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks
 import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
 import { buildSeries, parseSeriesExams, seriesCsv, seriesJson, seriesMarkdown } from '../../reports/series.js';
 import { UserError } from '../../util/errors.js';
-import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command } from '../command.js';
+import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command, EXTRACTION_OPTION, extractionFlag, EXTRACTION_HELP } from '../command.js';
 
 const FORMATS = ['md', 'json', 'csv'] as const;
 
@@ -49,6 +50,7 @@ Options:
   --seed N         bootstrap seed (default ${DEFAULT_SEED})
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        exam edition (default: the files' own, else 120)
+${EXTRACTION_HELP}
   --include-partial  keep runs that did not answer every scored question
                    (interrupted, --blocks, --questions); by default they are
                    left out with a note, since a high % over a few questions
@@ -74,8 +76,10 @@ Examples:
     seed: { type: 'string' },
     exams: { type: 'string' },
     'include-partial': { type: 'boolean' },
+    ...EXTRACTION_OPTION,
   },
   async run(args, io) {
+    const extraction = extractionFlag(args);
     const format = (str(args, 'format') ?? 'md') as Format;
     if (!FORMATS.includes(format)) throw new UserError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
     const resamples = intOption(args, 'resamples', DEFAULT_RESAMPLES, 100, 1_000_000);
@@ -89,7 +93,7 @@ Examples:
       if (exam) throw new UserError('use either --exam (one exam) or --exams (the series), not both');
       if (plot || str(args, 'readme') || showCi) throw new UserError('--plot, --readme and --ci work with one exam; drop them with --exams');
       const list = parseSeriesExams(examsSpec);
-      const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), env: io.env });
+      const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), env: io.env, extraction });
       for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
       const series = buildSeries(runs, list, { includePartial: flag(args, 'include-partial') });
       for (const n of series.notes) writeLine(io.stderr, `note: ${n}`);
@@ -103,7 +107,9 @@ Examples:
     const readme = str(args, 'readme');
     if (readme) checkReadme(readme, [LEADERBOARD_MARKERS.all, LEADERBOARD_MARKERS.text]); // so does a README without markers
 
-    const { runs, skipped, otherExams } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), exam, env: io.env });
+    const loaded = loadResultDir(dir, { dataDir: str(args, 'data-dir'), exam, env: io.env, extraction });
+    const { skipped, otherExams } = loaded;
+    let runs = loaded.runs;
     for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
     if (otherExams.length > 0) writeLine(io.stderr, `note: ${otherExamsNote(otherExams.map((o) => o.exam))}`);
     if (runs.length === 0) {
@@ -116,7 +122,15 @@ Examples:
       );
     }
     const exams = sortedExams(runs.map((r) => r.exam.id));
-    if (exams.length > 1) throw new UserError(`${dir} holds runs of several exams (${exams.join(', ')}); pick one with --exam ID`);
+    if (exams.length > 1) {
+      // Without --exam, the default exam's runs, as every command defaults to it; the others are named.
+      if (!exams.includes(DEFAULT_EXAM)) throw new UserError(`${dir} holds runs of several exams (${exams.join(', ')}); pick one with --exam ID`);
+      runs = runs.filter((r) => r.exam.id === DEFAULT_EXAM);
+      writeLine(
+        io.stderr,
+        `note: ${dir} also holds runs of exam(s) ${exams.filter((e) => e !== DEFAULT_EXAM).join(', ')}: showing the ${DEFAULT_EXAM}th (pass --exam ID for another, or --exams for the series)`,
+      );
+    }
     for (const r of runs) for (const w of r.warnings) writeLine(io.stderr, `warning: ${w}`);
 
     const withCi = showCi || format !== 'md';

@@ -2,11 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import { readResultFileSync, writeResultFileSync } from '../../results/io.js';
+import type { ResultFile } from '../../results/schema.js';
 import { rescoreFile, type Change } from '../../runs/rescore.js';
 import { isReadOnlyFile } from '../../util/atomic.js';
 import { UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';
-import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';
+import { DATA_OPTIONS, EXTRACTION_HELP, EXTRACTION_OPTION, extractionFlag, flag, str, writeLine, type Command } from '../command.js';
 
 function fmtAnswer(a: readonly string[]): string {
   return a.length ? a.join(',') : '∅';
@@ -14,7 +15,13 @@ function fmtAnswer(a: readonly string[]): string {
 
 function changeLine(c: Change): string {
   const mark = c.after.correct && !c.before.correct ? '+' : !c.after.correct && c.before.correct ? '-' : '~';
-  return `    ${mark} ${c.questionId}: ${fmtAnswer(c.before.predicted)} → ${fmtAnswer(c.after.predicted)} (correct: ${c.before.correct} → ${c.after.correct}; ${c.reasons.join('; ')})`;
+  return `    ${mark} ${c.questionId}${c.epoch ? ` (epoch ${c.epoch})` : ''}: ${fmtAnswer(c.before.predicted)} → ${fmtAnswer(c.after.predicted)} (correct: ${c.before.correct} → ${c.after.correct}; ${c.reasons.join('; ')})`;
+}
+
+/** Same file content, leaving out when it was last rescored. */
+function sameContent(a: ResultFile, b: ResultFile): boolean {
+  const strip = (f: ResultFile) => JSON.stringify({ ...f, metadata: { ...f.metadata, rescored_by: undefined } });
+  return strip(a) === strip(b);
 }
 
 function isFolder(path: string): boolean {
@@ -41,12 +48,17 @@ Options:
   --json           print a machine-readable report on stdout
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        exam edition (default: the file's own, else 120)
+${EXTRACTION_HELP}
+
+A file that cannot be read or rescored is reported on one line and left
+alone; the others are still rescored (exit 2 when any failed). With --write,
+a file whose rescoring changes nothing is not rewritten.
 
 Examples:
   jmle-bench rescore results/openai_gpt-5.2.json
   jmle-bench rescore results/*.json --write
   jmle-bench rescore old.json --out rescored.json`,
-  options: { ...DATA_OPTIONS, out: { type: 'string' }, write: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: { ...DATA_OPTIONS, ...EXTRACTION_OPTION, out: { type: 'string' }, write: { type: 'boolean' }, json: { type: 'boolean' } },
   positionals: true,
   async run(args, io) {
     const files = args.positionals;
@@ -62,12 +74,22 @@ Examples:
       if (locked) throw new UserError(`rescore: ${locked} is read-only; make it writable (chmod u+w) or write a copy with --out`);
     }
 
-    // Read and rescore everything first, so a bad file stops the command before anything is written.
-    const done = files.map((path) => {
-      const file = readResultFileSync(path);
-      const examId = str(args, 'exam') ?? file.metadata.exam ?? undefined;
-      const { exam } = loadExam({ exam: examId, dataDir: str(args, 'data-dir'), env: io.env });
-      return { path, ...rescoreFile(file, exam, path) };
+    const rule = extractionFlag(args) ?? 'jmle-bench';
+    // Read and rescore everything first; a file that fails is reported and left out, the others go on.
+    const failed: string[] = [];
+    const done = files.flatMap((path) => {
+      try {
+        const file = readResultFileSync(path);
+        const examId = str(args, 'exam') ?? file.metadata.exam ?? undefined;
+        const { exam } = loadExam({ exam: examId, dataDir: str(args, 'data-dir'), env: io.env });
+        return [{ path, original: file, ...rescoreFile(file, exam, path, rule) }];
+      } catch (e) {
+        // One file: its error is the command's (exit 2, one line). Several: report it, do the rest.
+        if (files.length === 1 || !(e instanceof UserError)) throw e;
+        failed.push(path);
+        writeLine(io.stderr, `jmle-bench: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+        return [];
+      }
     });
 
     const json = flag(args, 'json');
@@ -80,13 +102,28 @@ Examples:
       if (r.changes.length === 0) writeLine(io.stdout, '    (no changes)');
       for (const c of r.changes) writeLine(io.stdout, changeLine(c));
     }
-    if (out) writeResultFileSync(out, (done[0] as (typeof done)[number]).file);
-    if (write) for (const r of done) writeResultFileSync(r.path, r.file);
+    if (out && done[0]) writeResultFileSync(out, done[0].file);
+    // --write rewrites only what rescoring changed (the time it was rescored aside).
+    const rewritten = write ? done.filter((r) => !sameContent(r.original, r.file)) : [];
+    for (const r of rewritten) writeResultFileSync(r.path, r.file);
     if (json) {
-      const report = done.map((r) => ({ path: r.path, summary: r.summary, changes: r.changes, warnings: r.warnings }));
+      const report = done.map((r) => ({
+        path: r.path,
+        summary: r.summary,
+        changes: r.changes,
+        warnings: r.warnings,
+        ...(write ? { written: rewritten.includes(r) } : {}),
+      }));
       writeLine(io.stdout, JSON.stringify(report, null, 2));
     } else if (out) writeLine(io.stdout, `  written: ${out}`);
-    else if (write) writeLine(io.stdout, `  written: ${done.length} file(s) in place`);
+    else if (write) {
+      const unchanged = done.length - rewritten.length;
+      writeLine(io.stdout, `  written: ${rewritten.length} file(s) in place${unchanged > 0 ? `; ${unchanged} unchanged, left as they were` : ''}`);
+    }
+    if (failed.length > 0) {
+      writeLine(io.stderr, `jmle-bench: ${failed.length} of ${files.length} file(s) could not be rescored (above); the others were`);
+      return 2;
+    }
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 import type { Question } from '../exam/types.js';
+import type { ExtractionRule } from '../extract/extract.js';
 import type { Completion, ProviderError } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { buildRecord } from '../scoring/record.js';
@@ -9,7 +10,7 @@ import { buildRecord } from '../scoring/record.js';
  * and `truncated` when the token limit cut the answer).
  */
 
-export function answeredRecord(q: Question, c: Completion, latencyMs: number, epoch = 1): ResultRecord {
+export function answeredRecord(q: Question, c: Completion, latencyMs: number, epoch = 1, rule: ExtractionRule = 'jmle-bench'): ResultRecord {
   return buildRecord(
     q,
     { content: c.content, reasoning: c.reasoning ?? undefined, error: null },
@@ -22,6 +23,7 @@ export function answeredRecord(q: Question, c: Completion, latencyMs: number, ep
         finish_reason: c.finishReason,
         ...(c.truncated ? { truncated: true } : {}),
       },
+      rule,
     },
   );
 }
