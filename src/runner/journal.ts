@@ -23,8 +23,12 @@ export function journalPathFor(out: string): string {
 export interface JournalContents {
   readonly metadata: Metadata | null;
   readonly records: ResultRecord[];
-  /** Lines that could not be read (a torn last line after a crash is normal). */
+  /** Lines that could not be read, in all. */
   readonly badLines: number;
+  /** The last line was cut short: normal after a crash (a kill mid-write). */
+  readonly tornLastLine: boolean;
+  /** Unreadable lines before the last: a crash never does that; something else changed the file. */
+  readonly damagedLines: number;
 }
 
 export function readJournal(path: string): JournalContents {
@@ -38,12 +42,17 @@ export function readJournal(path: string): JournalContents {
   let metadata: Metadata | null = null;
   const records: ResultRecord[] = [];
   let badLines = 0;
+  let tornLastLine = false;
+  const bad = (i: number) => {
+    badLines++;
+    if (i === lines.length - 1) tornLastLine = true;
+  };
   lines.forEach((line, i) => {
     let data: unknown;
     try {
       data = JSON.parse(line);
     } catch {
-      badLines++;
+      bad(i);
       return;
     }
     if (data && typeof data === 'object' && 'jmle_bench_journal' in data) {
@@ -54,9 +63,9 @@ export function readJournal(path: string): JournalContents {
     if (i === 0) throw new UserError(`${path} is not a jmle-bench journal (no header line)`);
     const r = ResultRecordSchema.safeParse(data);
     if (r.success) records.push(r.data);
-    else badLines++;
+    else bad(i);
   });
-  return { metadata, records, badLines };
+  return { metadata, records, badLines, tornLastLine, damagedLines: badLines - (tornLastLine ? 1 : 0) };
 }
 
 export class Journal {

@@ -20,7 +20,8 @@ export interface PriorRun {
   readonly metadata: Metadata;
   /** One record per sample (question, epoch): a successful one wherever any attempt succeeded, else the latest. */
   readonly records: ResultRecord[];
-  readonly badJournalLines: number;
+  /** What could not be read of the journal: a torn last line (normal after a crash), damaged lines before it. */
+  readonly journalDamage: { readonly tornLastLine: boolean; readonly damagedLines: number };
 }
 
 /** Which sample a record answers: (question, epoch). */
@@ -69,7 +70,7 @@ export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
     outPath,
     metadata,
     records: mergeRecords(file ? fileRecords(file) : [], journal?.records ?? []),
-    badJournalLines: journal?.badLines ?? 0,
+    journalDamage: { tornLastLine: journal?.tornLastLine ?? false, damagedLines: journal?.damagedLines ?? 0 },
   };
 }
 

@@ -370,7 +370,7 @@ describe('jmle-bench run: resume', () => {
     fake.reset();
     const r = await cli(['--resume', 'torn.json.jsonl'], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('resumed:     1 kept, 1 to ask (1 unreadable journal line(s) skipped: a crash tears at most the last)');
+    expect(r.stderr).toContain('resumed:     1 kept, 1 to ask (its torn last line skipped (normal after a crash))');
     expect(fake.requests.map((x) => x.questionId)).toEqual(['120A-2']);
     expect(readResult(join(dir, 'torn.json')).results).toHaveLength(2);
   });

@@ -76,7 +76,10 @@ describe('merging what earlier runs left', () => {
     writeFileSync(join(dir, 'x.json.jsonl'), `${header}\n${JSON.stringify(rec('TA-1', true))}\n{"question_id":"TA-2","predi`);
     const j = readJournal(join(dir, 'x.json.jsonl'));
     expect(j.records.map((r) => r.question_id)).toEqual(['TA-1']);
-    expect(j.badLines).toBe(1);
+    expect(j).toMatchObject({ badLines: 1, tornLastLine: true, damagedLines: 0 });
+    // A garbage line in the middle is no crash's doing: told apart from a torn last line.
+    writeFileSync(join(dir, 'y.json.jsonl'), `${header}\nnot json\n${JSON.stringify(rec('TA-1', true))}\n`);
+    expect(readJournal(join(dir, 'y.json.jsonl'))).toMatchObject({ badLines: 1, tornLastLine: false, damagedLines: 1 });
     const prior = loadPriorRun('x.json', dir);
     expect(prior.outPath).toBe('x.json');
     expect(prior.metadata.model).toBe('m');

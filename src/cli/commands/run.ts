@@ -6,7 +6,7 @@ import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
 import { runBenchmark, shownBaseUrl, type BenchmarkResult, type RunPlan } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
-import { loadPriorRun, recordedSettings } from '../../runner/resume.js';
+import { loadPriorRun, recordedSettings, type PriorRun } from '../../runner/resume.js';
 import { resolveRunSpec, RUN_DEFAULTS, type RunSpec } from '../../runner/spec.js';
 import { compareWithExaminees } from '../../scoring/examinees.js';
 import { UserError } from '../../util/errors.js';
@@ -40,7 +40,7 @@ function interruptHandling(say: (line: string) => void): { stop: AbortController
   return { stop, abort, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
 }
 
-function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJournalLines: number | null): string[] {
+function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, prior: PriorRun | null): string[] {
   const { task, model, schedule } = spec;
   const random = model.provider === 'random';
   const lines = [`  model:       ${model.model}${random ? ' (offline chance-level baseline)' : ''}`];
@@ -50,9 +50,15 @@ function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJou
   if (model.settings.extraBody) lines.push(`  extra_body:  ${JSON.stringify(model.settings.extraBody)}`);
   lines.push(`  questions:   ${plan.selected.length}${task.epochs > 1 ? ` × ${task.epochs} epochs` : ''}`);
   if (plan.skippedImage) lines.push(`  skipped:     ${plan.skippedImage} (image questions)`);
-  if (badJournalLines !== null) {
-    const torn = badJournalLines > 0 ? ` (${badJournalLines} unreadable journal line(s) skipped: a crash tears at most the last)` : '';
-    lines.push(`  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${torn}`);
+  if (prior !== null) {
+    const { tornLastLine, damagedLines } = prior.journalDamage;
+    const notes = [
+      ...(tornLastLine ? ['its torn last line skipped (normal after a crash)'] : []),
+      ...(damagedLines > 0
+        ? [`${damagedLines} damaged journal line(s) before the last skipped: a crash does not do that; check what else wrote to ${plan.journal}`]
+        : []),
+    ];
+    lines.push(`  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${notes.length ? ` (${notes.join('; ')})` : ''}`);
   }
   lines.push(`  parallel:    ${schedule.parallel}`, `  journal:     ${plan.journal}`);
   return lines;
@@ -105,7 +111,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
         onStart: (plan) => {
-          for (const line of startLines(spec, baseUrl, plan, prior ? prior.badJournalLines : null)) writeLine(io.stderr, line);
+          for (const line of startLines(spec, baseUrl, plan, prior)) writeLine(io.stderr, line);
           progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
         },
         onRecord: (r) => {
