@@ -1,5 +1,3 @@
-import { logBeta } from './special.js';
-
 /**
  * Empirical Bayes for per-question success probabilities: with k_q of K
  * epochs right on question q, fit the Beta(a, b) prior of p_q that makes the
@@ -17,15 +15,28 @@ const LOGIT_BOUND = 14; // prior means within about 1e-6 of 0 or 1
 const LOG_S_MIN = -5; // a + b ≥ 0.007: strongly U-shaped priors allowed
 const LOG_S_MAX = 12; // a + b ≤ 160,000: effectively no spread between questions
 
-/** Beta-binomial log likelihood (up to a constant) of a histogram of counts (`hist[k]` questions with k right of K). */
+/**
+ * Beta-binomial log likelihood (up to a constant) of a histogram of counts
+ * (`hist[k]` questions with k right of K). Uses Γ(x + k)/Γ(x) = x(x+1)…(x+k−1),
+ * so it needs K logarithms per parameter and no log Γ.
+ */
 export function betaBinomialLogLik(hist: ArrayLike<number>, K: number, a: number, b: number): number {
-  const base = logBeta(a, b);
+  // prefixA[k] = Σ_{j<k} log(a + j), likewise for b and a + b.
   let ll = 0;
+  let la = 0;
   for (let k = 0; k <= K; k++) {
+    if (k > 0) la += Math.log(a + k - 1);
     const h = hist[k] as number;
-    if (h > 0) ll += h * (logBeta(k + a, K - k + b) - base);
+    if (h === 0) continue;
+    let lb = 0;
+    for (let j = 0; j < K - k; j++) lb += Math.log(b + j);
+    ll += h * (la + lb);
   }
-  return ll;
+  let lab = 0;
+  for (let j = 0; j < K; j++) lab += Math.log(a + b + j);
+  let n = 0;
+  for (let k = 0; k <= K; k++) n += hist[k] as number;
+  return ll - n * lab;
 }
 
 /**
@@ -54,61 +65,74 @@ export function fitBetaPrior(counts: ArrayLike<number>, K: number): BetaPrior {
   const ratio = varK / (K * mu * (1 - mu));
   const s0 = ratio <= 1.0001 ? Math.exp(LOG_S_MAX) : ratio >= K ? Math.exp(LOG_S_MIN) : (K - ratio) / (ratio - 1);
   const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
-  const toPrior = (v: readonly number[]): BetaPrior => {
-    const m = 1 / (1 + Math.exp(-clamp(v[0] as number, -LOGIT_BOUND, LOGIT_BOUND)));
-    const s = Math.exp(clamp(v[1] as number, LOG_S_MIN, LOG_S_MAX));
+  const toPrior = (logitMean: number, logSize: number): BetaPrior => {
+    const m = 1 / (1 + Math.exp(-clamp(logitMean, -LOGIT_BOUND, LOGIT_BOUND)));
+    const s = Math.exp(clamp(logSize, LOG_S_MIN, LOG_S_MAX));
     return { a: m * s, b: (1 - m) * s };
   };
-  const f = (v: readonly number[]) => {
-    const { a, b } = toPrior(v);
+  const f = (x: number, y: number) => {
+    const { a, b } = toPrior(x, y);
     return -betaBinomialLogLik(hist, K, a, b);
   };
-  const start = [clamp(Math.log(mu / (1 - mu)), -LOGIT_BOUND, LOGIT_BOUND), clamp(Math.log(s0), LOG_S_MIN, LOG_S_MAX)];
-  return toPrior(nelderMead(f, start, [0.5, 0.5]));
+  const [x, y] = nelderMead(f, clamp(Math.log(mu / (1 - mu)), -LOGIT_BOUND, LOGIT_BOUND), clamp(Math.log(s0), LOG_S_MIN, LOG_S_MAX), 0.5);
+  return toPrior(x, y);
 }
 
 /** Nelder–Mead minimisation in two dimensions (standard coefficients), with one restart from the optimum. */
-function nelderMead(f: (v: readonly number[]) => number, start: readonly number[], step: readonly number[]): number[] {
-  let best = start.slice();
+function nelderMead(f: (x: number, y: number) => number, x0: number, y0: number, step: number): [number, number] {
+  let bx = x0;
+  let by = y0;
   for (let restart = 0; restart < 2; restart++) {
-    const simplex: { v: number[]; y: number }[] = [
-      best,
-      [(best[0] as number) + (step[0] as number), best[1] as number],
-      [best[0] as number, (best[1] as number) + (step[1] as number)],
-    ].map((v) => ({ v, y: f(v) }));
+    // Vertices (x, y, value), kept sorted best (1) to worst (3).
+    let x1 = bx;
+    let y1 = by;
+    let f1 = f(x1, y1);
+    let x2 = bx + step;
+    let y2 = by;
+    let f2 = f(x2, y2);
+    let x3 = bx;
+    let y3 = by + step;
+    let f3 = f(x3, y3);
     for (let iter = 0; iter < 400; iter++) {
-      simplex.sort((p, q) => p.y - q.y);
-      const [lo, mid, hi] = simplex as [{ v: number[]; y: number }, { v: number[]; y: number }, { v: number[]; y: number }];
-      if (
-        Math.abs(hi.y - lo.y) <= 1e-10 * (1 + Math.abs(lo.y)) &&
-        Math.abs((hi.v[0] as number) - (lo.v[0] as number)) + Math.abs((hi.v[1] as number) - (lo.v[1] as number)) < 1e-7
-      )
-        break;
-      const centroid = [0, 1].map((d) => ((lo.v[d] as number) + (mid.v[d] as number)) / 2);
-      const along = (t: number) => [0, 1].map((d) => (centroid[d] as number) + t * ((hi.v[d] as number) - (centroid[d] as number)));
-      const r = along(-1);
-      const yr = f(r);
-      if (yr < lo.y) {
-        const e = along(-2);
-        const ye = f(e);
-        simplex[2] = ye < yr ? { v: e, y: ye } : { v: r, y: yr };
-      } else if (yr < mid.y) {
-        simplex[2] = { v: r, y: yr };
+      // Sort the three vertices by value.
+      if (f2 < f1) [x1, y1, f1, x2, y2, f2] = [x2, y2, f2, x1, y1, f1];
+      if (f3 < f2) [x2, y2, f2, x3, y3, f3] = [x3, y3, f3, x2, y2, f2];
+      if (f2 < f1) [x1, y1, f1, x2, y2, f2] = [x2, y2, f2, x1, y1, f1];
+      if (Math.abs(f3 - f1) <= 1e-9 * (1 + Math.abs(f1)) && Math.abs(x3 - x1) + Math.abs(y3 - y1) < 1e-5) break;
+      const cx = (x1 + x2) / 2;
+      const cy = (y1 + y2) / 2;
+      const rx = 2 * cx - x3;
+      const ry = 2 * cy - y3;
+      const fr = f(rx, ry);
+      if (fr < f1) {
+        const ex = 3 * cx - 2 * x3;
+        const ey = 3 * cy - 2 * y3;
+        const fe = f(ex, ey);
+        if (fe < fr) [x3, y3, f3] = [ex, ey, fe];
+        else [x3, y3, f3] = [rx, ry, fr];
+      } else if (fr < f2) {
+        [x3, y3, f3] = [rx, ry, fr];
       } else {
-        const c = yr < hi.y ? along(-0.5) : along(0.5);
-        const yc = f(c);
-        if (yc < Math.min(yr, hi.y)) simplex[2] = { v: c, y: yc };
+        // Contract towards the centroid (outside if the reflection was at least better than the worst).
+        const t = fr < f3 ? 0.5 : -0.5;
+        const kx = cx + t * (cx - x3);
+        const ky = cy + t * (cy - y3);
+        const fk = f(kx, ky);
+        if (fk < Math.min(fr, f3)) [x3, y3, f3] = [kx, ky, fk];
         else {
-          for (const k of [1, 2]) {
-            const p = simplex[k] as { v: number[]; y: number };
-            const v = [0, 1].map((d) => (lo.v[d] as number) + 0.5 * ((p.v[d] as number) - (lo.v[d] as number)));
-            simplex[k] = { v, y: f(v) };
-          }
+          x2 = x1 + 0.5 * (x2 - x1);
+          y2 = y1 + 0.5 * (y2 - y1);
+          f2 = f(x2, y2);
+          x3 = x1 + 0.5 * (x3 - x1);
+          y3 = y1 + 0.5 * (y3 - y1);
+          f3 = f(x3, y3);
         }
       }
     }
-    simplex.sort((p, q) => p.y - q.y);
-    best = (simplex[0] as { v: number[] }).v;
+    // The best vertex: after the last sort and one more step it may be any of the three.
+    const best = f1 <= f2 && f1 <= f3 ? [x1, y1] : f2 <= f3 ? [x2, y2] : [x3, y3];
+    bx = best[0] as number;
+    by = best[1] as number;
   }
-  return best;
+  return [bx, by];
 }

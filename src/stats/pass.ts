@@ -50,6 +50,20 @@ export function passProbabilityIndependent(design: ExamDesign, pRight: ArrayLike
     const dist = new Float64Array((t + 1) * J);
     dist[0] = 1;
     let reach = 0; // highest reachable capped score so far
+    if (J === 1) {
+      // Without 禁忌肢: the same recursion on scores alone (the common case, kept lean).
+      for (let i = 0; i < design.ids.length; i++) {
+        if (design.required[i] !== req) continue;
+        const pts = design.points[i] as number;
+        const c = pRight[i] as number;
+        reach = Math.min(t, reach + pts);
+        let capped = dist[t] as number;
+        for (let from = Math.max(0, t - pts); from < t; from++) capped += (dist[from] as number) * c;
+        dist[t] = capped;
+        for (let s = Math.min(reach, t - 1); s >= 0; s--) dist[s] = (dist[s] as number) * (1 - c) + (s >= pts ? (dist[s - pts] as number) * c : 0);
+      }
+      return dist.subarray(t, t + 1);
+    }
     for (let i = 0; i < design.ids.length; i++) {
       if (design.required[i] !== req) continue;
       const pts = design.points[i] as number;
