@@ -1,6 +1,6 @@
 import type { ExamDesign } from './design.js';
 import { holmAdjust } from './holm.js';
-import { DEFAULT_LEVEL, type Interval } from './options.js';
+import { DEFAULT_LEVEL, type Interval, type StatsOptions } from './options.js';
 import { checkOutcomes, correctCounts, type RunOutcomes } from './outcomes.js';
 import { signFlipTest } from './signflip.js';
 import { zFor } from './special.js';
@@ -95,7 +95,8 @@ function estimate(design: ExamDesign, d: Float64Array, units: Int32Array, weight
 }
 
 /** Compare run A with run B on the design (same questions; any numbers of epochs). */
-export function pairedDifference(design: ExamDesign, a: RunOutcomes, b: RunOutcomes, level = DEFAULT_LEVEL): PairedDifference {
+export function pairedDifference(design: ExamDesign, a: RunOutcomes, b: RunOutcomes, opts: Pick<StatsOptions, 'level'> = {}): PairedDifference {
+  const level = opts.level ?? DEFAULT_LEVEL;
   checkOutcomes(design, a);
   checkOutcomes(design, b);
   const { ka, kb, d, units } = differences(design, a, b);
