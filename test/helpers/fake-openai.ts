@@ -76,6 +76,8 @@ export interface FakeServer {
   readonly answered: Map<string, number>;
   options: FakeOptions;
   /** Forget the log and the peak (not the options). */
+  /** Let requests an earlier run aborted reach the server before a reset (see settle below). */
+  settle(): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResultDir, type LoadedRun } from '../../src/results/collection.js';
+import { loadResultDir, type LoadedRun } from '../../src/runs/collection.js';
 import {
   epochStats,
   examDesign,
