@@ -78,6 +78,15 @@ export function classifyError(e: unknown, timeoutS?: number): ProviderError {
     const headers: unknown = e.headers;
     const ms = headerOf(headers, 'retry-after-ms');
     const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(headerOf(headers, 'retry-after'));
+    // An error whose body is no JSON: a static file server, a proxy's HTML page, a wrong port.
+    const notApi = (e as { error?: unknown }).error === undefined && status !== null;
+    if (notApi && status !== 429) {
+      const what = oneLine(e.message || `HTTP ${status}`);
+      return new ProviderError(status >= 500 ? 'server' : 'bad-response', `not an API reply (${what}); is --base-url the API (it usually ends in /v1)?`, {
+        status,
+        notApi: true,
+      });
+    }
     if (status === 401 || status === 403) return new ProviderError('auth', msg, { status });
     if (status === 404) return new ProviderError('not-found', msg, { status });
     if (status === 429) return new ProviderError('rate-limit', msg, { status, retryAfterMs });

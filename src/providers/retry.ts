@@ -25,8 +25,22 @@ export interface RetryOptions {
   readonly maxRetryAfterMs?: number;
   /** Called before each wait (progress/logging). */
   readonly onRetry?: (info: RetryInfo) => void;
+  /**
+   * Until the first reply succeeds, a reply that is no API's (an HTML page)
+   * is not retried: the URL points at something else, and the run should say
+   * so at once rather than after minutes of backoff (default false).
+   */
+  readonly failFastUntilAnswered?: boolean;
+  /**
+   * Once the server has answered, a stretch of this long in which every
+   * request fails to connect means it went away: the request fails as
+   * `unreachable` (the runner stops, resumably) instead of every question
+   * burning its retries. Default: never.
+   */
+  readonly unreachableAfterMs?: number;
   /** For tests. */
   readonly random?: () => number;
+  readonly now?: () => number;
 }
 
 export interface RetryInfo {
@@ -63,6 +77,10 @@ export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
   const cap = opts.maxDelayMs ?? 60_000;
   const maxRetryAfter = opts.maxRetryAfterMs ?? 600_000;
   const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  // Shared by every request through this wrapper: has the server answered yet, and since when does nothing connect?
+  let answered = false;
+  let unreachableSince: number | null = null;
   return {
     name: inner.name,
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
@@ -71,12 +89,24 @@ export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
         if (options.signal?.aborted) throw aborted(attempt - 1);
         try {
           const c = await inner.complete(request, options);
+          answered = true;
+          unreachableSince = null;
           return { ...c, attempts: attempt };
         } catch (e) {
           const err = e instanceof ProviderError ? e : new ProviderError('bad-response', redact(`bad response: ${(e as Error)?.message ?? String(e)}`));
           err.attempts = attempt;
           // Aborted, or stopped (Ctrl-C) before the next attempt: not finished, asked again on resume.
           if (options.signal?.aborted || options.stop?.aborted || err.kind === 'aborted') throw aborted(attempt);
+          if (err.kind === 'connection' && answered) {
+            unreachableSince ??= now();
+            const down = now() - unreachableSince;
+            if (opts.unreachableAfterMs !== undefined && down >= opts.unreachableAfterMs) {
+              const gone = new ProviderError('unreachable', `the server has not been reachable for ${waitText(down)} (${err.message}); resume when it is back`);
+              gone.attempts = attempt;
+              throw gone;
+            }
+          } else if (err.kind !== 'connection') unreachableSince = null;
+          if (err.notApi && opts.failFastUntilAnswered && !answered) throw err;
           if (!err.retryable || attempt > maxRetries) throw err;
           if (err.retryAfterMs !== null && err.retryAfterMs > maxRetryAfter) {
             const giveUp = new ProviderError('quota', `the server asks to retry after ${waitText(err.retryAfterMs)} (${err.message})`, {

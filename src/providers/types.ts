@@ -98,9 +98,15 @@ export interface Provider {
  * - rate-limit / server / timeout / connection / bad-response: transient; retried
  * - quota: the server asks to wait longer than `withRetry` will (e.g. a daily
  *   quota); not retried; the runner stops sending, as on Ctrl-C
+ * - unreachable: a server that answered before has not been reachable for a
+ *   while (every request fails to connect); the runner stops, as for a quota
  * - aborted: the caller aborted it (second Ctrl-C); not recorded
  */
-export type FailureKind = 'auth' | 'not-found' | 'bad-request' | 'rate-limit' | 'server' | 'timeout' | 'connection' | 'bad-response' | 'quota' | 'aborted';
+export type FailureKind =
+  'auth' | 'not-found' | 'bad-request' | 'rate-limit' | 'server' | 'timeout' | 'connection' | 'bad-response' | 'quota' | 'unreachable' | 'aborted';
+
+/** Failures after which the run stops, resumably, instead of recording the question as failed. */
+export const STOPPING_KINDS: ReadonlySet<FailureKind> = new Set(['quota', 'unreachable']);
 
 const RETRYABLE: ReadonlySet<FailureKind> = new Set(['rate-limit', 'server', 'timeout', 'connection', 'bad-response']);
 
@@ -109,14 +115,17 @@ export class ProviderError extends Error {
   readonly status: number | null;
   /** Server-requested wait before the next attempt (from Retry-After), in ms. */
   readonly retryAfterMs: number | null;
+  /** The reply was no API's (an HTML page, a plain text error): the URL points at something else. */
+  readonly notApi: boolean;
   /** Requests sent before giving up (set by `withRetry`). */
   attempts = 1;
-  constructor(kind: FailureKind, message: string, opts: { status?: number | null; retryAfterMs?: number | null } = {}) {
+  constructor(kind: FailureKind, message: string, opts: { status?: number | null; retryAfterMs?: number | null; notApi?: boolean } = {}) {
     super(message);
     this.name = 'ProviderError';
     this.kind = kind;
     this.status = opts.status ?? null;
     this.retryAfterMs = opts.retryAfterMs ?? null;
+    this.notApi = opts.notApi ?? false;
   }
   get retryable(): boolean {
     return RETRYABLE.has(this.kind);

@@ -51,7 +51,7 @@ export interface RunOptions {
   /** How the user passes the key, for the message when it is refused (default: the registry's). */
   readonly keyHint?: string;
   /** Backoff tuning (tests). */
-  readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'>;
+  readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'unreachableAfterMs'>;
   readonly hooks?: RunHooks;
 }
 
@@ -90,6 +90,9 @@ export interface BenchmarkResult {
   readonly peakInFlight: number;
   readonly wallMs: number;
 }
+
+/** A server that answered before and has accepted no connection for this long has gone away: the run stops, resumably. */
+export const UNREACHABLE_AFTER_MS = 30_000;
 
 /** The run could not work at all: the key, the model or the URL is wrong (the first request said so). */
 export class RunFailedError extends UserError {}
@@ -195,7 +198,13 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
       settings: spec.model.settings,
     }));
   const limited = withRateLimit(bare, { concurrency: schedule.parallel, rpm: schedule.rpm });
-  const provider = withRetry(limited, { maxRetries: schedule.maxRetries, ...opts.retry, onRetry: hooks.onRetry });
+  const provider = withRetry(limited, {
+    maxRetries: schedule.maxRetries,
+    failFastUntilAnswered: true,
+    unreachableAfterMs: UNREACHABLE_AFTER_MS,
+    ...opts.retry,
+    onRetry: hooks.onRetry,
+  });
 
   const recordedStart = typeof prior?.metadata['started_at'] === 'string' ? new Date(prior.metadata['started_at']) : startedAt;
   const state = (status: RunState['status'], attempted: number, finishedAt: Date | null, cost: number | null): RunState => ({

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import type { ExtractionRule } from '../extract/extract.js';
 import { buildPrompt, type Prompt } from '../prompt/prompt.js';
-import { ProviderError, type FailureKind, type Provider } from '../providers/types.js';
+import { ProviderError, STOPPING_KINDS, type FailureKind, type Provider } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { answeredRecord, erroredRecord } from './completion-record.js';
 
@@ -109,12 +109,12 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
         if (err.kind === 'aborted' || signal.aborted) continue; // not finished: asked again on resume
-        if (err.kind === 'quota') {
+        if (STOPPING_KINDS.has(err.kind)) {
           stopReason ??= err;
           pause.abort();
           continue; // not finished: asked again on resume
         }
-        if (SETUP_FAILURES.has(err.kind) && finished === 0) {
+        if ((SETUP_FAILURES.has(err.kind) || err.notApi) && finished === 0) {
           failure ??= err;
           internal.abort();
           return;

@@ -21,6 +21,8 @@ export type Fault =
   | { kind: 'malformed' }
   /** 200 with an HTML page (a proxy's error page, a wrong base URL). */
   | { kind: 'html' }
+  /** What a static file server answers a POST: an HTML error page with this status. */
+  | { kind: 'html-error'; status: number }
   /** 200 whose body stops half-way: the connection closes before content-length bytes. */
   | { kind: 'truncated' }
   /** 200 whose body trickles in a byte at a time and never ends. */
@@ -232,6 +234,13 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
           entry.outcome = 200;
           const t = '{"id":"x","choices":[{"message":{"content":"【回答】a"';
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t) });
+          res.end(t);
+          return;
+        }
+        case 'html-error': {
+          entry.outcome = fault.status;
+          const t = `<!DOCTYPE html><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: ${fault.status}</p></body></html>`;
+          res.writeHead(fault.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(t) });
           res.end(t);
           return;
         }

@@ -244,6 +244,44 @@ describe('jmle-bench run: faults', () => {
     expect(fake.requests.length).toBeLessThan(30);
   });
 
+  it('a static file server (501 with an HTML page) stops the run at once with one line, not after every retry', async () => {
+    fake.options = { fault: () => ({ kind: 'html-error', status: 501 }) };
+    const r = await cli([...remote(), '--parallel', '4', '--out', 'static.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^jmle-bench: http:\/\/127\.0\.0\.1:\d+\/v1 .*not an API reply \(501 .*Error response.*check --base-url and --model$/,
+    );
+    expect(fake.requests.length).toBeLessThanOrEqual(4);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a server that goes away mid-run stops the run resumably (exit 75) instead of burning every retry', async () => {
+    let answered = 0;
+    let gone = false;
+    fake.options = {
+      latencyMs: 5,
+      fault: () => {
+        if (++answered === 20 && !gone) {
+          gone = true;
+          setImmediate(() => void fake.close());
+        }
+        return gone ? { kind: 'drop' } : undefined;
+      },
+    };
+    const r = await cli([...remote(), '--blocks', 'A', '--parallel', '2', '--max-retries', '50', '--out', 'gone.json'], dir, {
+      JMLE_RETRY_BASE_MS: '20',
+      JMLE_UNREACHABLE_AFTER_MS: '500',
+    });
+    fake = await startFakeOpenAI();
+    expect(r.code).toBe(75);
+    expect(r.stderr).toMatch(/Stopped: the server has not been reachable for \d+s \(.*\); resume when it is back: \d+ answered this time/);
+    expect(r.stderr).toMatch(/^ {4}jmle-bench run --model fake-model .* --resume gone\.json$/m);
+    const f = readResult(join(dir, 'gone.json'));
+    expect(f.metadata['status']).toBe('interrupted');
+    expect(f.results.length).toBeGreaterThanOrEqual(18);
+    expect(f.results.every((x) => x.error === null)).toBe(true);
+  });
+
   it('fails fast when the first question cannot reach the server, or the server is no API', async () => {
     const closed = await startFakeOpenAI();
     const url = closed.url;

@@ -243,3 +243,53 @@ describe('the provider registry', () => {
     expect(resolveApiKey(providerEntry('random'), undefined, null, {}).key).toBeNull();
   });
 });
+
+describe('withRetry: telling a wrong URL and a vanished server from a hiccup', () => {
+  const ok: Completion = { content: '【回答】a', reasoning: null, usage: null, finishReason: 'stop' };
+
+  it('does not retry a reply that is no API (an HTML error page) before the first answer', async () => {
+    const inner = flaky([new ProviderError('server', 'not an API reply (501 …)', { status: 501, notApi: true })]);
+    const err = (await withRetry(inner, { baseDelayMs: 1, failFastUntilAnswered: true })
+      .complete(req(q1))
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(err.notApi).toBe(true);
+    expect(inner.calls).toBe(1);
+    // After an answer, the same reply is a hiccup of a real API (a proxy's 502 page): retried.
+    const later = flaky([]);
+    const p = withRetry(later, { baseDelayMs: 1, failFastUntilAnswered: true });
+    await p.complete(req(q1));
+    const again = flaky([new ProviderError('server', 'not an API reply', { status: 502, notApi: true })]);
+    const q = withRetry(again, { baseDelayMs: 1, failFastUntilAnswered: false });
+    expect((await q.complete(req(q1))).attempts).toBe(2);
+  });
+
+  it('after the server answered, failing to connect for the whole window stops with `unreachable`', async () => {
+    let t = 0;
+    let down = false;
+    let calls = 0;
+    const inner: Provider = {
+      name: 'vanishing',
+      async complete() {
+        calls++;
+        t += 10_000; // each attempt "takes" 10 s of the fake clock
+        if (down) throw new ProviderError('connection', 'connection error: ECONNREFUSED');
+        return ok;
+      },
+    };
+    const p = withRetry(inner, { maxRetries: 100, baseDelayMs: 1, unreachableAfterMs: 30_000, now: () => t });
+    await p.complete(req(q1));
+    down = true;
+    const err = (await p.complete(req(q1)).catch((e: unknown) => e)) as ProviderError;
+    expect(err.kind).toBe('unreachable');
+    expect(err.message).toMatch(/^the server has not been reachable for 30s \(connection error: ECONNREFUSED\); resume when it is back$/);
+    expect(calls).toBe(5); // the answer, then failures at 20, 30, 40, 50 s: the window (30 s) is full at the fourth
+  });
+
+  it("a connection failure before any answer is left to the run's fail-fast, not called unreachable", async () => {
+    const inner = flaky(Array.from({ length: 3 }, () => new ProviderError('connection', 'refused')));
+    const err = (await withRetry(inner, { maxRetries: 2, baseDelayMs: 1, unreachableAfterMs: 0 })
+      .complete(req(q1))
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(err.kind).toBe('connection');
+  });
+});

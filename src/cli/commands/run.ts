@@ -99,14 +99,19 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const say = (line: string) => (progress ? progress.note(line) : writeLine(io.stderr, line));
   const signals = interruptHandling(say);
   const progressMode = flag(args, 'no-progress') ? 'off' : io.stderr.isTTY ? 'bar' : 'lines';
+  // Test hooks: shorter backoff and a shorter wait before a vanished server stops the run.
   const retryBase = Number(io.env['JMLE_RETRY_BASE_MS']);
+  const unreachable = Number(io.env['JMLE_UNREACHABLE_AFTER_MS']);
   let result: BenchmarkResult;
   try {
     result = await runBenchmark(spec, {
       prior,
       apiKey: key,
       keyHint: hint,
-      retry: Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {},
+      retry: {
+        ...(Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {}),
+        ...(Number.isFinite(unreachable) && unreachable > 0 ? { unreachableAfterMs: unreachable } : {}),
+      },
       hooks: {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
