@@ -29,7 +29,7 @@ export { buildRecord, rescoreRecord, type ResponseInput } from './scoring/record
 export { computeSummary } from './scoring/summary.js';
 export { verdictOf, referenceBold, VERDICT_LABELS, type Verdict } from './scoring/verdict.js';
 export { compareWithExaminees, type ExamineeComparison } from './scoring/examinees.js';
-export { bootstrapRun, pairedBootstrap, mcnemarExact, questionVectors, type Interval, type BootstrapOptions } from './scoring/stats.js';
+export { mcnemarExact } from './scoring/mcnemar.js';
 
 // Result files: one schema that every consumer reads.
 export { ResultFileSchema, displayName, type ResultFile, type ResultRecord, type Metadata, type EpochResults } from './results/schema.js';
@@ -59,7 +59,8 @@ export {
 } from './providers/types.js';
 
 // Reports.
-export { buildLeaderboard, leaderboardMarkdown, leaderboardJson, leaderboardCsv, type Leaderboard, type LeaderboardRow } from './reports/leaderboard.js';
+export { buildLeaderboard, type Leaderboard, type LeaderboardRow, type RowUncertainty } from './reports/leaderboard.js';
+export { leaderboardMarkdown, leaderboardJson, leaderboardCsv } from './reports/leaderboard-render.js';
 export { compareRuns, comparisonText, comparisonJson, type Comparison } from './reports/compare.js';
 export { renderChartSvg, renderPng, writeChart } from './reports/chart.js';
 export { upsertReadmeRun, updateReadmeBlocks, type ReadmeRun } from './reports/readme.js';

@@ -5,8 +5,8 @@
  */
 
 /** Which rule extracts answers: ours (default) or exactly the reference harness's `parse_answer`. */
-export type ExtractionRule = 'jmle-bench' | 'reference';
-export const EXTRACTION_RULES: readonly ExtractionRule[] = ['jmle-bench', 'reference'];
+/** The rules a result file can be scored with (the file format's vocabulary, results/summary.ts). */
+export { EXTRACTION_RULES, type ExtractionRule } from '../results/summary.js';
 
 export type ExtractionNote =
   | 'last-marker' // several 【回答】: the last one that is the model's answer wins

@@ -1,20 +1,21 @@
 import { extname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import type { Interval } from '../scoring/stats.js';
+import type { Interval } from '../stats/index.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { toFixedHalfEven } from '../util/round.js';
-import type { Leaderboard } from './leaderboard.js';
+import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 /**
  * The leaderboard chart: horizontal grouped bars, one pair per model (all
- * questions / text-only, score %), value labels, best model on top. Horizontal
- * bars keep long names readable with any number of models: the canvas grows
- * downwards. The SVG is built by hand; the PNG is rendered from it by resvg
- * (no browser).
+ * questions / text-only, score %), value labels, 95% intervals as whiskers,
+ * best model on top. Horizontal bars keep long names readable with any number
+ * of models: the canvas grows downwards. The axis starts where the data does
+ * (83–99% for today's models would be a sliver of a 0–100 axis), and says so.
+ * The SVG is built by hand; the PNG is rendered from it by resvg (no browser).
  */
 
-export interface ChartEntry {
+export interface ChartBar {
   readonly name: string;
   /** Score % on all questions (fraction); null for runs that skipped the image questions. */
   readonly all: number | null;
@@ -55,24 +56,45 @@ function fontAttr(text: string): string {
   return LATIN_ONLY.test(text) ? '' : ` font-family="${CHART_FONT_FAMILY}"`;
 }
 
-/** Chart entries from a leaderboard, in its order; text-only-only runs (skip mode) last. */
-export function chartEntries(lb: Leaderboard): ChartEntry[] {
-  const textByName = new Map(lb.text.map((r) => [r.name, r]));
-  const entries: ChartEntry[] = lb.all.map((r) => {
+/** A row's bar: the mean over epochs where there are several (the interval is about it), else the score. */
+function barValue(r: LeaderboardRow): number {
+  const u = r.uncertainty;
+  return u && u.epochs > 1 && u.scoreMean !== null && r.scoreMax > 0 ? u.scoreMean / r.scoreMax : r.scorePct;
+}
+
+/** Chart bars from a leaderboard, in its order; text-only-only runs (skip mode) last. Partial runs are left out. */
+export function chartEntries(lb: Leaderboard): ChartBar[] {
+  const complete = (r: LeaderboardRow) => r.coverage.complete;
+  const textByName = new Map(lb.text.filter(complete).map((r) => [r.name, r]));
+  const entries: ChartBar[] = lb.all.filter(complete).map((r) => {
     const t = textByName.get(r.name);
     return {
       name: r.name,
-      all: r.scorePct,
-      text: t ? t.scorePct : null,
+      all: barValue(r),
+      text: t ? barValue(t) : null,
       ...(r.ci ? { allCi: r.ci.score } : {}),
       ...(t?.ci ? { textCi: t.ci.score } : {}),
     };
   });
   const inAll = new Set(lb.all.map((r) => r.name));
-  for (const t of lb.text) {
-    if (!inAll.has(t.name)) entries.push({ name: t.name, all: null, text: t.scorePct, ...(t.ci ? { textCi: t.ci.score } : {}) });
+  for (const t of lb.text.filter(complete)) {
+    if (!inAll.has(t.name)) entries.push({ name: t.name, all: null, text: barValue(t), ...(t.ci ? { textCi: t.ci.score } : {}) });
   }
   return entries;
+}
+
+/**
+ * The axis: from 0 when the data reaches low, else from a round value just
+ * below the lowest bar or whisker, with ticks at 1, 2, 5 or 10 points so that
+ * an 83–99% spread fills the plot instead of its last sixth.
+ */
+export function axisRange(entries: readonly ChartBar[]): { start: number; step: number } {
+  const values = entries.flatMap((e) => [e.all, e.text, e.allCi?.low ?? null, e.textCi?.low ?? null]).filter((v): v is number => v !== null);
+  const lowest = values.length > 0 ? Math.min(...values) * 100 : 0;
+  if (lowest < 40) return { start: 0, step: 10 };
+  const span = 100 - lowest;
+  const step = span <= 8 ? 1 : span <= 20 ? 2 : span <= 45 ? 5 : 10;
+  return { start: Math.max(0, Math.floor((lowest - step / 2) / step) * step), step };
 }
 
 export function escapeXml(s: string): string {
@@ -101,7 +123,7 @@ export interface Svg {
 }
 
 /** Build the chart as an SVG document. */
-export function renderChartSvg(entries: readonly ChartEntry[], opts: ChartOptions = {}): Svg {
+export function renderChartSvg(entries: readonly ChartBar[], opts: ChartOptions = {}): Svg {
   const nameFont = 13;
   const valueFont = 11;
   const barH = 13;
@@ -114,7 +136,9 @@ export function renderChartSvg(entries: readonly ChartEntry[], opts: ChartOption
   const top = 96 + (opts.subtitle ? 18 : 0);
   const plotH = Math.max(1, entries.length) * rowH;
   const height = top + plotH + 44;
-  const x = (v: number) => plotX + Math.max(0, Math.min(1, v)) * plotW;
+  const axis = axisRange(entries);
+  const from = axis.start / 100;
+  const x = (v: number) => plotX + ((Math.max(from, Math.min(1, v)) - from) / (1 - from)) * plotW;
 
   const out: string[] = [];
   out.push(
@@ -142,13 +166,19 @@ export function renderChartSvg(entries: readonly ChartEntry[], opts: ChartOption
   entries.forEach((_, i) => {
     if (i % 2 === 1) out.push(`<rect x="${pad}" y="${top + i * rowH}" width="${width - 2 * pad}" height="${rowH}" fill="#f5f7fa"/>`);
   });
-  for (let t = 0; t <= 100; t += 10) {
+  for (let t = axis.start; t <= 100; t += axis.step) {
     const gx = x(t / 100);
-    out.push(`<line x1="${gx}" y1="${top}" x2="${gx}" y2="${top + plotH}" stroke="${t === 0 ? '#9e9e9e' : '#e0e0e0'}" stroke-width="1"/>`);
+    out.push(`<line x1="${gx}" y1="${top}" x2="${gx}" y2="${top + plotH}" stroke="${t === axis.start ? '#9e9e9e' : '#e0e0e0'}" stroke-width="1"/>`);
     out.push(`<text x="${gx}" y="${top + plotH + 18}" font-size="11" fill="#616161" text-anchor="middle">${t}</text>`);
     out.push(`<text x="${gx}" y="${top - 6}" font-size="11" fill="#616161" text-anchor="middle">${t}</text>`);
   }
-  out.push(`<text x="${plotX + plotW / 2}" y="${top + plotH + 38}" font-size="12" fill="#424242" text-anchor="middle">Score (%)</text>`);
+  const axisTitle = axis.start > 0 ? `Score (%): the axis starts at ${axis.start}%` : 'Score (%)';
+  out.push(`<text x="${plotX + plotW / 2}" y="${top + plotH + 38}" font-size="12" fill="#424242" text-anchor="middle">${axisTitle}</text>`);
+  if (axis.start > 0) {
+    // A break mark on the axis line: the bars do not start at zero.
+    const bx = plotX;
+    out.push(`<path d="M${bx - 5} ${top + plotH + 4}l4 -8M${bx - 1} ${top + plotH + 4}l4 -8" stroke="#616161" stroke-width="1.2" fill="none"/>`);
+  }
 
   const whisker = (ci: Interval, cy: number) => {
     const x1 = x(ci.low);
@@ -202,10 +232,12 @@ export function chartFormat(path: string): ChartFormat {
 /** Write the chart for `lb` to `path` (.png or .svg), atomically; replaces an earlier chart. */
 export function writeChart(path: string, lb: Leaderboard, scale = 2): { format: ChartFormat; width: number; height: number } {
   const format = chartFormat(path);
-  const level = lb.ci ? Math.round(lb.ci.level * 100) : null;
+  const level = lb.uncertainty ? Math.round(lb.uncertainty.level * 100) : null;
+  const epochs = [...lb.all, ...lb.text].some((r) => (r.uncertainty?.epochs ?? 1) > 1);
+  const what = epochs ? 'Score (%) with official points, mean over epochs' : 'Score (%) with official points';
   const { svg, width, height } = renderChartSvg(chartEntries(lb), {
     title: `JMLE-Bench Leaderboard — ${lb.examTitle}`,
-    subtitle: `Score (%) with official points, sorted by the all-question score${level ? `; whiskers: ${level}% bootstrap CI` : ''}`,
+    subtitle: `${what}, sorted by the all-question score${level ? `; whiskers: ${level}% interval on an exam like this one (questions resampled by case)` : ''}`,
     allLabel: `All (${lb.questions.all} questions)`,
     textLabel: `Text-only (${lb.questions.text} questions)`,
   });

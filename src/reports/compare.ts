@@ -1,7 +1,10 @@
 import type { ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../runs/collection.js';
 import { computeSummary, type Summary } from '../scoring/summary.js';
-import { discordance, mcnemarExact, pairedBootstrap, questionVectors, type BootstrapOptions, type Discordance, type Interval } from '../scoring/stats.js';
+import { discordance, mcnemarExact, questionVectors, type Discordance } from '../scoring/mcnemar.js';
+import { epochLists } from '../results/epochs.js';
+import { completeEpochs } from '../scoring/epochs.js';
+import { examDesign, outcomesFromRecords, pairedDifference, type Interval, type StatsOptions } from '../stats/index.js';
 import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';
 import { examineeLines } from './examinees.js';
 import { VERDICT_LABELS, verdictOf } from '../scoring/verdict.js';
@@ -10,8 +13,10 @@ import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven } from '
 
 /**
  * The paired view of two runs on the same questions: each run's score and
- * pass/fail, the difference with a paired-bootstrap interval, McNemar's exact
- * test, and the questions where exactly one of them is right.
+ * pass/fail, the difference of their mean correctness over epochs with an
+ * interval clustered by case and an exact sign-flip test (McNemar's exact
+ * test when each run has one epoch), and the questions where they differ,
+ * with k/K right for each.
  */
 
 export interface Side {
@@ -31,8 +36,11 @@ export interface DiscordantQuestion {
   readonly answerA: readonly string[];
   readonly answerB: readonly string[];
   readonly gold: readonly string[];
-  /** Which run is right. */
+  /** Which run is right (more often, over epochs). */
   readonly right: 'A' | 'B';
+  /** Epochs right of the epochs counted, for each run (1/1 or 0/1 with one epoch). */
+  readonly rightA: number;
+  readonly rightB: number;
   /** Share of examinees who got it right (0–1), where published. */
   readonly humanAccuracy?: number;
 }
@@ -50,16 +58,21 @@ export interface Comparison {
   readonly warnings: string[];
   readonly a: Side;
   readonly b: Side;
+  /** Epochs counted for each run (those that answered every shared question). */
+  readonly epochs: { readonly a: number; readonly b: number };
   readonly diff: {
-    /** A − B, fractions. */
+    /** A − B of the mean over epochs, fractions. */
     readonly scorePct: number;
     readonly accuracy: number;
+    /** Intervals from the case-clustered, block-stratified standard error. */
     readonly scoreCi: Interval;
     readonly accuracyCi: Interval;
-    readonly resamples: number;
-    readonly seed: number;
+    /** Exact sign-flip test over cases of "A and B score the same" (equals McNemar's exact test with one epoch and no cases). */
+    readonly scoreP: number;
+    readonly accuracyP: number;
   };
-  readonly mcnemar: Discordance & { readonly p: number };
+  /** McNemar's exact test on the first epoch (one epoch each); null with repeated runs (see `diff`). */
+  readonly mcnemar: (Discordance & { readonly p: number }) | null;
   readonly discordant: DiscordantQuestion[];
   /** Each run against the examinees (where the exam publishes their per-question accuracy), else null. */
   readonly examinees: { readonly a: ExamineeComparison; readonly b: ExamineeComparison } | null;
@@ -68,7 +81,7 @@ export interface Comparison {
 const short = (v: string | null) => (v ? v.slice(0, 12) : 'unknown');
 
 /** Compare two rescored runs of the same exam on the questions both answered. */
-export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions = {}): Comparison {
+export function compareRuns(a: LoadedRun, b: LoadedRun, opts: Pick<StatsOptions, 'level'> = {}): Comparison {
   if (a.exam.id !== b.exam.id) throw new Error(`cannot compare runs of different exams (${a.exam.id}, ${b.exam.id})`);
   const exam = a.exam;
   const warnings: string[] = [];
@@ -98,16 +111,23 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
   const recB = b.file.results.filter((r) => shared.has(r.question_id)).sort((x, y) => byOrder(x.question_id, y.question_id));
   const va = questionVectors(recA, exam);
   const vb = questionVectors(recB, exam);
-  const paired = pairedBootstrap(va.points, va.correct, vb.correct, opts);
+  // Every epoch that answered all shared questions counts: the comparison is of mean correctness per question.
+  const design = examDesign(exam, va.ids);
+  const epochsA = completeEpochs(epochLists(a.file), design.ids);
+  const epochsB = completeEpochs(epochLists(b.file), design.ids);
+  const single = epochsA.length <= 1 && epochsB.length <= 1;
+  const paired =
+    design.ids.length > 0 ? pairedDifference(design, outcomesFromRecords(design, exam, epochsA), outcomesFromRecords(design, exam, epochsB), opts) : null;
   const d = discordance(va.correct, vb.correct);
 
-  const discordant: DiscordantQuestion[] = [];
-  recA.forEach((ra, i) => {
-    const rb = recB[i];
-    if (!rb || ra.correct === rb.correct) return;
-    const q = exam.byId.get(ra.question_id);
-    if (!q || q.points === 0) return; // excluded from scoring
-    discordant.push({
+  const byIdA = new Map(recA.map((r) => [r.question_id, r]));
+  const byIdB = new Map(recB.map((r) => [r.question_id, r]));
+  const discordant: DiscordantQuestion[] = (paired?.discordant ?? []).map((x) => {
+    const q = exam.byId.get(x.id);
+    const ra = byIdA.get(x.id);
+    const rb = byIdB.get(x.id);
+    if (!q || !ra || !rb) throw new Error(`unreachable: ${x.id} is a shared question`);
+    return {
       id: q.id,
       block: q.block,
       number: q.number,
@@ -115,10 +135,14 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
       answerA: ra.predicted,
       answerB: rb.predicted,
       gold: ra.gold,
-      right: ra.correct ? 'A' : 'B',
+      right: x.rightA / epochsA.length > x.rightB / epochsB.length ? 'A' : 'B',
+      rightA: x.rightA,
+      rightB: x.rightB,
       ...(q.humanAccuracy !== undefined ? { humanAccuracy: q.humanAccuracy } : {}),
-    });
+    };
   });
+  const level = opts.level ?? 0.95;
+  const zero: Interval = { low: 0, high: 0, level };
 
   const side = (run: LoadedRun, records: typeof recA): Side => ({
     name: run.name,
@@ -141,15 +165,16 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: BootstrapOptions =
     warnings,
     a: side(a, recA),
     b: side(b, recB),
+    epochs: { a: epochsA.length, b: epochsB.length },
     diff: {
-      scorePct: paired.scoreDiff,
-      accuracy: paired.accuracyDiff,
-      scoreCi: paired.score,
-      accuracyCi: paired.accuracy,
-      resamples: paired.resamples,
-      seed: paired.seed,
+      scorePct: paired?.score.diff ?? 0,
+      accuracy: paired?.accuracy.diff ?? 0,
+      scoreCi: paired?.score.interval ?? zero,
+      accuracyCi: paired?.accuracy.interval ?? zero,
+      scoreP: paired?.score.p ?? 1,
+      accuracyP: paired?.accuracy.p ?? 1,
     },
-    mcnemar: { ...d, p: mcnemarExact(d.onlyA, d.onlyB) },
+    mcnemar: single ? { ...d, p: mcnemarExact(d.onlyA, d.onlyB) } : null,
     discordant,
     examinees: ea.available && eb.available ? { a: ea, b: eb } : null,
   };
@@ -203,24 +228,33 @@ export function comparisonText(c: Comparison): string {
   for (const r of rows) lines.push(`  ${padDisplay(r[0], w0)}  ${padDisplay(r[1], w1)}  ${r[2]}`.trimEnd());
   const level = Math.round(c.diff.scoreCi.level * 100);
   const ci = (i: Interval) => `[${fmtPoints(i.low)}, ${fmtPoints(i.high)}]`;
+  const repeated = c.epochs.a > 1 || c.epochs.b > 1;
+  const over = repeated ? `, mean over epochs (A: ${c.epochs.a}, B: ${c.epochs.b})` : '';
   lines.push(
     '',
-    `Difference A − B (percentage points; ${level}% paired bootstrap CI, ${c.diff.resamples} resamples, seed ${c.diff.seed})`,
-    `  score %    ${fmtPoints(c.diff.scorePct)}  ${ci(c.diff.scoreCi)}`,
-    `  accuracy   ${fmtPoints(c.diff.accuracy)}  ${ci(c.diff.accuracyCi)}`,
-    '',
-    `McNemar exact test on the discordant questions: only A right ${c.mcnemar.onlyA}, only B right ${c.mcnemar.onlyB} → p = ${fmtP(c.mcnemar.p)}`,
-    `  (both right ${c.mcnemar.both}, both wrong ${c.mcnemar.neither})`,
+    `Difference A − B (percentage points${over}; ${level}% interval clustered by case; p: exact sign-flip test)`,
+    `  score %    ${fmtPoints(c.diff.scorePct)}  ${ci(c.diff.scoreCi)}  p = ${fmtP(c.diff.scoreP)}`,
+    `  accuracy   ${fmtPoints(c.diff.accuracy)}  ${ci(c.diff.accuracyCi)}  p = ${fmtP(c.diff.accuracyP)}`,
     '',
   );
-  if (c.discordant.length === 0) lines.push('No question where exactly one run is right.');
+  if (c.mcnemar) {
+    lines.push(
+      `McNemar exact test on the discordant questions: only A right ${c.mcnemar.onlyA}, only B right ${c.mcnemar.onlyB} → p = ${fmtP(c.mcnemar.p)}`,
+      `  (both right ${c.mcnemar.both}, both wrong ${c.mcnemar.neither})`,
+      '',
+    );
+  }
+  if (c.discordant.length === 0) lines.push(repeated ? 'No question where the runs were right equally often.' : 'No question where exactly one run is right.');
   else {
-    lines.push(`Questions where exactly one is right (${c.discordant.length}):`);
+    lines.push(
+      repeated ? `Questions where they differ, k/K right (${c.discordant.length}):` : `Questions where exactly one is right (${c.discordant.length}):`,
+    );
     const human = c.examinees !== null;
-    const table: string[][] = [['id', 'block', 'pts', 'A', 'B', 'gold', 'right', ...(human ? ['examinees'] : [])]];
+    const table: string[][] = [['id', 'block', 'pts', 'A', 'B', 'gold', 'right', ...(repeated ? ['A k/K', 'B k/K'] : []), ...(human ? ['examinees'] : [])]];
     for (const q of c.discordant) {
       const h = human ? [q.humanAccuracy === undefined ? '-' : formatPercent(roundHalfEven(q.humanAccuracy, 4), 0)] : [];
-      table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right, ...h]);
+      const k = repeated ? [`${q.rightA}/${c.epochs.a}`, `${q.rightB}/${c.epochs.b}`] : [];
+      table.push([q.id, q.block, String(q.points), answer(q.answerA), answer(q.answerB), answer(q.gold), q.right, ...k, ...h]);
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => displayWidth(r[i] ?? ''))));
     for (const r of table)
@@ -275,15 +309,18 @@ export function comparisonJson(c: Comparison) {
     warnings: c.warnings,
     a: sideJson(c.a),
     b: sideJson(c.b),
+    epochs: c.epochs,
     difference: {
       score_pct: r4(c.diff.scorePct),
       score_pct_ci: { low: r4(c.diff.scoreCi.low), high: r4(c.diff.scoreCi.high), level: c.diff.scoreCi.level },
+      score_pct_p: c.diff.scoreP,
       accuracy: r4(c.diff.accuracy),
       accuracy_ci: { low: r4(c.diff.accuracyCi.low), high: r4(c.diff.accuracyCi.high), level: c.diff.accuracyCi.level },
-      resamples: c.diff.resamples,
-      seed: c.diff.seed,
+      accuracy_p: c.diff.accuracyP,
+      method:
+        'mean correctness per question over epochs; interval from the standard error clustered by case and stratified by block; exact sign-flip test over cases',
     },
-    mcnemar: { only_a: c.mcnemar.onlyA, only_b: c.mcnemar.onlyB, both: c.mcnemar.both, neither: c.mcnemar.neither, p: c.mcnemar.p },
+    mcnemar: c.mcnemar ? { only_a: c.mcnemar.onlyA, only_b: c.mcnemar.onlyB, both: c.mcnemar.both, neither: c.mcnemar.neither, p: c.mcnemar.p } : null,
     discordant: c.discordant.map((q) => ({
       id: q.id,
       block: q.block,
@@ -292,6 +329,8 @@ export function comparisonJson(c: Comparison) {
       answer_b: q.answerB,
       gold: q.gold,
       right: q.right,
+      right_a: `${q.rightA}/${c.epochs.a}`,
+      right_b: `${q.rightB}/${c.epochs.b}`,
       examinee_accuracy: q.humanAccuracy ?? null,
     })),
     examinees: c.examinees,

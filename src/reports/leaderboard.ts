@@ -1,13 +1,14 @@
 import type { Exam, ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../runs/collection.js';
-import { bootstrapRun, questionVectors, DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions, type Interval } from '../scoring/stats.js';
-import { formatPercent, roundHalfEven } from '../util/round.js';
+import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type Interval, type StatsOptions } from '../stats/index.js';
+import { tableUncertainty, type TableScope } from './uncertainty.js';
 import { referenceBold, verdictOf, type Verdict } from '../scoring/verdict.js';
 
 /**
- * The reference's two leaderboard tables, built from rescored runs:
- * "All" (every question; skip-mode runs excluded) and "Text-only" (the
- * text-only part of every run). Rendering to Markdown, CSV and JSON.
+ * The reference's two leaderboard tables, built from rescored runs: "All"
+ * (every question; skip-mode runs excluded) and "Text-only" (the text-only
+ * part of every run), ranked, with each run's uncertainty when asked for.
+ * Rendering (Markdown, CSV, JSON) is leaderboard-render.ts's.
  */
 
 export type TableId = 'all' | 'text';
@@ -35,8 +36,33 @@ export interface LeaderboardRow {
   readonly passed: boolean | null;
   /** Scored questions answered of the table's (partial runs appear only with `includePartial`, after the complete ones). */
   readonly coverage: { readonly answered: number; readonly total: number; readonly complete: boolean };
-  /** Bootstrap intervals (fractions), when computed. */
-  readonly ci?: { readonly score: Interval; readonly accuracy: Interval };
+  /** 95% intervals of score % and accuracy (fractions) on exams like this one, when computed (null: partial run). */
+  readonly ci?: { readonly score: Interval; readonly accuracy: Interval } | null;
+  /** Repeated runs, P(pass) and rank ranges, when computed (see `RowUncertainty`). */
+  readonly uncertainty?: RowUncertainty;
+}
+
+/**
+ * A row's statistics (README, "Uncertainty"); null where not estimable: a
+ * standard deviation or P(pass) on a rerun needs two epochs or more, anything
+ * needs a run that answered all of the table's questions.
+ */
+export interface RowUncertainty {
+  /** Epochs counted (those that answered every question of the table). */
+  readonly epochs: number;
+  /** Points over epochs, on the table's questions. */
+  readonly scoreMean: number | null;
+  readonly scoreSd: number | null;
+  /** P(pass) on a rerun of this exam (sampling), and on an exam like this one (questions resampled). */
+  readonly pPassRerun: number | null;
+  readonly pPassExam: number | null;
+  /** Whether 禁忌肢 is part of P(pass) (false: not disclosed, required and general only). */
+  readonly kinkiIncluded: boolean;
+  /** 95% interval of the rank, from joint resampling of the same questions for every row. */
+  readonly rankLow: number | null;
+  readonly rankHigh: number | null;
+  /** Not the leader, and its rank range overlaps the leader's: the data cannot tell them apart. */
+  readonly tiedWithLeader: boolean;
 }
 
 export interface Leaderboard {
@@ -49,17 +75,18 @@ export interface Leaderboard {
   readonly text: LeaderboardRow[];
   /** Human-readable notes, e.g. duplicate names collapsed to the best run. */
   readonly notes: string[];
-  readonly ci: { readonly resamples: number; readonly seed: number; readonly level: number } | null;
+  /** The resampling behind the rows' `ci` and `uncertainty`, when computed. */
+  readonly uncertainty: { readonly resamples: number; readonly seed: number; readonly level: number } | null;
 }
 
 export interface BuildOptions {
-  /** Compute bootstrap intervals (false = skip; they take ~10 ms per run and table). */
-  readonly ci?: boolean | BootstrapOptions;
+  /** Compute intervals, P(pass) and rank ranges (false = skip). */
+  readonly uncertainty?: boolean | StatsOptions;
   /** Keep runs that did not answer every scored question (default: left out with a note). */
   readonly includePartial?: boolean;
 }
 
-function allRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
+function allRow(run: LoadedRun): LeaderboardRow {
   const s = run.summary;
   return {
     name: run.name,
@@ -79,15 +106,13 @@ function allRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
     generalPass: s.general_pass,
     kinkiSelected: s.kinki.selected,
     passed: s.passed,
-    ...(ci ? { ci: bootstrapRun(questionVectors(run.file.results, run.exam), ci) } : {}),
   };
 }
 
-function textRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
+function textRow(run: LoadedRun): LeaderboardRow {
   const s = run.summary;
   const whole = run.imageMode === 'skip';
   const t = s.by_image['text_only'] ?? { correct: 0, total: 0, accuracy: 0 };
-  const include = whole ? () => true : (q: { requiresImage: boolean }) => !q.requiresImage;
   return {
     name: run.name,
     path: run.path,
@@ -106,7 +131,6 @@ function textRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
     generalPass: s.general_pass,
     kinkiSelected: s.kinki.selected,
     passed: s.passed,
-    ...(ci ? { ci: bootstrapRun(questionVectors(run.file.results, run.exam, include), ci) } : {}),
   };
 }
 
@@ -122,11 +146,6 @@ function better(a: LeaderboardRow, b: LeaderboardRow): number {
     b.accuracy - a.accuracy ||
     (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
-}
-
-/** A row's name in a table: partial runs say so ("name (partial: 1 of 400)"). */
-function rowName(r: LeaderboardRow): string {
-  return r.coverage.complete ? r.name : `${r.name} (partial: ${r.coverage.answered} of ${r.coverage.total})`;
 }
 
 function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): LeaderboardRow[] {
@@ -180,7 +199,7 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
   for (const r of runs) {
     if (r.exam.id !== exam.id) throw new Error(`runs of different exams (${exam.id}, ${r.exam.id}) cannot share a leaderboard`);
   }
-  const ci: BootstrapOptions | null = opts.ci ? (opts.ci === true ? {} : opts.ci) : null;
+  const stats: StatsOptions | null = opts.uncertainty ? (opts.uncertainty === true ? {} : opts.uncertainty) : null;
   const notes: string[] = [];
   // A run that did not answer every question (interrupted, --blocks, --questions) is not comparable on a
   // table of the whole exam: a high percentage over a few questions would outrank complete runs.
@@ -191,16 +210,9 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
         if (!c.complete) notes.push(`${r.path}: "${r.name}" answered ${c.answered} of ${c.total} scored questions; left out (--include-partial shows it)`);
         return c.complete;
       });
-  const all = dedupe(
-    comparable.filter((r) => r.imageMode !== 'skip').map((r) => allRow(r, ci)),
-    'All',
-    notes,
-  );
-  const text = dedupe(
-    comparable.map((r) => textRow(r, ci)),
-    'Text-only',
-    notes,
-  );
+  const byPath = new Map(runs.map((r) => [r.path, r]));
+  const all = withUncertainty(dedupe(comparable.filter((r) => r.imageMode !== 'skip').map(allRow), 'All', notes), 'all', byPath, stats);
+  const text = withUncertainty(dedupe(comparable.map(textRow), 'Text-only', notes), 'text', byPath, stats);
   return {
     exam: exam.id,
     examTitle: exam.rules.title,
@@ -209,190 +221,37 @@ export function buildLeaderboard(runs: readonly LoadedRun[], opts: BuildOptions 
     all,
     text,
     notes,
-    ci: ci ? { resamples: ci.resamples ?? DEFAULT_RESAMPLES, seed: ci.seed ?? DEFAULT_SEED, level: ci.level ?? DEFAULT_LEVEL } : null,
+    uncertainty: stats ? { resamples: stats.resamples ?? DEFAULT_RESAMPLES, seed: stats.seed ?? DEFAULT_SEED, level: stats.level ?? DEFAULT_LEVEL } : null,
   };
 }
 
-// ---------------------------------------------------------------- rendering
-
-export const ALL_HEADERS = ['Model', 'Vision', 'Score', 'Accuracy'] as const;
-export const TEXT_HEADERS = ['Model', 'Score', 'Accuracy'] as const;
-
-/** `493/500 (98.6%)`: the percent is Python's `f"{pct:.1%}"` of the 4-decimal fraction. */
-export function fmtRatio(num: number, den: number, pct: number): string {
-  return `${num}/${den} (${formatPercent(pct)})`;
-}
-
-/** `[97.6%, 99.4%]` */
-export function fmtInterval(i: Interval): string {
-  return `[${formatPercent(roundHalfEven(i.low, 4))}, ${formatPercent(roundHalfEven(i.high, 4))}]`;
-}
-
-/** The reference's `_format_table`; ends with a newline. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const sep = headers.map((h) => '-'.repeat(Math.max(h.length, 4))).join('|');
-  const lines = [`| ${headers.join(' | ')} |`, `|${sep}|`];
-  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
-  return lines.join('\n') + '\n';
-}
-
-/** A name in a Markdown table cell: pipes and line breaks would break the row. */
-export function cell(name: string): string {
-  return name.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-}
-
-export interface MarkdownOptions {
-  /** Add 95% CI columns (needs a leaderboard built with `ci`). */
-  readonly ci?: boolean;
-}
-
-function ciCell(row: LeaderboardRow, which: 'score' | 'accuracy'): string {
-  return row.ci ? fmtInterval(row.ci[which]) : '-';
-}
-
-export function allTableMarkdown(lb: Leaderboard, opts: MarkdownOptions = {}): string {
-  const pct = Math.round((lb.ci?.level ?? 0.95) * 100);
-  const headers = opts.ci ? ['Model', 'Vision', 'Score', `Score ${pct}% CI`, 'Accuracy', `Accuracy ${pct}% CI`] : [...ALL_HEADERS];
-  const rows = lb.all.map((r) => {
-    const name = r.referenceBold ? `**${cell(rowName(r))}**` : cell(rowName(r));
-    const vision = r.imageMode === 'vision' ? '✓' : '-';
-    const score = fmtRatio(r.score, r.scoreMax, r.scorePct);
-    const acc = fmtRatio(r.correct, r.total, r.accuracy);
-    return opts.ci ? [name, vision, score, ciCell(r, 'score'), acc, ciCell(r, 'accuracy')] : [name, vision, score, acc];
+/**
+ * The rows' statistics, for the rows shown (after duplicates are collapsed):
+ * every row resampled on the same questions, so rank ranges are paired. A
+ * skip-mode run in the text table is over the text-only questions like the rest.
+ */
+function withUncertainty(rows: LeaderboardRow[], scope: TableScope, byPath: ReadonlyMap<string, LoadedRun>, stats: StatsOptions | null): LeaderboardRow[] {
+  if (!stats || rows.length === 0) return rows;
+  const runs = rows.map((r) => byPath.get(r.path) as LoadedRun);
+  const t = tableUncertainty(runs, scope, stats);
+  return rows.map((row, i) => {
+    const u = t.runs[i] ?? null;
+    const rank = t.ranks.get(i);
+    const sd = u?.epochStats.score.sd ?? null;
+    return {
+      ...row,
+      ci: u ? { score: u.score.interval, accuracy: u.accuracy.interval } : null,
+      uncertainty: {
+        epochs: u?.epochs ?? 0,
+        scoreMean: u ? u.epochStats.score.mean : null,
+        scoreSd: sd,
+        pPassRerun: u?.passRerun.p ?? null,
+        pPassExam: u?.passExam.p ?? null,
+        kinkiIncluded: u?.passExam.kinkiIncluded ?? false,
+        rankLow: rank?.low ?? null,
+        rankHigh: rank?.high ?? null,
+        tiedWithLeader: rank?.tiedWithLeader ?? false,
+      },
+    };
   });
-  return formatTable(headers, rows);
-}
-
-export function textTableMarkdown(lb: Leaderboard, opts: MarkdownOptions = {}): string {
-  const pct = Math.round((lb.ci?.level ?? 0.95) * 100);
-  const headers = opts.ci ? ['Model', 'Score', `Score ${pct}% CI`, 'Accuracy', `Accuracy ${pct}% CI`] : [...TEXT_HEADERS];
-  const rows = lb.text.map((r) => {
-    const score = fmtRatio(r.score, r.scoreMax, r.scorePct);
-    const acc = fmtRatio(r.correct, r.total, r.accuracy);
-    return opts.ci ? [cell(rowName(r)), score, ciCell(r, 'score'), acc, ciCell(r, 'accuracy')] : [cell(rowName(r)), score, acc];
-  });
-  return formatTable(headers, rows);
-}
-
-/** Both tables with the reference README's headings, for the terminal. */
-export function leaderboardMarkdown(lb: Leaderboard, opts: MarkdownOptions = {}): string {
-  return [
-    `### All (${lb.questions.all} Questions)`,
-    '',
-    allTableMarkdown(lb, opts),
-    `### Text-only (${lb.questions.text} Questions)`,
-    '',
-    textTableMarkdown(lb, opts),
-  ].join('\n');
-}
-
-const r4 = (x: number) => roundHalfEven(x, 4);
-
-function rowJson(r: LeaderboardRow, rank: number) {
-  return {
-    rank,
-    name: r.name,
-    model: r.model,
-    path: r.path,
-    image_mode: r.imageMode,
-    score: r.score,
-    score_max: r.scoreMax,
-    score_pct: r.scorePct,
-    score_ci: r.ci ? { low: r4(r.ci.score.low), high: r4(r.ci.score.high) } : null,
-    correct: r.correct,
-    total: r.total,
-    accuracy: r.accuracy,
-    accuracy_ci: r.ci ? { low: r4(r.ci.accuracy.low), high: r4(r.ci.accuracy.high) } : null,
-    required_pass: r.requiredPass,
-    general_pass: r.generalPass,
-    /** null = unknown: the exam does not disclose its prohibited choices. */
-    kinki_selected: r.kinkiSelected,
-    passed: r.passed,
-    verdict: r.verdict,
-    partial: !r.coverage.complete,
-  };
-}
-
-/** Plain data for `--format json`. */
-export function leaderboardJson(lb: Leaderboard, extra: { skipped?: readonly { path: string; reason: string }[] } = {}) {
-  return {
-    exam: lb.exam,
-    exam_title: lb.examTitle,
-    dataset_version: lb.datasetVersion,
-    questions: lb.questions,
-    ci: lb.ci,
-    all: lb.all.map((r, i) => rowJson(r, i + 1)),
-    text_only: lb.text.map((r, i) => rowJson(r, i + 1)),
-    notes: lb.notes,
-    skipped: extra.skipped ?? [],
-  };
-}
-
-function csvField(v: string | number | boolean | null | undefined): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export const CSV_COLUMNS = [
-  'table',
-  'rank',
-  'name',
-  'model',
-  'path',
-  'image_mode',
-  'score',
-  'score_max',
-  'score_pct',
-  'score_ci_low',
-  'score_ci_high',
-  'correct',
-  'total',
-  'accuracy',
-  'accuracy_ci_low',
-  'accuracy_ci_high',
-  'required_pass',
-  'general_pass',
-  'kinki_selected',
-  'passed',
-  'verdict',
-  'partial',
-] as const;
-
-/** One CSV with both tables (`table` = all | text_only); empty cell = unknown / not computed. */
-export function leaderboardCsv(lb: Leaderboard): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const [table, rows] of [
-    ['all', lb.all],
-    ['text_only', lb.text],
-  ] as const) {
-    rows.forEach((r, i) => {
-      const j = rowJson(r, i + 1);
-      const values = [
-        table,
-        j.rank,
-        j.name,
-        j.model,
-        j.path,
-        j.image_mode,
-        j.score,
-        j.score_max,
-        j.score_pct,
-        j.score_ci?.low,
-        j.score_ci?.high,
-        j.correct,
-        j.total,
-        j.accuracy,
-        j.accuracy_ci?.low,
-        j.accuracy_ci?.high,
-        j.required_pass,
-        j.general_pass,
-        j.kinki_selected,
-        j.passed,
-        j.verdict,
-        j.partial,
-      ];
-      lines.push(values.map(csvField).join(','));
-    });
-  }
-  return lines.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@ import { UserError } from '../util/errors.js';
 import type { ImageMode } from '../exam/types.js';
 import type { Summary } from '../results/summary.js';
 import { referenceBold } from '../scoring/verdict.js';
-import { ALL_HEADERS, cell, fmtRatio, formatTable, TEXT_HEADERS } from './leaderboard.js';
+import { ALL_HEADERS, cell, fmtRatio, formatTable, TEXT_HEADERS } from './leaderboard-render.js';
 
 /**
  * Replacing generated blocks between marker comments in a README, as the

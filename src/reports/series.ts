@@ -2,7 +2,8 @@ import { examEntries } from '../exam/registry.js';
 import type { LoadedRun } from '../runs/collection.js';
 import { parseExamList } from '../exam/exam-list.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
-import { formatTable, runCoverage } from './leaderboard.js';
+import { runCoverage } from './leaderboard.js';
+import { formatTable } from './leaderboard-render.js';
 
 /**
  * The series view: one row per model, one column per exam (score and pass),

@@ -1,5 +1,6 @@
 import type { ExamRules } from '../exam/types.js';
 import type { Summary, Tally } from '../scoring/summary.js';
+import type { RunUncertainty } from '../stats/index.js';
 import { formatPercent } from '../util/round.js';
 import type { ExamineeComparison } from '../scoring/examinees.js';
 import { examineeLines } from './examinees.js';
@@ -18,6 +19,38 @@ export interface SummaryBlockInput {
   readonly interrupted?: boolean;
   /** The run against the examinees (past exams with published per-question accuracy). */
   readonly examinees?: ExamineeComparison | null;
+  /** How sure the numbers are (reports/uncertainty.ts); null when not computed or not estimable. */
+  readonly uncertainty?: RunUncertainty | null;
+}
+
+const prob = (p: number | null) => (p === null ? '–' : p >= 0.995 && p < 1 ? '>0.99' : p > 0 && p < 0.005 ? '<0.01' : p.toFixed(2));
+
+/** Repeated runs and P(pass), in plain words: what a user came for ("does it pass?"). */
+export function uncertaintyLines(s: Summary, u: RunUncertainty | null | undefined): string[] {
+  const lines: string[] = [];
+  const e = s.epochs;
+  if (e) {
+    const sd = e.score.sd === null ? '' : ` ± ${e.score.sd.toFixed(1)}`;
+    const maj = e.majority_vote ? `; majority vote ${e.majority_vote.score}` : '';
+    const pass = e.pass_share === null ? '' : `; ${Math.round(e.pass_share * e.count)} of ${e.count} pass`;
+    const left = e.recorded > e.count ? ` (${e.recorded - e.count} incomplete epoch(s) left out)` : '';
+    lines.push(`  Epochs:    ${e.count}: score ${e.score.mean.toFixed(1)}${sd} (min ${e.score.min}, max ${e.score.max})${maj}${pass}${left}`);
+  }
+  if (!u) return lines;
+  const pts = (x: number) => (x * u.maxPoints).toFixed(1);
+  lines.push(
+    `  95% range: ${pts(u.score.interval.low)}–${pts(u.score.interval.high)} of ${u.maxPoints} on an exam like this one (questions resampled by case)`,
+  );
+  const rerun =
+    u.passRerun.p === null
+      ? u.passRerun.reason === 'one-epoch'
+        ? 'not estimable from one epoch (use --epochs 2 or more)'
+        : 'not estimable'
+      : prob(u.passRerun.p);
+  const exam = u.passExam.p === null ? 'not estimable (partial run)' : prob(u.passExam.p);
+  const kinki = u.passExam.kinkiIncluded ? '' : ' (禁忌肢 not disclosed: required and general only)';
+  lines.push(`  P(pass):   on an exam like this ${exam}; on a rerun of this exam ${rerun}${kinki}`);
+  return lines;
 }
 
 const RULE = '='.repeat(60);
@@ -63,6 +96,7 @@ export function formatSummaryBlock(input: SummaryBlockInput): string {
     `    ${genLabel.padEnd(w)}${s.general_score}/${s.general_score_max} (${formatPercent(s.general_score_pct)})   ${passMark(s.general_pass, r.generalPass)}`,
     kinkiLine(s),
     `  Accuracy:  ${s.correct}/${total} (${formatPercent(s.accuracy)})`,
+    ...uncertaintyLines(s, input.uncertainty),
     `  Parse failures: ${s.parse_failures}`,
     `  Errors:    ${s.errors}`,
     '',

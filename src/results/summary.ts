@@ -7,6 +7,14 @@ import { z } from 'zod';
  * a stored summary is read only so that a file round-trips, never trusted.
  */
 
+/** How answers are read: jmle-bench's rule, or the reference harness's exactly. */
+export const EXTRACTION_RULES = ['jmle-bench', 'reference'] as const;
+export type ExtractionRule = (typeof EXTRACTION_RULES)[number];
+
+/** The official verdict of a run (scoring/verdict.ts says how it is reached). */
+export const VERDICTS = ['pass', 'fail', 'pass-unless-kinki', 'incomplete'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
 export const TallySchema = z.object({
   correct: z.number(),
   total: z.number(),
@@ -45,6 +53,40 @@ export const UsageSummarySchema = z.object({
 });
 export type UsageSummary = z.infer<typeof UsageSummarySchema>;
 
+/** One epoch's official score (or the majority vote's). */
+export const EpochScoreSchema = z.object({
+  score: z.number(),
+  required_score: z.number(),
+  general_score: z.number(),
+  correct: z.number(),
+  /** Questions answered with a prohibited choice; null = unknown (not disclosed). */
+  kinki_selected: z.number().nullable(),
+  verdict: z.enum(VERDICTS),
+});
+export type EpochScore = z.infer<typeof EpochScoreSchema>;
+
+/** Mean, standard deviation (n − 1; null with one epoch), min and max over epochs. */
+export const SpreadSchema = z.object({ mean: z.number(), sd: z.number().nullable(), min: z.number(), max: z.number() });
+export type Spread = z.infer<typeof SpreadSchema>;
+
+export const EpochsSummarySchema = z.object({
+  /** Epochs that answered every question of the first: the ones the figures below are over. */
+  count: z.number(),
+  /** Epochs with any answer (more than `count` when a run stopped inside an epoch). */
+  recorded: z.number(),
+  /** Each epoch's official score, epoch 1 first. */
+  scores: z.array(EpochScoreSchema.extend({ epoch: z.number() })),
+  score: SpreadSchema,
+  required_score: SpreadSchema,
+  general_score: SpreadSchema,
+  correct: SpreadSchema,
+  /** Per question the most frequent answer over epochs (ties: the earliest epoch's), scored. */
+  majority_vote: EpochScoreSchema.nullable(),
+  /** Share of epochs that pass every criterion that can be judged; null when a part is not covered. */
+  pass_share: z.number().nullable(),
+});
+export type EpochsSummary = z.infer<typeof EpochsSummarySchema>;
+
 export const SummarySchema = z.object({
   // The reference's fields, in its order.
   accuracy: z.number(),
@@ -80,7 +122,9 @@ export const SummarySchema = z.object({
   passed: z.boolean().nullable(),
   usage: UsageSummarySchema,
   /** Which extraction rule scored the records: jmle-bench's, or the reference harness's exactly (`--extraction reference`). */
-  extraction: z.enum(['jmle-bench', 'reference']),
+  extraction: z.enum(EXTRACTION_RULES),
+  /** Repeated runs (`--epochs K`, K > 1): every epoch's official score and their spread. */
+  epochs: EpochsSummarySchema.optional(),
 });
 /** A summary as jmle-bench computes it: every field present. */
 export type Summary = z.infer<typeof SummarySchema>;

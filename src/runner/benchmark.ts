@@ -8,7 +8,7 @@ import type { Provider, ProviderError } from '../providers/types.js';
 import { writeResultFile } from '../results/io.js';
 import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
-import { computeSummary, summariseUsage, type Summary } from '../scoring/summary.js';
+import { computeRunSummary, type Summary } from '../scoring/summary.js';
 import { writeProblem } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
@@ -79,7 +79,7 @@ export interface RunStop {
 export interface BenchmarkResult {
   readonly path: string;
   readonly file: ResultFile;
-  /** The first epoch's summary (the reference's), as in the file. */
+  /** The file's summary: the first epoch's (the reference's fields), with the epochs block of a repeated run. */
   readonly summary: Summary;
   /** Set when the run ended early; null when every sample was answered. */
   readonly stopped: RunStop | null;
@@ -268,9 +268,8 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
         ? { cause: 'server', reason: engine.stopReason.message }
         : { cause: 'user', reason: null };
 
-  const summary = computeSummary(results, exam, task.extraction);
-  const usage = summariseUsage(merged);
-  const cost = costUsd(usage, spec.model.priceIn, spec.model.priceOut);
+  const summary = computeRunSummary([results, ...extra.map((e) => e.results)], exam, task.extraction);
+  const cost = costUsd(summary.usage, spec.model.priceIn, spec.model.priceOut);
   const file: ResultFile = {
     metadata: buildMetadata(spec, state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost)),
     summary,

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readResultFileSync } from '../results/io.js';
-import type { Metadata, ResultFile, ResultRecord } from '../results/schema.js';
+import { allRecords } from '../results/epochs.js';
+import type { Metadata, ResultRecord } from '../results/schema.js';
 import { UserError } from '../util/errors.js';
 import { journalPathFor, readJournal } from './journal.js';
 import { isSuccessful } from '../scoring/record.js';
@@ -47,13 +48,6 @@ export function mergeRecords(...lists: readonly (readonly ResultRecord[])[]): Re
   return [...byKey.values()];
 }
 
-/** Every record of a result file, each epoch's carrying its epoch (the first epoch's without, as the reference writes them). */
-export function fileRecords(file: Pick<ResultFile, 'results' | 'extra_epochs'>): ResultRecord[] {
-  const out = [...file.results];
-  for (const e of file.extra_epochs ?? []) for (const r of e.results) out.push(r.epoch === e.epoch ? r : { ...r, epoch: e.epoch });
-  return out;
-}
-
 /** `given` may be relative to `cwd`; messages use it as given. */
 export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
   const outPath = given.endsWith('.jsonl') ? given.slice(0, -'.jsonl'.length) : given;
@@ -69,7 +63,7 @@ export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
     given,
     outPath,
     metadata,
-    records: mergeRecords(file ? fileRecords(file) : [], journal?.records ?? []),
+    records: mergeRecords(file ? allRecords(file) : [], journal?.records ?? []),
     journalDamage: { tornLastLine: journal?.tornLastLine ?? false, damagedLines: journal?.damagedLines ?? 0 },
   };
 }

@@ -1,5 +1,5 @@
 import type { Exam } from '../exam/types.js';
-import { computeSummary, type Summary } from '../scoring/summary.js';
+import { computeRunSummary, type Summary } from '../scoring/summary.js';
 import type { ExtractionRule } from '../extract/extract.js';
 import { rescoreRecord } from '../scoring/record.js';
 import { UserError } from '../util/errors.js';
@@ -108,7 +108,7 @@ export function rescoreFile(file: ResultFile, exam: Exam, path = 'result file', 
     });
   const results = rescore(file.results, 1);
   const extra = (file.extra_epochs ?? []).map((e) => ({ ...e, results: rescore(e.results, e.epoch) }));
-  const summary = computeSummary(results, exam, rule);
+  const summary = computeRunSummary([results, ...extra.map((e) => e.results)], exam, rule);
   const metadata = {
     ...file.metadata,
     exam: exam.id,

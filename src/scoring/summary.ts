@@ -4,6 +4,7 @@ import type { ResultRecord } from '../results/schema.js';
 import type { Summary, Tally, UsageSummary } from '../results/summary.js';
 import { selectedKinki } from '../exam/kinki.js';
 import { ratio4 } from '../util/round.js';
+import { summariseEpochs } from './epochs.js';
 import { passedOf, verdictOf } from './verdict.js';
 
 export type { Summary, Tally, UsageSummary, KinkiSummary } from '../results/summary.js';
@@ -185,4 +186,16 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
     usage: summariseUsage(records),
     extraction,
   };
+}
+
+/**
+ * The summary of a result file: the first epoch's official summary (the
+ * reference's fields, as its tools read them), usage over every epoch, and
+ * for a repeated run (`--epochs K`) the `epochs` block.
+ */
+export function computeRunSummary(epochs: readonly (readonly ResultRecord[])[], exam: Exam, extraction: ExtractionRule = 'jmle-bench'): Summary {
+  const summary = computeSummary(epochs[0] ?? [], exam, extraction);
+  if (epochs.length < 2) return summary;
+  const block = summariseEpochs(epochs, exam);
+  return { ...summary, usage: summariseUsage(epochs.flat()), ...(block ? { epochs: block } : {}) };
 }

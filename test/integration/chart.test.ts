@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir } from '../../src/runs/collection.js';
-import { chartEntries, escapeXml, renderChartSvg, renderPng, writeChart, type ChartEntry } from '../../src/reports/chart.js';
+import { axisRange, chartEntries, escapeXml, renderChartSvg, renderPng, writeChart, type ChartBar } from '../../src/reports/chart.js';
 import { buildLeaderboard, type Leaderboard } from '../../src/reports/leaderboard.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 
@@ -35,7 +35,7 @@ describe('chart entries', () => {
 
 describe('SVG', () => {
   it('contains every model name, escaped, and every value label', () => {
-    const entries: ChartEntry[] = [...chartEntries(lb), { name: 'Evil <script>&"\'', all: 0.5, text: 0.61 }, { name: '医療モデル 甲', all: null, text: 0.9 }];
+    const entries: ChartBar[] = [...chartEntries(lb), { name: 'Evil <script>&"\'', all: 0.5, text: 0.61 }, { name: '医療モデル 甲', all: null, text: 0.9 }];
     const { svg } = renderChartSvg(entries);
     for (const e of entries) expect(svg).toContain(`>${escapeXml(e.name)}</text>`);
     expect(svg).toContain('Evil &lt;script&gt;&amp;&quot;&#39;');
@@ -91,5 +91,24 @@ describe('PNG', () => {
   it('refuses other extensions and unwritable places with a user error', () => {
     expect(() => writeChart(join(dir, 'lb.gif'), lb)).toThrow(/\.png or \.svg/);
     expect(() => writeChart(join(dir, 'no', 'such', 'dir', 'lb.svg'), lb)).toThrow(/cannot write chart/);
+  });
+});
+
+describe('an axis that makes the 83–99% spread readable, with intervals', () => {
+  it('starts just below the lowest bar or whisker and says so; whiskers are drawn for every bar', () => {
+    const lb = buildLeaderboard(loadResultDir(RESULTS_DIR, { dataDir: DATA_ROOT }).runs, { uncertainty: { resamples: 300 } });
+    const bars = chartEntries(lb);
+    const axis = axisRange(bars);
+    const lowest = Math.min(...bars.flatMap((b) => [b.all ?? 1, b.text ?? 1, b.allCi?.low ?? 1, b.textCi?.low ?? 1]));
+    expect(axis.start).toBeGreaterThan(50);
+    expect(axis.start).toBeLessThanOrEqual(lowest * 100);
+    expect([1, 2, 5]).toContain(axis.step);
+    const { svg } = renderChartSvg(bars);
+    expect(svg).toContain(`the axis starts at ${axis.start}%`);
+    expect(svg.match(/stroke="#263238"/g)).toHaveLength(bars.length * 2);
+  });
+
+  it('a chart with low scores keeps a 0–100 axis', () => {
+    expect(axisRange([{ name: 'random', all: 0.22, text: 0.2 }])).toEqual({ start: 0, step: 10 });
   });
 });

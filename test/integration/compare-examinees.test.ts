@@ -20,7 +20,7 @@ describe('compare shows each run against the examinees where the exam publishes 
   const b = loadResultFile(join(dir, 'igakuqa_chatgpt_116.json'), { dataDir: DATA_ROOT });
 
   it("accuracy vs the examinees' average, computed from the per-question records", () => {
-    const c = compareRuns(a, b, { resamples: 200 });
+    const c = compareRuns(a, b);
     expect(c.examinees).not.toBeNull();
     const scored = a.file.results.filter((r) => {
       const q = a.exam.byId.get(r.question_id);
@@ -46,7 +46,7 @@ describe('compare shows each run against the examinees where the exam publishes 
   it('no examinee section for the 120th (no examinee data published)', () => {
     const x = loadResultFile(join(RESULTS_DIR, 'openai_gpt-5.2.json'), { dataDir: DATA_ROOT });
     const y = loadResultFile(join(RESULTS_DIR, 'anthropic_claude-opus-4.6.json'), { dataDir: DATA_ROOT });
-    const c = compareRuns(x, y, { resamples: 200 });
+    const c = compareRuns(x, y);
     expect(c.examinees).toBeNull();
     expect(comparisonText(c)).not.toMatch(/examinees/);
   });

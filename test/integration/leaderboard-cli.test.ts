@@ -53,7 +53,7 @@ describe('jmle-bench leaderboard', () => {
     expect(j.all[0]).toMatchObject({ rank: 1, name: 'Claude Opus 4.6', score: 493, score_max: 500, score_pct: 0.986, kinki_selected: null });
     expect(j.all[0].score_ci.low).toBeLessThan(0.986);
     expect(j.all[0].score_ci.high).toBeGreaterThan(0.986);
-    expect(j.ci).toMatchObject({ resamples: 1000, level: 0.95 });
+    expect(j.uncertainty).toMatchObject({ resamples: 1000, level: 0.95 });
     expect(j.notes).toEqual([]);
     expect(j.skipped).toEqual([]);
   });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir } from '../../src/runs/collection.js';
 import { buildSeries, parseSeriesExams, seriesMarkdown } from '../../src/reports/series.js';
-import { buildLeaderboard, leaderboardMarkdown } from '../../src/reports/leaderboard.js';
+import { buildLeaderboard } from '../../src/reports/leaderboard.js';
+import { leaderboardMarkdown } from '../../src/reports/leaderboard-render.js';
 import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT } });

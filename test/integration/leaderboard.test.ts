@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResultDir, type LoadedRun } from '../../src/runs/collection.js';
-import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, textTableMarkdown, type Leaderboard } from '../../src/reports/leaderboard.js';
+import { buildLeaderboard, type Leaderboard } from '../../src/reports/leaderboard.js';
+import { allTableMarkdown, leaderboardCsv, leaderboardJson, textTableMarkdown } from '../../src/reports/leaderboard-render.js';
 import { DATA_ROOT, JMLE2026_DIR, RESULTS_DIR } from '../helpers/data.js';
 
 /**
@@ -289,7 +290,7 @@ describe('leaderboard from the 10 real result files', () => {
 describe('confidence intervals in the outputs', () => {
   let withCi: Leaderboard;
   beforeAll(() => {
-    withCi = buildLeaderboard(runs, { ci: { resamples: 2000 } });
+    withCi = buildLeaderboard(runs, { uncertainty: { resamples: 500 } });
   });
 
   it('every row has intervals containing its point estimates', () => {
@@ -317,7 +318,7 @@ describe('confidence intervals in the outputs', () => {
     expect(textTableMarkdown(withCi, { ci: true }).split('\n')[0]).toBe('| Model | Score | Score 95% CI | Accuracy | Accuracy 95% CI |');
 
     const json = leaderboardJson(withCi);
-    expect(json.ci).toMatchObject({ resamples: 2000, level: 0.95 });
+    expect(json.uncertainty).toMatchObject({ resamples: 500, level: 0.95 });
     expect(json.all[0]!.score_ci!.low).toBeLessThanOrEqual(0.986);
     expect(json.all[0]!.score_ci!.high).toBeGreaterThanOrEqual(0.986);
 
@@ -332,7 +333,7 @@ describe('confidence intervals in the outputs', () => {
   });
 
   it('is reproducible', () => {
-    const again = buildLeaderboard(runs, { ci: { resamples: 2000 } });
+    const again = buildLeaderboard(runs, { uncertainty: { resamples: 500 } });
     expect(leaderboardJson(again)).toEqual(leaderboardJson(withCi));
   });
 });
@@ -404,5 +405,44 @@ describe('pyPct (test helper) agrees with Python on known values', () => {
     expect(pyPct(355, 400)).toBe('88.8%'); // 0.8875
     expect(pyPct(493, 500)).toBe('98.6%');
     expect(pyPct(299, 302)).toBe('99.0%');
+  });
+});
+
+describe('uncertainty on the leaderboard (issue 11)', () => {
+  it('JSON and CSV rows carry epochs, mean, sd, P(pass) in both readings and the rank range (null where not estimable)', () => {
+    const lb = buildLeaderboard(runs, { uncertainty: { resamples: 500 } });
+    const json = leaderboardJson(lb);
+    for (const row of [...json.all, ...json.text_only]) {
+      expect(row.epochs).toBe(1);
+      expect(row.score_mean).toBe(row.score);
+      expect(row.score_sd).toBeNull(); // one epoch: not estimable
+      expect(row.p_pass_rerun).toBeNull(); // one epoch: not estimable, never 0 or 1
+      expect(row.rank_low).toBeLessThanOrEqual(row.rank);
+      expect(row.rank_high).toBeGreaterThanOrEqual(row.rank);
+    }
+    const top = json.all.slice(0, 3);
+    expect(top.map((r) => r.score)).toEqual([493, 490, 488]);
+    // The top three cannot be told apart: their rank ranges overlap the leader's.
+    expect(top[0]?.rank_low).toBe(1);
+    expect(top.slice(1).every((r) => r.tied_with_leader === true && r.rank_low === 1)).toBe(true);
+    const all = json.all.map((r) => r.p_pass_exam);
+    expect(all.every((p) => p !== null && p >= 0 && p <= 1)).toBe(true);
+    const csv = leaderboardCsv(lb).trimEnd().split('\n');
+    const header = csv[0]!.split(',');
+    for (const col of ['epochs', 'score_mean', 'score_sd', 'p_pass_rerun', 'p_pass_exam', 'rank_low', 'rank_high']) expect(header).toContain(col);
+    const first = csv[1]!.split(',');
+    expect(first[header.indexOf('p_pass_rerun')]).toBe('');
+    expect(first[header.indexOf('rank_low')]).toBe('1');
+  });
+
+  it('--uncertainty adds the columns; the reference tables stay as they are without it', () => {
+    const lb = buildLeaderboard(runs, { uncertainty: { resamples: 500 } });
+    expect(allTableMarkdown(lb).split('\n')[0]).toBe('| Model | Vision | Score | Accuracy |');
+    expect(allTableMarkdown(lb, { uncertainty: true }).split('\n')[0]).toBe(
+      '| Model | Vision | Score | Accuracy | Epochs | Mean ± SD | P(pass) rerun | P(pass) exam | Rank 95% |',
+    );
+    expect(allTableMarkdown(lb, { uncertainty: true })).toMatch(
+      /\| \*\*Gemini 3\.1 Pro Preview\*\* \| ✓ \| 490\/500 \(98\.0%\) \| 390\/400 \(97\.5%\) \| 1 \| 490\.0 \| – \| [0-9.>]+ \| 1–\d \(tied for 1st\) \|/,
+    );
   });
 });

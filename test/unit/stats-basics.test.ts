@@ -11,7 +11,7 @@ import { normalDraw, RULES_120 } from '../../src/stats/simulate.js';
 import { logGamma, normalQuantile, normalUpperTail } from '../../src/stats/special.js';
 import { designVariance } from '../../src/stats/variance.js';
 import { wilsonInterval } from '../../src/stats/wilson.js';
-import { mcnemarExact } from '../../src/scoring/stats.js';
+import { mcnemarExact } from '../../src/scoring/mcnemar.js';
 import { mulberry32 } from '../../src/util/prng.js';
 
 describe('special functions', () => {

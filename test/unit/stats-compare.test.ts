@@ -6,7 +6,7 @@ import { pairedDifference, pairwiseTests } from '../../src/stats/paired.js';
 import { rankRanges } from '../../src/stats/ranks.js';
 import { leaderboardUncertainty } from '../../src/stats/run.js';
 import { drawAbilities, drawOutcomes, RULES_120, syntheticDesign120 } from '../../src/stats/simulate.js';
-import { mcnemarExact } from '../../src/scoring/stats.js';
+import { mcnemarExact } from '../../src/scoring/mcnemar.js';
 import { mulberry32 } from '../../src/util/prng.js';
 
 const design = syntheticDesign120();

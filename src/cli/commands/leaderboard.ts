@@ -1,9 +1,10 @@
 import { DEFAULT_EXAM } from '../../exam/editions.js';
 import { loadResultDir } from '../../runs/collection.js';
 import { chartFormat, writeChart } from '../../reports/chart.js';
-import { allTableMarkdown, buildLeaderboard, leaderboardCsv, leaderboardJson, leaderboardMarkdown, textTableMarkdown } from '../../reports/leaderboard.js';
+import { buildLeaderboard } from '../../reports/leaderboard.js';
+import { allTableMarkdown, leaderboardCsv, leaderboardJson, leaderboardMarkdown, textTableMarkdown } from '../../reports/leaderboard-render.js';
 import { checkReadme, LEADERBOARD_MARKERS, leaderboardBlocks, updateReadmeBlocks } from '../../reports/readme.js';
-import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../scoring/stats.js';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED } from '../../stats/index.js';
 import { buildSeries, parseSeriesExams, seriesCsv, seriesJson, seriesMarkdown } from '../../reports/series.js';
 import { UserError } from '../../util/errors.js';
 import { DATA_OPTIONS, flag, intOption, str, writeLine, type Command, EXTRACTION_OPTION, extractionFlag, EXTRACTION_HELP } from '../command.js';
@@ -26,15 +27,16 @@ type Format = (typeof FORMATS)[number];
 export const leaderboardCommand: Command = {
   name: 'leaderboard',
   help: `Usage: jmle-bench leaderboard [--results DIR] [--readme FILE] [--plot FILE.png|.svg]
-                            [--format md|json|csv] [--ci] [--data-dir DIR] [--exam ID]
+                            [--format md|json|csv] [--ci] [--uncertainty] [--data-dir DIR] [--exam ID]
        jmle-bench leaderboard --exams 112-116,119,120 [--results DIR] [--format md|json|csv]
 
 Reads every *.json result file in DIR, rescores each against the current
 dataset and the edition's rules (stored summaries are never trusted) and builds
 the reference's two tables: All questions (skip-mode runs excluded; name in
-bold when both the required and the general threshold are passed) and
-Text-only. Sorted by score %. When one name appears in several runs, the best
-run is kept and a note says so. Files that cannot be read are listed as skipped.
+bold when both the required and the general threshold are passed, the
+reference's rule) and Text-only. Sorted by score %. When one name appears in
+several runs, the best run is kept and a note says so. Files that cannot be
+read are listed as skipped.
 
 Options:
   --results DIR    folder of result files (default: results/)
@@ -43,11 +45,16 @@ Options:
                    nothing else changes; rerunning changes nothing)
   --plot FILE      write the chart (grouped bars, all / text-only score %) as
                    .png or .svg (replaces an earlier chart)
-  --format F       md (default), json or csv; json and csv include 95% CIs
-  --ci             add 95% bootstrap CI columns to the Markdown tables (and
-                   whiskers to the chart)
-  --resamples N    bootstrap resamples (default ${DEFAULT_RESAMPLES})
-  --seed N         bootstrap seed (default ${DEFAULT_SEED})
+  --format F       md (default), json or csv; json and csv carry 95% intervals,
+                   epochs, score_mean, score_sd, p_pass_rerun, p_pass_exam,
+                   rank_low and rank_high (empty/null where not estimable)
+  --ci             add 95% interval columns to the Markdown tables (and
+                   whiskers to the chart): questions resampled by case and block
+  --uncertainty    add columns for repeated runs and how sure the ranking is:
+                   epochs, mean ± sd, P(pass) on a rerun and on an exam like
+                   this one, and the 95% rank range (README, "Uncertainty")
+  --resamples N    resamples (default ${DEFAULT_RESAMPLES})
+  --seed N         resampling seed (default ${DEFAULT_SEED})
   --data-dir DIR   data root (default: $JMLE_DATA_DIR, then the download cache)
   --exam ID        exam edition (default: the files' own, else 120)
 ${EXTRACTION_HELP}
@@ -72,6 +79,7 @@ Examples:
     plot: { type: 'string' },
     format: { type: 'string' },
     ci: { type: 'boolean' },
+    uncertainty: { type: 'boolean' },
     resamples: { type: 'string' },
     seed: { type: 'string' },
     exams: { type: 'string' },
@@ -85,13 +93,15 @@ Examples:
     const resamples = intOption(args, 'resamples', DEFAULT_RESAMPLES, 100, 1_000_000);
     const seed = intOption(args, 'seed', DEFAULT_SEED, 0, 0xffffffff);
     const showCi = flag(args, 'ci');
+    const showUncertainty = flag(args, 'uncertainty');
     const dir = str(args, 'results') ?? 'results';
     const exam = str(args, 'exam');
     const plot = str(args, 'plot');
     const examsSpec = str(args, 'exams');
     if (examsSpec !== undefined) {
       if (exam) throw new UserError('use either --exam (one exam) or --exams (the series), not both');
-      if (plot || str(args, 'readme') || showCi) throw new UserError('--plot, --readme and --ci work with one exam; drop them with --exams');
+      if (plot || str(args, 'readme') || showCi || showUncertainty)
+        throw new UserError('--plot, --readme, --ci and --uncertainty work with one exam; drop them with --exams');
       const list = parseSeriesExams(examsSpec);
       const { runs, skipped } = loadResultDir(dir, { dataDir: str(args, 'data-dir'), env: io.env, extraction });
       for (const s of skipped) writeLine(io.stderr, `skipped: ${s.reason}`);
@@ -133,13 +143,13 @@ Examples:
     }
     for (const r of runs) for (const w of r.warnings) writeLine(io.stderr, `warning: ${w}`);
 
-    const withCi = showCi || format !== 'md';
-    const lb = buildLeaderboard(runs, { ci: withCi ? { resamples, seed } : false, includePartial: flag(args, 'include-partial') });
+    const withStats = showCi || showUncertainty || format !== 'md' || plot !== undefined;
+    const lb = buildLeaderboard(runs, { uncertainty: withStats ? { resamples, seed } : false, includePartial: flag(args, 'include-partial') });
     for (const n of lb.notes) writeLine(io.stderr, `note: ${n}`);
 
     if (format === 'json') writeLine(io.stdout, JSON.stringify(leaderboardJson(lb, { skipped }), null, 2));
     else if (format === 'csv') io.stdout.write(leaderboardCsv(lb));
-    else io.stdout.write(leaderboardMarkdown(lb, { ci: showCi }));
+    else io.stdout.write(leaderboardMarkdown(lb, { ci: showCi, uncertainty: showUncertainty }));
 
     if (readme) {
       const tables = { all: allTableMarkdown(lb, { ci: showCi }), text: textTableMarkdown(lb, { ci: showCi }) };

@@ -4,6 +4,8 @@ import { DEFAULT_EXAM } from '../../exam/editions.js';
 import { providerEntry, resolveApiKey } from '../../providers/registry.js';
 import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
+import { runUncertaintyOf } from '../../reports/uncertainty.js';
+import { epochLists } from '../../results/epochs.js';
 import { runBenchmark, shownBaseUrl, type BenchmarkResult, type RunPlan } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
 import { loadPriorRun, recordedSettings, type PriorRun } from '../../runner/resume.js';
@@ -141,6 +143,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const cost = typeof result.file.metadata['cost_usd'] === 'number' ? result.file.metadata['cost_usd'] : null;
   const examinees = compareWithExaminees(result.file.results, exam);
   const stopped = result.stopped;
+  const uncertainty = wrote ? runUncertaintyOf(epochLists(result.file), exam) : null;
   writeLine(
     human,
     formatSummaryBlock({
@@ -151,6 +154,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       costUsd: cost,
       interrupted: stopped !== null,
       examinees,
+      uncertainty,
     }),
   );
   // The README tables are the 120th's, as in the reference; other exams have `leaderboard --exam ID --readme`.

@@ -1,0 +1,73 @@
+import type { Exam } from '../exam/types.js';
+import { epochLists } from '../results/epochs.js';
+import type { ResultRecord } from '../results/schema.js';
+import type { LoadedRun } from '../runs/collection.js';
+import { completeEpochs } from '../scoring/epochs.js';
+import {
+  examDesign,
+  leaderboardUncertainty,
+  outcomesFromRecords,
+  runUncertainty,
+  type LeaderboardOptions,
+  type RunUncertainty,
+  type StatsOptions,
+} from '../stats/index.js';
+
+/**
+ * How sure the numbers are, for reports: the statistics of src/stats applied
+ * to loaded runs (README, "Uncertainty: how sure the numbers are"). A run's
+ * design is the questions its first epoch answered; only epochs that answered
+ * all of them count.
+ */
+
+/** A run's uncertainty from its records by epoch; null when it answered no scored question. */
+export function runUncertaintyOf(epochs: readonly (readonly ResultRecord[])[], exam: Exam, opts: StatsOptions = {}): RunUncertainty | null {
+  const design = examDesign(
+    exam,
+    (epochs[0] ?? []).map((r) => r.question_id),
+  );
+  if (design.ids.length === 0) return null;
+  const complete = completeEpochs(epochs, design.ids);
+  if (complete.length === 0) return null;
+  return runUncertainty(design, outcomesFromRecords(design, exam, complete), opts);
+}
+
+/** Which questions a leaderboard table is over: every scored question, or the text-only ones. */
+export type TableScope = 'all' | 'text';
+
+export interface TableUncertainty {
+  /** Per run, in input order; null where the run does not cover the table's questions (partial). */
+  readonly runs: (RunUncertainty | null)[];
+  /** Rank ranges of the runs that cover them, by input index. */
+  readonly ranks: Map<number, { low: number; high: number; label: string; leader: boolean; tiedWithLeader: boolean }>;
+}
+
+/**
+ * A table's statistics: every run that answered all of the table's questions
+ * (in each epoch counted), resampled jointly on the same questions, so rank
+ * ranges are paired.
+ */
+export function tableUncertainty(runs: readonly LoadedRun[], scope: TableScope, opts: LeaderboardOptions = {}): TableUncertainty {
+  const first = runs[0];
+  if (!first) return { runs: [], ranks: new Map() };
+  const exam = first.exam;
+  const ids = exam.questions.filter((q) => q.points > 0 && (scope === 'all' || !q.requiresImage)).map((q) => q.id);
+  const design = examDesign(exam, ids);
+  const covered: number[] = [];
+  const outcomes = runs.flatMap((run, i) => {
+    const complete = completeEpochs(epochLists(run.file), design.ids);
+    if (complete.length === 0) return [];
+    covered.push(i);
+    return [outcomesFromRecords(design, exam, complete)];
+  });
+  const out: (RunUncertainty | null)[] = runs.map(() => null);
+  const ranks = new Map<number, { low: number; high: number; label: string; leader: boolean; tiedWithLeader: boolean }>();
+  if (outcomes.length === 0) return { runs: out, ranks };
+  const lb = leaderboardUncertainty(design, outcomes, { ...opts, pairs: opts.pairs ?? 'none' });
+  covered.forEach((runIndex, k) => {
+    out[runIndex] = lb.runs[k] ?? null;
+    const r = lb.ranks.ranges[k];
+    if (r) ranks.set(runIndex, { low: r.low, high: r.high, label: r.label, leader: r.leader, tiedWithLeader: r.tiedWithLeader });
+  });
+  return { runs: out, ranks };
+}
