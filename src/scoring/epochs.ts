@@ -47,7 +47,7 @@ export function summariseEpochs(lists: readonly (readonly ResultRecord[])[], exa
   return {
     count: complete.length,
     recorded: lists.length,
-    scores: stats.perEpoch.map((s, i) => ({ epoch: (complete[i]?.[0]?.epoch ?? 1), ...epochScore(s) })),
+    scores: stats.perEpoch.map((s, i) => ({ epoch: complete[i]?.[0]?.epoch ?? 1, ...epochScore(s) })),
     score: spread(stats.score),
     required_score: spread(stats.required),
     general_score: spread(stats.general),
