@@ -65,6 +65,7 @@ export function formatSummaryBlock(input: SummaryBlockInput): string {
     `  Accuracy:  ${s.correct}/${total} (${formatPercent(s.accuracy)})`,
     `  Parse failures: ${s.parse_failures}`,
     `  Errors:    ${s.errors}`,
+    ...(s.truncated > 0 ? [`  Truncated: ${s.truncated} (cut off by the token limit: raise --max-tokens)`] : []),
     '',
     '  By block:',
     ...tallyLines(s.by_block),

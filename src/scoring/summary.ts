@@ -81,6 +81,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
   const byType: Record<string, Tally> = {};
   const byImage: Record<string, Tally> = {};
   let excluded = 0;
+  let truncated = 0;
   const kinkiQuestions: string[] = [];
   const kinkiSelections: { question_id: string; choices: string[] }[] = [];
   let kinkiKnown = rules.kinkiDisclosed;
@@ -92,6 +93,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
     const ok = r.correct;
     if (!r.parse_success) parseFailures++;
     if (r.error) errors++;
+    if (r.truncated === true) truncated++;
     if (pts === 0) {
       // Excluded from scoring by the official key (e.g. IgakuQA points "0"): counts for nothing.
       excluded++;
@@ -169,6 +171,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam): Su
     by_type: byType,
     by_image: byImage,
     excluded,
+    truncated,
     exam: exam.id,
     required_pass_threshold: rules.requiredPass,
     general_pass_threshold: rules.generalPass,
