@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { readResultFileSync } from '../results/io.js';
 import type { Metadata, ResultFile, ResultRecord } from '../results/schema.js';
 import { UserError } from '../util/errors.js';
-import { journalPathFor, readJournal } from './journal.js';
+import { journalPathFor, readJournal, type JournaledBatch } from './journal.js';
 import { isSuccessful } from '../scoring/record.js';
 import type { RunSpec, RunSpecInput } from './spec.js';
 
@@ -20,6 +20,8 @@ export interface PriorRun {
   readonly metadata: Metadata;
   /** One record per sample (question, epoch): a successful one wherever any attempt succeeded, else the latest. */
   readonly records: ResultRecord[];
+  /** Batches the run submitted whose results it has not taken yet (`--batch`): a resume attaches to them. */
+  readonly openBatches: readonly JournaledBatch[];
   readonly badJournalLines: number;
 }
 
@@ -69,6 +71,7 @@ export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
     outPath,
     metadata,
     records: mergeRecords(file ? fileRecords(file) : [], journal?.records ?? []),
+    openBatches: journal?.openBatches ?? [],
     badJournalLines: journal?.badLines ?? 0,
   };
 }

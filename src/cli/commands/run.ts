@@ -4,6 +4,7 @@ import { DEFAULT_EXAM } from '../../exam/editions.js';
 import { providerEntry, resolveApiKey } from '../../providers/registry.js';
 import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
+import type { BatchEvent } from '../../runner/batch.js';
 import { runBenchmark, shownBaseUrl, type BenchmarkResult, type RunPlan } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
 import { loadPriorRun, recordedSettings } from '../../runner/resume.js';
@@ -40,7 +41,23 @@ function interruptHandling(say: (line: string) => void): { stop: AbortController
   return { stop, abort, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
 }
 
-function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJournalLines: number | null): string[] {
+/** The lines a batch's life is worth (its polls go to the progress display). */
+function batchNote(e: BatchEvent): string | null {
+  switch (e.kind) {
+    case 'submitted':
+      return `  batch ${e.id} submitted: ${e.items} requests${e.parts > 1 ? ` (part ${e.part} of ${e.parts})` : ''}; Ctrl-C leaves it running and --resume attaches to it`;
+    case 'attached':
+      return `  batch ${e.id}: attached again, ${e.items} requests to collect`;
+    case 'ended':
+      return `  batch ${e.id} ${e.status}: ${e.answered} answered${e.rest > 0 ? `, ${e.rest} asked again one by one` : ''}${e.note ? ` (${e.note})` : ''}`;
+    case 'gone':
+      return `  ! batch ${e.id} is no longer there (${e.message}): its ${e.items} requests are asked one by one`;
+    default:
+      return null;
+  }
+}
+
+function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJournalLines: number | null, openBatches: number): string[] {
   const { task, model, schedule } = spec;
   const random = model.provider === 'random';
   const lines = [`  model:       ${model.model}${random ? ' (offline chance-level baseline)' : ''}`];
@@ -54,6 +71,8 @@ function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJou
     const torn = badJournalLines > 0 ? ` (${badJournalLines} unreadable journal line(s) skipped: a crash tears at most the last)` : '';
     lines.push(`  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${torn}`);
   }
+  if (schedule.batch) lines.push(`  batch:       yes (the provider's batch API: half price, answers within 24 h)`);
+  if (openBatches > 0) lines.push(`  batches:     ${openBatches} still open from the interrupted run: attaching`);
   lines.push(`  parallel:    ${schedule.parallel}`, `  journal:     ${plan.journal}`);
   return lines;
 }
@@ -94,6 +113,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const signals = interruptHandling(say);
   const progressMode = flag(args, 'no-progress') ? 'off' : io.stderr.isTTY ? 'bar' : 'lines';
   const retryBase = Number(io.env['JMLE_RETRY_BASE_MS']);
+  const pollMs = Number(io.env['JMLE_BATCH_POLL_MS']);
   let result: BenchmarkResult;
   try {
     result = await runBenchmark(spec, {
@@ -101,11 +121,12 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       apiKey: key,
       keyHint: hint,
       retry: Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {},
+      ...(Number.isFinite(pollMs) && pollMs >= 0 && io.env['JMLE_BATCH_POLL_MS'] ? { batchPollMs: pollMs } : {}),
       hooks: {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
         onStart: (plan) => {
-          for (const line of startLines(spec, baseUrl, plan, prior ? prior.badJournalLines : null)) writeLine(io.stderr, line);
+          for (const line of startLines(spec, baseUrl, plan, prior ? prior.badJournalLines : null, prior?.openBatches.length ?? 0)) writeLine(io.stderr, line);
           progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
         },
         onRecord: (r) => {
@@ -117,6 +138,13 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
           // Long waits are worth a line: otherwise the run looks stuck.
           if (delayMs >= LONG_WAIT_MS)
             say(`  … ${request.label}: ${error.message}; retry ${attempt} of ${spec.schedule.maxRetries} in ${Math.round(delayMs / 1000)} s`);
+        },
+        onBatch: (e) => {
+          progress?.batch(e);
+          const note = batchNote(e);
+          if (note) say(note);
+          if (e.kind === 'retry' && e.delayMs >= LONG_WAIT_MS)
+            say(`  … ${e.what}: ${e.error.message}; retry ${e.attempt} of ${spec.schedule.maxRetries} in ${Math.round(e.delayMs / 1000)} s`);
         },
       },
     });
@@ -144,12 +172,16 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   );
   // The README tables are the 120th's, as in the reference; other exams have `leaderboard --exam ID --readme`.
   if (wrote && !stopped && !flag(args, 'no-readme') && exam.id === DEFAULT_EXAM) addReadmeRow(io, spec, result);
-  const resume = stopped && wrote ? resumeCommand(spec, baseUrl, entry.defaultBaseUrl, examFlag, dataDir) : null;
+  // A batch still running is in the journal alone: resumable even when no answer is in yet.
+  const resumable = wrote || result.openBatches > 0;
+  const resume = stopped && resumable ? resumeCommand(spec, baseUrl, entry.defaultBaseUrl, examFlag, dataDir) : null;
   if (stopped) {
     writeLine(io.stderr, '');
     const why = stopped.reason ? `Stopped: ${stopped.reason}` : 'Interrupted';
     const left = result.plan.toAsk.length - result.newRecords;
     writeLine(io.stderr, `  ${why}: ${result.newRecords} answered this time, ${left} still to ask.${resume ? ' To resume:' : ''}`);
+    if (result.openBatches > 0)
+      writeLine(io.stderr, `  ${result.openBatches} batch(es) keep running at the provider; resuming collects their answers (nothing is sent twice).`);
     if (resume) writeLine(io.stderr, `    ${resume}`);
   }
   if (json) {
@@ -174,7 +206,7 @@ function addReadmeRow(io: Io, spec: RunSpec, result: BenchmarkResult): void {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Evaluate a model on the exam (any OpenAI-compatible API, or the offline random baseline)',
+  summary: 'Evaluate a model on the exam (OpenAI-compatible APIs, Anthropic, Gemini, batch APIs, or the offline random baseline)',
   help: RUN_HELP,
   options: { ...DATA_OPTIONS, ...RUN_OPTIONS },
   run: executeRun,
