@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { anthropicBody, anthropicCompletion, anthropicSettings } from './anthropic-map.js';
 import { parseRetryAfter, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider, type ProviderOptions } from './types.js';
-import { field, notJsonMessage, oneLine, str } from './wire.js';
+import { bufferedFetch, field, notJsonMessage, oneLine, str } from './wire.js';
 
 /**
  * The Anthropic Messages API through the official SDK (`--provider anthropic`).
@@ -83,6 +83,8 @@ export function anthropicClient(opts: Pick<ProviderOptions, 'baseUrl' | 'apiKey'
     maxRetries: 0,
     openTelemetry: false,
     logLevel: 'off',
+    // The timeout must cover the whole reply, not only its headers.
+    fetch: bufferedFetch,
   });
 }
 

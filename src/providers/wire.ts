@@ -55,3 +55,18 @@ export function splitPrompt(messages: readonly ChatMessage[]): SplitPrompt {
 export function notJsonMessage(reply: unknown, baseUrlHint: string): string {
   return oneLine(`bad response: not JSON but "${String(reply).slice(0, 120)}"; ${baseUrlHint}`);
 }
+
+const NULL_BODY: ReadonlySet<number> = new Set([101, 204, 205, 304]);
+
+/**
+ * `fetch` that reads the whole reply before returning it. SDKs clear their
+ * request timeout once the headers arrive, so a body that trickles in forever
+ * (or is cut off) would hang, or fail outside the SDK's error types; read
+ * inside `fetch`, it stays under the timeout and fails as a connection error.
+ * The replies here are single JSON documents or a batch's results: small.
+ */
+export async function bufferedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const res = await fetch(input, init);
+  const bytes = await res.arrayBuffer();
+  return new Response(NULL_BODY.has(res.status) ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+}

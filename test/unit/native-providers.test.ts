@@ -61,12 +61,12 @@ describe('Anthropic: settings and request', () => {
   });
 
   it('extended thinking from the budget, max_tokens above it; effort as output_config; the extra body last', () => {
-    const s = anthropicSettings({ ...none, thinkingBudget: 4096, reasoningEffort: 'high', extraBody: { temperature: 1, max_tokens: 30_000 } });
+    const s = anthropicSettings({ ...none, thinkingBudget: 4096, reasoningEffort: 'high', extraBody: { metadata: { user_id: 'u' }, max_tokens: 30_000 } });
     expect(s.maxTokens).toBe(4096 + 8000);
     const body = anthropicBody('claude-x', visionRequest(), s);
     expect(body['thinking']).toEqual({ type: 'enabled', budget_tokens: 4096 });
     expect(body['output_config']).toEqual({ effort: 'high' });
-    expect(body['temperature']).toBe(1);
+    expect(body['metadata']).toEqual({ user_id: 'u' });
     expect(body['max_tokens']).toBe(30_000);
     expect(anthropicBody('c', visionRequest(), anthropicSettings({ ...none, thinkingBudget: 0 }))['thinking']).toEqual({ type: 'disabled' });
   });
