@@ -59,6 +59,7 @@ export interface FakeAnthropic {
   /** Batches created (POST /v1/messages/batches accepted). */
   readonly batchCreations: number;
   options: FakeAnthropicOptions;
+  /** Forget the log, the batches and their count (not the options). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -144,8 +145,16 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const attempts = new Attempts();
   let index = 0;
   let creations = 0;
+  // Ids stay unique across reset(), which forgets the count and the batches.
+  let serial = 0;
   let generation = 0;
-  const state = { options };
+  // Getters live on this object: Object.assign below would copy their values, not them.
+  const state = {
+    options,
+    get batchCreations() {
+      return creations;
+    },
+  };
 
   const rateHeaders = (): Record<string, string> => ({
     'anthropic-ratelimit-requests-limit': '4000',
@@ -284,7 +293,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
       creations++;
       const b: FakeBatch = {
-        id: `msgbatch_${String(creations).padStart(4, '0')}`,
+        id: `msgbatch_${String(++serial).padStart(4, '0')}`,
         requests: list as FakeBatch['requests'],
         polls: 0,
         createdAt: new Date().toISOString(),
@@ -328,13 +337,12 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     exam,
     requests,
     batches,
-    get batchCreations() {
-      return creations;
-    },
     reset() {
       generation++;
       requests.length = 0;
       attempts.clear();
+      batches.clear();
+      creations = 0;
     },
     close: () => fake.close(),
   });

@@ -54,6 +54,7 @@ export interface FakeGemini {
   readonly batches: Map<string, FakeGeminiBatch>;
   readonly batchCreations: number;
   options: FakeGeminiOptions;
+  /** Forget the log, the batches and their count (not the options). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -117,8 +118,16 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const attempts = new Attempts();
   let index = 0;
   let creations = 0;
+  // Ids stay unique across reset(), which forgets the count and the batches.
+  let serial = 0;
   let generation = 0;
-  const state = { options };
+  // Getters live on this object: Object.assign below would copy their values, not them.
+  const state = {
+    options,
+    get batchCreations() {
+      return creations;
+    },
+  };
 
   function outcomeOf(r: FakeGeminiBatch['requests'][number]): GeminiBatchOutcome {
     const text = userText(r.request);
@@ -250,7 +259,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
         if (problem) return fail(400, problem);
       }
       creations++;
-      const name = `batches/fake${String(creations).padStart(4, '0')}`;
+      const name = `batches/fake${String(++serial).padStart(4, '0')}`;
       const b: FakeGeminiBatch = {
         name,
         model: `models/${create[1]}`,
@@ -278,13 +287,12 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     exam,
     requests,
     batches,
-    get batchCreations() {
-      return creations;
-    },
     reset() {
       generation++;
       requests.length = 0;
       attempts.clear();
+      batches.clear();
+      creations = 0;
     },
     close: () => fake.close(),
   });

@@ -67,6 +67,7 @@ export interface FakeOpenAIBatch {
   readonly batches: Map<string, FakeOpenAIBatchJob>;
   readonly batchCreations: number;
   options: FakeOpenAIBatchOptions;
+  /** Forget the log, the batches and their count (not the options). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -114,9 +115,17 @@ export async function startFakeOpenAIBatch(options: FakeOpenAIBatchOptions = {})
   const attempts = new Attempts();
   let index = 0;
   let creations = 0;
+  // Ids stay unique across reset(), which forgets the count and the batches.
+  let serial = 0;
   let fileCount = 0;
   let generation = 0;
-  const state = { options };
+  // Getters live on this object: Object.assign below would copy their values, not them.
+  const state = {
+    options,
+    get batchCreations() {
+      return creations;
+    },
+  };
 
   const questionOf = (body: Record<string, unknown>): Question | null => {
     const text = userText(body);
@@ -298,7 +307,7 @@ export async function startFakeOpenAIBatch(options: FakeOpenAIBatchOptions = {})
         .map((l) => JSON.parse(l) as Line);
       creations++;
       const b: FakeOpenAIBatchJob = {
-        id: `batch_${String(creations).padStart(6, '0')}`,
+        id: `batch_${String(++serial).padStart(6, '0')}`,
         inputFileId: inputId as string,
         lines,
         invalid: invalidInput(lines, '/v1/chat/completions'),
@@ -327,13 +336,12 @@ export async function startFakeOpenAIBatch(options: FakeOpenAIBatchOptions = {})
     requests,
     files,
     batches,
-    get batchCreations() {
-      return creations;
-    },
     reset() {
       generation++;
       requests.length = 0;
       attempts.clear();
+      batches.clear();
+      creations = 0;
     },
     close: () => fake.close(),
   });
