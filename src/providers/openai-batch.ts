@@ -2,7 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import type { BatchApi, BatchItem, BatchItemResult, BatchStatus } from './batch-api.js';
 import { classifyError, OPENAI_DEFAULT_BASE_URL, openAIBodyFields } from './openai.js';
 import type { Completion, ProviderOptions, TokenUsage } from './types.js';
-import { field, num, oneLine, str } from './wire.js';
+import { bufferedFetch, field, num, oneLine, str } from './wire.js';
 
 /**
  * The OpenAI Batch API (`--batch` with the openai provider): the requests go
@@ -91,7 +91,14 @@ function jsonLines(text: string): unknown[] {
 
 export function openAIBatch(opts: ProviderOptions): BatchApi {
   const baseURL = opts.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  const client = new OpenAI({ baseURL, apiKey: opts.apiKey ?? 'EMPTY', timeout: Math.max(1, Math.round(opts.timeoutS * 1000)), maxRetries: 0 });
+  // No SDK retries (the runner's own), and the timeout over whole replies (bufferedFetch).
+  const client = new OpenAI({
+    baseURL,
+    apiKey: opts.apiKey ?? 'EMPTY',
+    timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
+    maxRetries: 0,
+    fetch: bufferedFetch,
+  });
   const extra = opts.settings.extraBody ?? {};
   const line = (item: BatchItem) =>
     JSON.stringify({

@@ -252,7 +252,13 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     });
     if (batched.failure) {
       await journal.close();
-      throw new RunFailedError(failureMessage(batched.failure, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / ')));
+      const f = batched.failure;
+      // A 404 or 400 to a batch says more about the batch (a server without the batch API, a model it does not batch) than the model.
+      const message =
+        f.kind === 'auth' || f.kind === 'connection'
+          ? failureMessage(f, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / '))
+          : `the batch was refused (${f.message}); check --model and --base-url (the server must offer the batch API), or run without --batch`;
+      throw new RunFailedError(message);
     }
   }
   const engine = await runSamples({

@@ -8,6 +8,7 @@ import type { ResultFile } from '../../src/results/schema.js';
 import { CLI, DATA_ROOT } from '../helpers/data.js';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.js';
 import { startFakeGemini, type FakeGemini } from '../helpers/fake-gemini.js';
+import { startFakeOpenAI } from '../helpers/fake-openai.js';
 import { startFakeOpenAIBatch, type FakeOpenAIBatch } from '../helpers/fake-openai-batch.js';
 
 /**
@@ -282,6 +283,15 @@ describe('--batch, more', () => {
     const random = await cli(['--model', 'random', '--batch'], dir, {});
     expect(random.code).toBe(2);
     expect(random.stderr.trim()).toBe('jmle-bench: --batch is not available for provider random: it has no batch API');
+    // An OpenAI-compatible server without the Batch API (no /v1/files): one line, nothing asked.
+    const plain = await startFakeOpenAI();
+    const none = await cli(['--model', 'm', '--base-url', plain.url, '--batch', '--out', 'p.json'], dir, {});
+    await plain.close();
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /the batch was refused \(404 .*\); check --model and --base-url \(the server must offer the batch API\), or run without --batch/,
+    );
+    expect(plain.requests).toHaveLength(0);
     const g = apis.find((x) => x.id === 'gemini') as Api;
     const extra = await cli([...g.args(), '--batch', '--extra-body', '{"generationConfig":{"temperature":0}}'], dir, g.env);
     expect(extra.code).toBe(2);

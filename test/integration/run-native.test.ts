@@ -142,7 +142,7 @@ describe('jmle-bench run --provider anthropic', () => {
 });
 
 describe('jmle-bench run --provider gemini', () => {
-  it('Gemini with thinking: all 400 questions, thought summaries and thinking tokens recorded, seeds per epoch', async () => {
+  it('Gemini with thinking (block A, 2 epochs): thought summaries and thinking tokens recorded, a seed per epoch', async () => {
     const r = await cli(
       [
         '--provider',

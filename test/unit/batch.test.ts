@@ -249,7 +249,9 @@ describe('a run through a batch API', () => {
     api.failures.submit = [new ProviderError('auth', '401 authentication_error: invalid x-api-key', { status: 401 })];
     await expect(runBenchmark(spec(tmp('auth'), 'x.json'), options([]))).rejects.toThrow(RunFailedError);
     api.failures.submit = [new ProviderError('bad-request', '400 invalid_request_error: batches are not enabled for this model', { status: 400 })];
-    await expect(runBenchmark(spec(tmp('bad'), 'x.json'), options([]))).rejects.toThrow(/batches are not enabled for this model/);
+    await expect(runBenchmark(spec(tmp('bad'), 'x.json'), options([]))).rejects.toThrow(
+      /^the batch was refused \(400 invalid_request_error: batches are not enabled for this model\); check --model and --base-url \(the server must offer the batch API\), or run without --batch$/,
+    );
 
     api = new MemoryBatches();
     api.failures.status = [new ProviderError('server', '529 overloaded_error: Overloaded', { status: 529 })];
