@@ -28,6 +28,7 @@ export const RUN_OPTIONS: OptionSpec = {
   'max-tokens': { type: 'string' },
   'reasoning-effort': { type: 'string' },
   'thinking-budget': { type: 'string' },
+  batch: { type: 'boolean' },
   resume: { type: 'string' },
   blocks: { type: 'string' },
   questions: { type: 'string' },
@@ -55,19 +56,29 @@ is done and prints the command to resume.
 Options:
   --model MODEL          model name; "random" is the offline chance-level baseline (no key, no network)
   --provider ID          ${providerIds().join(' | ')} (default ${RUN_DEFAULTS.provider}: any OpenAI-compatible API)
-  --base-url URL         API base URL (default: the provider's, e.g. https://api.openai.com/v1)
-  --api-key KEY          API key (default: the provider's variable, e.g. $OPENAI_API_KEY, $OPENROUTER_API_KEY
-                         for openrouter.ai; none needed for localhost servers)
+  --base-url URL         API base URL as the provider's SDK takes it (default: the provider's:
+                         https://api.openai.com/v1, https://api.anthropic.com (no /v1),
+                         https://generativelanguage.googleapis.com (no /v1beta))
+  --api-key KEY          API key (default: the provider's variable: $OPENAI_API_KEY ($OPENROUTER_API_KEY
+                         for openrouter.ai), $ANTHROPIC_API_KEY, $GEMINI_API_KEY or $GOOGLE_API_KEY;
+                         none needed for localhost servers)
   --parallel N           requests in flight at most, every epoch's included (default ${RUN_DEFAULTS.parallel})
   --timeout SECONDS      per-request timeout (default ${RUN_DEFAULTS.timeoutS})
   --image-mode MODE      skip | blind | vision (default ${RUN_DEFAULTS.imageMode})
   --extra-body JSON      merged into every request body, e.g. '{"reasoning":{"enabled":true}}'
   --epochs K             ask every question K times, as independent samples (default ${RUN_DEFAULTS.epochs});
                          on --resume, more epochs than the run has asks only the missing ones
-  --max-tokens N         upper bound on generated tokens (default: the API's)
-  --reasoning-effort E   reasoning effort, e.g. low, medium, high (APIs that take one)
-  --thinking-budget N    thinking budget in tokens (APIs that take one)
+  --max-tokens N         upper bound on generated tokens, thinking included (default: the API's;
+                         anthropic, which requires one: 16000, or the thinking budget + 8000)
+  --reasoning-effort E   openai: reasoning_effort; anthropic: output_config.effort (low, medium, high,
+                         xhigh, max); gemini: the thinking level (minimal, low, medium, high)
+  --thinking-budget N    thinking budget in tokens: anthropic extended thinking (at least 1024; 0 = off),
+                         gemini thinkingBudget (0 = off)
 ${EXTRACTION_HELP}
+  --batch                send the questions through the provider's batch API (openai, anthropic, gemini):
+                         half price, answers within 24 h; the batch id is journaled, so after Ctrl-C or
+                         a crash --resume attaches to the same batch (it keeps running) and never
+                         submits it twice; failed or expired items are asked again one by one
   --blocks A,B           only these blocks
   --questions ID,...     only these questions, e.g. 120A-1,120B-3
   --out FILE             result file (default results/{model}_{UTC timestamp}.json)
@@ -78,8 +89,9 @@ ${EXTRACTION_HELP}
   --max-retries N        retries per request on 429/5xx/timeouts/dropped connections (default ${RUN_DEFAULTS.maxRetries})
   --rpm N                at most N requests per minute
   --seed N               seed (sent to the API, plus the epoch's index; seeds --model random)
-  --price-in USD         price per million prompt tokens (adds the run's cost)
-  --price-out USD        price per million completion tokens
+  --price-in USD         list price per million prompt tokens (adds the run's cost; answers
+                         through --batch are priced at half, as every batch API bills them)
+  --price-out USD        list price per million completion tokens
   --json                 print a machine-readable summary on stdout (the summary block goes to stderr)
   --no-progress          no progress bar / progress lines
   --no-readme            do not add the run's row to ./README.md's leaderboard (after a run of
@@ -98,6 +110,9 @@ Examples:
   jmle-bench run --model openai/gpt-5.2 --base-url https://openrouter.ai/api/v1 \\
       --extra-body '{"reasoning":{"enabled":true}}' --image-mode vision
   jmle-bench run --model Qwen/Qwen3-32B --base-url http://localhost:8000/v1 --parallel 32 --epochs 5
+  jmle-bench run --provider anthropic --model claude-sonnet-4-6 --thinking-budget 16000 --image-mode vision
+  jmle-bench run --provider gemini --model gemini-2.5-pro --thinking-budget 8192
+  jmle-bench run --model gpt-5.2 --batch
   jmle-bench run --resume results/gpt-5.2_20260301_120000.json`;
 
 /** The flag of each spec setting, so library errors reach the user in the words they typed. */
@@ -119,6 +134,8 @@ export const SETTING_FLAGS: Readonly<Record<SettingName, string>> = {
   'schedule.rpm': '--rpm',
   'schedule.maxRetries': '--max-retries',
   'schedule.timeoutS': '--timeout',
+  'schedule.batch': '--batch',
+  'model.settings.extraBody': '--extra-body',
 };
 
 /** A library `SettingError` worded as the flag ("--parallel must be at least 1, got 0"); other errors unchanged. */
@@ -235,6 +252,7 @@ export function specInputFromFlags(args: Parsed, exam: Exam, recorded: RecordedS
       rpm: numberFlag(args, 'rpm', true),
       maxRetries: numberFlag(args, 'max-retries', true),
       timeoutS: numberFlag(args, 'timeout', false),
+      batch: flag(args, 'batch') ? true : undefined,
     },
     output: { out, cwd, overwrite: flag(args, 'overwrite') },
   };
@@ -261,7 +279,9 @@ export function resumeCommand(
   const random = model.provider === 'random';
   const a: string[] = ['jmle-bench', 'run', '--model', model.model];
   if (model.provider !== RUN_DEFAULTS.provider && !random) a.push('--provider', model.provider);
-  if (shownBaseUrl !== null && shownBaseUrl !== defaultBaseUrl) a.push('--base-url', shownBaseUrl);
+  // "https://api.anthropic.com" and "https://api.anthropic.com/" are the same URL.
+  const isDefault = shownBaseUrl !== null && defaultBaseUrl !== null && new URL(shownBaseUrl).href === new URL(defaultBaseUrl).href;
+  if (shownBaseUrl !== null && !isDefault) a.push('--base-url', shownBaseUrl);
   if (task.imageMode !== RUN_DEFAULTS.imageMode) a.push('--image-mode', task.imageMode);
   if (s.extraBody) a.push('--extra-body', JSON.stringify(s.extraBody));
   if (task.epochs !== RUN_DEFAULTS.epochs) a.push('--epochs', String(task.epochs));
@@ -275,6 +295,7 @@ export function resumeCommand(
   if (schedule.timeoutS !== RUN_DEFAULTS.timeoutS) a.push('--timeout', String(schedule.timeoutS));
   if (schedule.maxRetries !== RUN_DEFAULTS.maxRetries) a.push('--max-retries', String(schedule.maxRetries));
   if (schedule.rpm !== null) a.push('--rpm', String(schedule.rpm));
+  if (schedule.batch) a.push('--batch');
   if (s.seed !== null) a.push('--seed', String(s.seed));
   if (model.displayName && !(random && model.displayName === RANDOM_DISPLAY_NAME)) a.push('--display-name', model.displayName);
   if (model.priceIn !== null) a.push('--price-in', String(model.priceIn));

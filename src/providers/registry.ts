@@ -1,5 +1,9 @@
 import { UserError } from '../util/errors.js';
-import type { Provider, ProviderOptions } from './types.js';
+import { anthropicSettings } from './anthropic-map.js';
+import type { BatchApi } from './batch-api.js';
+import { geminiBatchProblem, geminiSettings } from './gemini-map.js';
+import type { SettingProblem } from './settings.js';
+import type { GenerationSettings, Provider, ProviderOptions } from './types.js';
 
 /**
  * The provider registry: provider id → how to make one, which environment
@@ -24,6 +28,22 @@ export interface ProviderEntry {
   create(options: ProviderOptions): Promise<Provider>;
   /** What to check when the first request fails so (worded as the setting, e.g. "the model name"). */
   readonly hints?: { readonly notFound?: string; readonly badResponse?: string };
+  /**
+   * The provider's defaults and limits for the generation settings, applied
+   * when a run is declared (so the metadata records what is sent): returns the
+   * settings to use, or throws `SettingProblem` for one the API cannot take.
+   * Pure: no SDK is loaded.
+   */
+  readonly settings?: (settings: GenerationSettings) => GenerationSettings;
+  /** The provider's batch API (`--batch`), where it has one. */
+  readonly batch?: BatchEntry;
+}
+
+export interface BatchEntry {
+  /** Make the batch client (its SDK imported here). */
+  create(options: ProviderOptions): Promise<BatchApi>;
+  /** A setting the batch API cannot take, or null (pure). */
+  check?(settings: GenerationSettings): SettingProblem | null;
 }
 
 function isLocalUrl(u: URL): boolean {
@@ -92,6 +112,12 @@ registerProvider({
     return openAICompatible(options);
   },
   hints: { badResponse: 'does not answer like an OpenAI-compatible API' },
+  batch: {
+    async create(options) {
+      const { openAIBatch } = await import('./openai-batch.js');
+      return openAIBatch(options);
+    },
+  },
 });
 
 registerProvider({
@@ -104,5 +130,46 @@ registerProvider({
   async create(options) {
     const { randomProvider } = await import('./random.js');
     return randomProvider(options.settings.seed ?? 0);
+  },
+});
+
+registerProvider({
+  id: 'anthropic',
+  title: 'Anthropic Messages API (Claude), with extended thinking and Message Batches',
+  defaultBaseUrl: 'https://api.anthropic.com',
+  keyEnv: () => ['ANTHROPIC_API_KEY'],
+  needsKey: (u) => u === null || !isLocalUrl(u),
+  settings: anthropicSettings,
+  async create(options) {
+    const { anthropicProvider } = await import('./anthropic.js');
+    return anthropicProvider(options);
+  },
+  hints: { badResponse: 'does not answer like the Anthropic Messages API (--base-url is the host without /v1)' },
+  batch: {
+    async create(options) {
+      const { anthropicBatch } = await import('./anthropic-batch.js');
+      return anthropicBatch(options);
+    },
+  },
+});
+
+registerProvider({
+  id: 'gemini',
+  title: 'Google Gemini API (Gemini Developer API key), with thinking and batch mode',
+  defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+  keyEnv: () => ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  needsKey: (u) => u === null || !isLocalUrl(u),
+  settings: geminiSettings,
+  async create(options) {
+    const { geminiProvider } = await import('./gemini.js');
+    return geminiProvider(options);
+  },
+  hints: { badResponse: 'does not answer like the Gemini API (--base-url is the host without /v1beta)' },
+  batch: {
+    check: geminiBatchProblem,
+    async create(options) {
+      const { geminiBatch } = await import('./gemini-batch.js');
+      return geminiBatch(options);
+    },
   },
 });

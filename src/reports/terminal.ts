@@ -99,6 +99,7 @@ export function formatSummaryBlock(input: SummaryBlockInput): string {
     ...uncertaintyLines(s, input.uncertainty),
     `  Parse failures: ${s.parse_failures}`,
     `  Errors:    ${s.errors}`,
+    ...(s.truncated > 0 ? [`  Truncated: ${s.truncated} (cut off by the token limit: raise --max-tokens)`] : []),
     '',
     '  By block:',
     ...tallyLines(s.by_block),

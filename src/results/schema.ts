@@ -42,6 +42,8 @@ export const ResultRecordSchema = z.looseObject({
   truncated: z.boolean().optional(),
   /** Which sample of the question (repeated runs, `--epochs`); absent = 1. */
   epoch: z.number().int().min(1).optional(),
+  /** Answered through a provider's batch API (`--batch`, priced at half): written only when true. */
+  batch: z.boolean().optional(),
 });
 export type ResultRecord = z.infer<typeof ResultRecordSchema>;
 

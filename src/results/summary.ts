@@ -114,6 +114,11 @@ export const SummarySchema = z.object({
   // Additions (jmle-bench).
   /** Records of questions excluded from scoring (0 points): not in correct/incorrect/accuracy or the tallies. */
   excluded: z.number(),
+  /**
+   * Answers cut off by the token limit (records with `truncated: true`): the
+   * commonest silent cause of low scores for reasoning models (raise --max-tokens).
+   */
+  truncated: z.number(),
   exam: z.string(),
   required_pass_threshold: z.number(),
   general_pass_threshold: z.number(),

@@ -12,9 +12,10 @@ import { computeRunSummary, type Summary } from '../scoring/summary.js';
 import { writeProblem } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
+import { runBatchPhase, type BatchEvent, type BatchPhaseResult } from './batch.js';
 import { runSamples, type Sample } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
-import { buildMetadata, costUsd, type RunState } from './metadata.js';
+import { buildMetadata, recordsCostUsd, type RunState } from './metadata.js';
 import { checkPriorRun, checkPriorSelection, mergeRecords, recordKey, sampleKey, type PriorRun } from './resume.js';
 import { checkImages, selectQuestions } from './select.js';
 import { type RunSpec } from './spec.js';
@@ -39,6 +40,8 @@ export interface RunHooks {
   readonly onRecord?: (record: ResultRecord) => void;
   /** Before each retry wait. */
   readonly onRetry?: (info: RetryInfo) => void;
+  /** What the batches do (`--batch`, or a resumed run's open batches). */
+  readonly onBatch?: (event: BatchEvent) => void;
 }
 
 export interface RunOptions {
@@ -52,6 +55,8 @@ export interface RunOptions {
   readonly keyHint?: string;
   /** Backoff tuning (tests). */
   readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'unreachableAfterMs'>;
+  /** A fixed wait between batch polls, ms (tests; default: growing from 5 s to a minute). */
+  readonly batchPollMs?: number;
   readonly hooks?: RunHooks;
 }
 
@@ -88,6 +93,8 @@ export interface BenchmarkResult {
   readonly newRecords: number;
   /** Highest number of requests in flight. */
   readonly peakInFlight: number;
+  /** Batches still running at the provider (the run stopped while polling): the journal is kept for `--resume`. */
+  readonly openBatches: number;
   readonly wallMs: number;
 }
 
@@ -188,15 +195,14 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     if (problem) throw new UserError(`cannot write ${path} (${problem}); choose another --out or make its folder writable`);
   }
 
-  const bare =
-    opts.provider ??
-    (await entry.create({
-      model: spec.model.model,
-      baseUrl: spec.model.baseUrl,
-      apiKey: opts.apiKey ?? null,
-      timeoutS: schedule.timeoutS,
-      settings: spec.model.settings,
-    }));
+  const providerOptions = {
+    model: spec.model.model,
+    baseUrl: spec.model.baseUrl,
+    apiKey: opts.apiKey ?? null,
+    timeoutS: schedule.timeoutS,
+    settings: spec.model.settings,
+  };
+  const bare = opts.provider ?? (await entry.create(providerOptions));
   const limited = withRateLimit(bare, { concurrency: schedule.parallel, rpm: schedule.rpm });
   const provider = withRetry(limited, {
     maxRetries: schedule.maxRetries,
@@ -220,26 +226,63 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
 
   // The journal's seed: answers already received, so the journal alone can resume.
   const kept = previous.filter(isSuccessful);
-  const journal = new Journal(resolve(cwd, plan.journal), buildMetadata(spec, state('running', plan.selected.length, null, null)), kept);
+  const openBatches = prior?.openBatches ?? [];
+  const journal = new Journal(resolve(cwd, plan.journal), buildMetadata(spec, state('running', plan.selected.length, null, null)), kept, openBatches);
   hooks.onStart?.(publicPlan);
 
   // A journal that cannot be written (disk full) stops the run: answers would no longer survive a crash.
   const journalStop = new AbortController();
+  const stopSignal = hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal;
+  const onRecord = (r: ResultRecord) => {
+    journal.append(r);
+    if (journal.failed) journalStop.abort();
+    hooks.onRecord?.(r);
+  };
+
+  // Batches first (--batch, or the open batches of a resumed run); what they leave is asked one by one.
+  let batched: BatchPhaseResult | null = null;
+  if ((schedule.batch || openBatches.length > 0) && entry.batch && plan.toAsk.length + openBatches.length > 0) {
+    batched = await runBatchPhase({
+      exam,
+      imageMode: task.imageMode,
+      extraction: task.extraction,
+      provider: spec.model.provider,
+      api: await entry.batch.create(providerOptions),
+      samples: plan.toAsk,
+      open: openBatches,
+      submit: schedule.batch,
+      sink: { batchSubmitted: (b) => journal.batchSubmitted(b), batchClosed: (id) => journal.batchClosed(id), record: onRecord },
+      onEvent: hooks.onBatch,
+      maxRetries: schedule.maxRetries,
+      retryBaseMs: opts.retry?.baseDelayMs,
+      maxRetryAfterMs: opts.retry?.maxRetryAfterMs,
+      pollDelayMs: opts.batchPollMs === undefined ? undefined : (n) => (n === 0 ? 0 : (opts.batchPollMs as number)),
+      stopSignal,
+      abortSignal: hooks.abortSignal,
+    });
+    if (batched.failure) {
+      await journal.close();
+      const f = batched.failure;
+      // A 404 or 400 to a batch says more about the batch (a server without the batch API, a model it does not batch) than the model.
+      const message =
+        f.kind === 'auth' || f.kind === 'connection'
+          ? failureMessage(f, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / '))
+          : `the batch was refused (${f.message}); check --model and --base-url (the server must offer the batch API), or run without --batch`;
+      throw new RunFailedError(message);
+    }
+  }
   const engine = await runSamples({
     exam,
-    samples: plan.toAsk,
+    samples: batched ? (batched.stop ? [] : batched.rest) : plan.toAsk,
     provider,
     imageMode: task.imageMode,
     extraction: task.extraction,
     parallel: schedule.parallel,
-    stopSignal: hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal,
+    stopSignal,
     abortSignal: hooks.abortSignal,
-    onRecord: (r) => {
-      journal.append(r);
-      if (journal.failed) journalStop.abort();
-      hooks.onRecord?.(r);
-    },
+    onRecord,
   });
+  const answered = [...(batched?.records ?? []), ...engine.records];
   // Whatever happened to the journal, the answers in memory still go to the result file.
   const journalFailure = await journal.flush().then(
     () => null,
@@ -257,19 +300,16 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
       const q = exam.byId.get(r.question_id);
       return q ? rescoreRecord(r, q, task.extraction) : r;
     }),
-    engine.records,
+    answered,
   );
   const { results, extra } = splitEpochs(merged);
-  const stopped: RunStop | null = !engine.stopped
-    ? null
-    : journalFailure
-      ? { cause: 'journal', reason: journalFailure }
-      : engine.stopReason
-        ? { cause: 'server', reason: engine.stopReason.message }
-        : { cause: 'user', reason: null };
+  const halted: RunStop | null =
+    batched?.stop ?? (!engine.stopped ? null : engine.stopReason ? { cause: 'server', reason: engine.stopReason.message } : { cause: 'user', reason: null });
+  // A journal that failed is why the run halted (it stopped the engine or the batch polling).
+  const stopped: RunStop | null = halted && journalFailure ? { cause: 'journal', reason: journalFailure } : halted;
 
   const summary = computeRunSummary([results, ...extra.map((e) => e.results)], exam, task.extraction);
-  const cost = costUsd(summary.usage, spec.model.priceIn, spec.model.priceOut);
+  const cost = recordsCostUsd(merged, spec.model.priceIn, spec.model.priceOut);
   const file: ResultFile = {
     metadata: buildMetadata(spec, state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost)),
     summary,
@@ -282,12 +322,13 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     summary,
     stopped,
     plan: publicPlan,
-    newRecords: engine.records.length,
+    newRecords: answered.length,
     peakInFlight: limited.peak,
+    openBatches: batched?.open.length ?? 0,
     wallMs: performance.now() - t0,
   };
   if (merged.length === 0) {
-    // Stopped before anything finished: nothing to save.
+    // Stopped before anything finished: nothing to save (an open batch is in the journal).
     await journal.close();
     return result;
   }
@@ -301,6 +342,8 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     const rescue = journalFailure ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
     throw new UserError(`cannot write ${output.out}: ${code}${rescue}`, 1);
   }
-  await journal.remove();
+  // A batch still running at the provider is known only to the journal: keep it for --resume.
+  if (result.openBatches > 0) await journal.close();
+  else await journal.remove();
   return result;
 }

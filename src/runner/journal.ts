@@ -3,6 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
+import { z } from 'zod';
 import { ResultRecordSchema, MetadataSchema, type Metadata, type ResultRecord } from '../results/schema.js';
 
 /**
@@ -11,7 +12,14 @@ import { ResultRecordSchema, MetadataSchema, type Metadata, type ResultRecord } 
  * flight. Line 1 is a header (`{"jmle_bench_journal":1,"metadata":{…}}`),
  * then one result record per line. The file is created on the first record
  * (so a run that fails at once leaves nothing behind) and removed once the
- * result file is written.
+ * result file is written, unless a batch is still open.
+ *
+ * Batch runs (`--batch`) add lines of their own, written and synced before the
+ * batch is first polled: `{"jmle_bench_batch":{"submitted":{"id",…,"items":[…]}}}`
+ * when a batch is accepted, `{"jmle_bench_batch":{"closed":"<id>"}}` once its
+ * results are journaled. A batch submitted and not closed is open: `--resume`
+ * attaches to it instead of submitting its items again. (Older readers skip
+ * these lines as unreadable.)
  */
 
 export const JOURNAL_FORMAT = 1;
@@ -20,9 +28,36 @@ export function journalPathFor(out: string): string {
   return `${out}.jsonl`;
 }
 
+const BatchItemSchema = z.object({ custom_id: z.string(), question_id: z.string(), epoch: z.number().int().min(1) });
+const BatchLineSchema = z.object({
+  jmle_bench_batch: z.union([
+    z.object({
+      submitted: z.object({ id: z.string(), provider: z.string(), submitted_at: z.string(), items: z.array(BatchItemSchema) }),
+    }),
+    z.object({ closed: z.string() }),
+  ]),
+});
+
+/** A batch a run submitted: which sample each of its custom ids asks. */
+export interface JournaledBatch {
+  readonly id: string;
+  readonly provider: string;
+  /** ISO time the API accepted it. */
+  readonly submittedAt: string;
+  /** Its items in the order submitted. */
+  readonly items: readonly { readonly customId: string; readonly questionId: string; readonly epoch: number }[];
+}
+
+function batchLine(b: JournaledBatch): string {
+  const items = b.items.map((i) => ({ custom_id: i.customId, question_id: i.questionId, epoch: i.epoch }));
+  return JSON.stringify({ jmle_bench_batch: { submitted: { id: b.id, provider: b.provider, submitted_at: b.submittedAt, items } } });
+}
+
 export interface JournalContents {
   readonly metadata: Metadata | null;
   readonly records: ResultRecord[];
+  /** Batches submitted and not closed, in the order submitted. */
+  readonly openBatches: JournaledBatch[];
   /** Lines that could not be read, in all. */
   readonly badLines: number;
   /** The last line was cut short: normal after a crash (a kill mid-write). */
@@ -41,6 +76,7 @@ export function readJournal(path: string): JournalContents {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   let metadata: Metadata | null = null;
   const records: ResultRecord[] = [];
+  const batches = new Map<string, JournaledBatch>();
   let badLines = 0;
   let tornLastLine = false;
   const bad = (i: number) => {
@@ -60,28 +96,42 @@ export function readJournal(path: string): JournalContents {
       if (m.success) metadata = m.data;
       return;
     }
+    if (data && typeof data === 'object' && 'jmle_bench_batch' in data) {
+      const b = BatchLineSchema.safeParse(data);
+      if (!b.success) bad(i);
+      else if ('closed' in b.data.jmle_bench_batch) batches.delete(b.data.jmle_bench_batch.closed);
+      else {
+        const x = b.data.jmle_bench_batch.submitted;
+        const items = x.items.map((i) => ({ customId: i.custom_id, questionId: i.question_id, epoch: i.epoch }));
+        batches.set(x.id, { id: x.id, provider: x.provider, submittedAt: x.submitted_at, items });
+      }
+      return;
+    }
     if (i === 0) throw new UserError(`${path} is not a jmle-bench journal (no header line)`);
     const r = ResultRecordSchema.safeParse(data);
     if (r.success) records.push(r.data);
     else bad(i);
   });
-  return { metadata, records, badLines, tornLastLine, damagedLines: badLines - (tornLastLine ? 1 : 0) };
+  return { metadata, records, openBatches: [...batches.values()], badLines, tornLastLine, damagedLines: badLines - (tornLastLine ? 1 : 0) };
 }
 
 export class Journal {
   readonly path: string;
   private readonly header: string;
-  private readonly seed: readonly ResultRecord[];
+  private readonly seed: readonly string[];
   private fd: number | null = null;
   private pending: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
 
-  /** `seed`: records carried over from a resumed run, written first so the journal alone is enough to resume. */
-  constructor(path: string, metadata: Metadata, seed: readonly ResultRecord[] = []) {
+  /**
+   * `seed`: records carried over from a resumed run, and its open batches,
+   * written first so the journal alone is enough to resume.
+   */
+  constructor(path: string, metadata: Metadata, seed: readonly ResultRecord[] = [], openBatches: readonly JournaledBatch[] = []) {
     this.path = path;
     this.header = JSON.stringify({ jmle_bench_journal: JOURNAL_FORMAT, metadata });
-    this.seed = seed;
+    this.seed = [...seed.map((r) => JSON.stringify(r)), ...openBatches.map(batchLine)];
   }
 
   /** Why writing failed (then nothing more is written), or null. */
@@ -102,7 +152,7 @@ export class Journal {
     try {
       if (this.fd === null) {
         mkdirSync(dirname(this.path), { recursive: true });
-        const first = [this.header, ...this.seed.map((r) => JSON.stringify(r)), ...lines].join('\n') + '\n';
+        const first = [this.header, ...this.seed, ...lines].join('\n') + '\n';
         // Atomic: a stale journal (resumed or overwritten) is replaced whole, never half.
         await writeFileAtomic(this.path, first);
         this.fd = openSync(this.path, 'a');
@@ -123,6 +173,20 @@ export class Journal {
     } catch (e) {
       this.failure = e;
     }
+  }
+
+  /** A batch the API accepted: on disk (synced) when this resolves, before the batch is first polled. Throws if it cannot be written. */
+  async batchSubmitted(batch: JournaledBatch): Promise<void> {
+    this.pending.push(batchLine(batch));
+    this.chain = this.chain.then(() => this.drain());
+    await this.flush();
+  }
+
+  /** A batch whose results are all journaled: a resume no longer attaches to it. */
+  async batchClosed(id: string): Promise<void> {
+    this.pending.push(JSON.stringify({ jmle_bench_batch: { closed: id } }));
+    this.chain = this.chain.then(() => this.drain());
+    await this.flush();
   }
 
   /** Wait until every queued record is on disk. Throws if a write failed. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Metadata } from '../results/schema.js';
+import type { Metadata, ResultRecord } from '../results/schema.js';
 import { HARNESS } from '../version.js';
 import type { RunSpec } from './spec.js';
 
@@ -58,6 +58,7 @@ export function buildMetadata(spec: RunSpec, st: RunState): Metadata {
     parallel: schedule.parallel,
     max_retries: schedule.maxRetries,
     rpm: schedule.rpm,
+    ...(schedule.batch ? { batch: true } : {}),
     blocks: task.blocks ? [...task.blocks] : null,
     questions: task.questionIds ? [...task.questionIds] : null,
     questions_planned: st.planned,
@@ -74,6 +75,25 @@ export function buildMetadata(spec: RunSpec, st: RunState): Metadata {
 export function costUsd(usage: { prompt_tokens: number; completion_tokens: number }, priceIn: number | null, priceOut: number | null): number | null {
   if (priceIn === null && priceOut === null) return null;
   const c = (usage.prompt_tokens * (priceIn ?? 0) + usage.completion_tokens * (priceOut ?? 0)) / 1e6;
+  return Math.round(c * 1e6) / 1e6;
+}
+
+/** The batch APIs (OpenAI, Anthropic, Gemini) bill half the list price. */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/**
+ * USD for the records' tokens at the given list prices: answers that came
+ * through a batch (`batch: true`) at the batch rate, the others (a run's
+ * normal requests, batch items asked again one by one) at the list price.
+ */
+export function recordsCostUsd(records: readonly Pick<ResultRecord, 'usage' | 'batch'>[], priceIn: number | null, priceOut: number | null): number | null {
+  if (priceIn === null && priceOut === null) return null;
+  let c = 0;
+  for (const r of records) {
+    if (!r.usage) continue;
+    const tokens = (r.usage.prompt_tokens ?? 0) * (priceIn ?? 0) + (r.usage.completion_tokens ?? 0) * (priceOut ?? 0);
+    c += (tokens / 1e6) * (r.batch ? BATCH_PRICE_FACTOR : 1);
+  }
   return Math.round(c * 1e6) / 1e6;
 }
 

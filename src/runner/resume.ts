@@ -4,7 +4,7 @@ import { readResultFileSync } from '../results/io.js';
 import { allRecords } from '../results/epochs.js';
 import type { Metadata, ResultRecord } from '../results/schema.js';
 import { UserError } from '../util/errors.js';
-import { journalPathFor, readJournal } from './journal.js';
+import { journalPathFor, readJournal, type JournaledBatch } from './journal.js';
 import { isSuccessful } from '../scoring/record.js';
 import type { RunSpec, RunSpecInput } from './spec.js';
 
@@ -21,6 +21,8 @@ export interface PriorRun {
   readonly metadata: Metadata;
   /** One record per sample (question, epoch): a successful one wherever any attempt succeeded, else the latest. */
   readonly records: ResultRecord[];
+  /** Batches the run submitted whose results it has not taken yet (`--batch`): a resume attaches to them. */
+  readonly openBatches: readonly JournaledBatch[];
   /** What could not be read of the journal: a torn last line (normal after a crash), damaged lines before it. */
   readonly journalDamage: { readonly tornLastLine: boolean; readonly damagedLines: number };
 }
@@ -64,6 +66,7 @@ export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
     outPath,
     metadata,
     records: mergeRecords(file ? allRecords(file) : [], journal?.records ?? []),
+    openBatches: journal?.openBatches ?? [],
     journalDamage: { tornLastLine: journal?.tornLastLine ?? false, damagedLines: journal?.damagedLines ?? 0 },
   };
 }

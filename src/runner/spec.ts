@@ -1,5 +1,7 @@
 import type { Exam, ImageMode } from '../exam/types.js';
 import { EXTRACTION_RULES, type ExtractionRule } from '../extract/extract.js';
+import { providerEntry } from '../providers/registry.js';
+import { SettingProblem } from '../providers/settings.js';
 import type { GenerationSettings } from '../providers/types.js';
 import { UserError } from '../util/errors.js';
 
@@ -22,6 +24,7 @@ export const RUN_DEFAULTS = {
   parallel: 8,
   maxRetries: 5,
   timeoutS: 300,
+  batch: false,
 } as const satisfies {
   imageMode: ImageMode;
   epochs: number;
@@ -30,6 +33,7 @@ export const RUN_DEFAULTS = {
   parallel: number;
   maxRetries: number;
   timeoutS: number;
+  batch: boolean;
 };
 
 /** Node's timers hold at most 2^31−1 ms; a longer timeout would fire at once. */
@@ -73,6 +77,12 @@ export interface ScheduleSpec {
   readonly maxRetries: number;
   /** Per-request timeout in seconds. */
   readonly timeoutS: number;
+  /**
+   * Send the samples through the provider's batch API (half price, up to a
+   * day): see runner/batch.ts. A run's open batches are re-attached on resume
+   * whether or not this is set; it decides only whether new ones are submitted.
+   */
+  readonly batch: boolean;
 }
 
 export interface OutputSpec {
@@ -113,12 +123,14 @@ export type SettingName =
   | 'model.settings.maxTokens'
   | 'model.settings.reasoningEffort'
   | 'model.settings.thinkingBudget'
+  | 'model.settings.extraBody'
   | 'model.priceIn'
   | 'model.priceOut'
   | 'schedule.parallel'
   | 'schedule.rpm'
   | 'schedule.maxRetries'
-  | 'schedule.timeoutS';
+  | 'schedule.timeoutS'
+  | 'schedule.batch';
 
 /** A setting that cannot be used: names the setting and the problem ("must be at least 1, got 0"). */
 export class SettingError extends UserError {
@@ -163,6 +175,27 @@ function selection(
   return [...new Set(v)];
 }
 
+function asSettingError(e: unknown): unknown {
+  return e instanceof SettingProblem ? new SettingError(`model.settings.${e.setting}`, e.problem) : e;
+}
+
+/** The provider's own defaults and limits (registry), e.g. Anthropic's required max_tokens. */
+function providerSettings(provider: string, settings: GenerationSettings): GenerationSettings {
+  const refine = providerEntry(provider).settings;
+  try {
+    return refine ? refine(settings) : settings;
+  } catch (e) {
+    throw asSettingError(e);
+  }
+}
+
+function checkBatch(provider: string, settings: GenerationSettings): void {
+  const batch = providerEntry(provider).batch;
+  if (!batch) throw new SettingError('schedule.batch', `is not available for provider ${provider}: it has no batch API`);
+  const problem = batch.check?.(settings);
+  if (problem) throw asSettingError(problem);
+}
+
 /** Fill the defaults and check every setting; throws `SettingError` naming the first bad one. */
 export function resolveRunSpec(input: RunSpecInput): RunSpec {
   const { exam } = input.task;
@@ -184,18 +217,19 @@ export function resolveRunSpec(input: RunSpecInput): RunSpec {
   const s = m.settings ?? {};
   if (s.reasoningEffort !== undefined && s.reasoningEffort !== null && s.reasoningEffort.trim() === '')
     throw new SettingError('model.settings.reasoningEffort', 'is empty');
+  const provider = m.provider ?? RUN_DEFAULTS.provider;
   const model: ModelSpec = {
-    provider: m.provider ?? RUN_DEFAULTS.provider,
+    provider,
     model: m.model,
     baseUrl: m.baseUrl ?? null,
-    settings: {
+    settings: providerSettings(provider, {
       seed: s.seed === undefined || s.seed === null ? null : int('model.settings.seed', s.seed, 0, 2 ** 32 - 1),
       maxTokens: s.maxTokens === undefined || s.maxTokens === null ? null : int('model.settings.maxTokens', s.maxTokens, 1, 10_000_000),
       reasoningEffort: s.reasoningEffort ?? null,
       thinkingBudget:
         s.thinkingBudget === undefined || s.thinkingBudget === null ? null : int('model.settings.thinkingBudget', s.thinkingBudget, 0, 10_000_000),
       extraBody: s.extraBody ?? null,
-    },
+    }),
     displayName: m.displayName ?? null,
     priceIn: nonNegative('model.priceIn', m.priceIn),
     priceOut: nonNegative('model.priceOut', m.priceOut),
@@ -220,7 +254,9 @@ export function resolveRunSpec(input: RunSpecInput): RunSpec {
     rpm: sc.rpm === undefined || sc.rpm === null ? null : int('schedule.rpm', sc.rpm, 1, Number.MAX_SAFE_INTEGER),
     maxRetries: int('schedule.maxRetries', sc.maxRetries ?? RUN_DEFAULTS.maxRetries, 0, 100),
     timeoutS,
+    batch: sc.batch ?? RUN_DEFAULTS.batch,
   };
+  if (schedule.batch) checkBatch(provider, model.settings);
 
   const output: OutputSpec = { out: input.output.out, cwd: input.output.cwd ?? process.cwd(), overwrite: input.output.overwrite ?? false };
   return { task, model, schedule, output };

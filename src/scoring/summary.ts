@@ -83,6 +83,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
   const byType: Record<string, Tally> = {};
   const byImage: Record<string, Tally> = {};
   let excluded = 0;
+  let truncated = 0;
   const kinkiQuestions: string[] = [];
   const kinkiSelections: { question_id: string; choices: string[] }[] = [];
   let kinkiKnown = rules.kinkiDisclosed;
@@ -94,6 +95,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
     const ok = r.correct;
     if (!r.parse_success) parseFailures++;
     if (r.error) errors++;
+    if (r.truncated === true) truncated++;
     if (pts === 0) {
       // Excluded from scoring by the official key (e.g. IgakuQA points "0"): counts for nothing.
       excluded++;
@@ -171,6 +173,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
     by_type: byType,
     by_image: byImage,
     excluded,
+    truncated,
     exam: exam.id,
     required_pass_threshold: rules.requiredPass,
     general_pass_threshold: rules.generalPass,

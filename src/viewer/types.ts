@@ -1,5 +1,5 @@
 import type { ExamineeComparison } from '../scoring/examinees.js';
-import type { Summary } from '../scoring/summary.js';
+import type { Summary } from '../results/summary.js';
 
 /**
  * The JSON the viewer app reads: one shape for the live server (`/api/...`) and

@@ -19,7 +19,13 @@ function specFor(argv: string[]) {
 describe('run flags become a spec; bad values are one line naming the flag', () => {
   it('the defaults live in one place', () => {
     const s = specFor(['--model', 'm']);
-    expect(s.schedule).toEqual({ parallel: RUN_DEFAULTS.parallel, rpm: null, maxRetries: RUN_DEFAULTS.maxRetries, timeoutS: RUN_DEFAULTS.timeoutS });
+    expect(s.schedule).toEqual({
+      parallel: RUN_DEFAULTS.parallel,
+      rpm: null,
+      maxRetries: RUN_DEFAULTS.maxRetries,
+      timeoutS: RUN_DEFAULTS.timeoutS,
+      batch: false,
+    });
     expect(s.task).toMatchObject({ imageMode: RUN_DEFAULTS.imageMode, epochs: 1, blocks: null, questionIds: null });
     expect(s.model).toMatchObject({ provider: 'openai', baseUrl: null });
     expect(specFor(['--model', 'random']).model).toMatchObject({ provider: 'random', displayName: 'Random (chance level)', settings: { seed: 0 } });
@@ -38,6 +44,29 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
     [['--image-mode', 'eyes'], '--image-mode must be one of skip, blind, vision; got "eyes"'],
     [['--base-url', 'ftp://x'], '--base-url must be an http(s) URL; got "ftp://x"'],
     [['--blocks', 'A,Z'], '--blocks: unknown block "Z"; exam T has blocks A, B'],
+    [['--provider', 'random', '--batch'], '--batch is not available for provider random: it has no batch API'],
+    [['--provider', 'anthropic', '--seed', '1'], '--seed cannot be used with provider anthropic: the Messages API takes no seed'],
+    [['--provider', 'anthropic', '--thinking-budget', '500'], '--thinking-budget must be 0 (no thinking) or at least 1024 for provider anthropic, got 500'],
+    [
+      ['--provider', 'anthropic', '--thinking-budget', '4000', '--max-tokens', '4000'],
+      '--max-tokens must be greater than the thinking budget (4000) for provider anthropic: thinking counts toward it',
+    ],
+    [
+      ['--provider', 'anthropic', '--reasoning-effort', 'extreme'],
+      '--reasoning-effort must be one of low, medium, high, xhigh, max for provider anthropic, got "extreme"',
+    ],
+    [
+      ['--provider', 'gemini', '--reasoning-effort', 'xhigh'],
+      '--reasoning-effort must be one of minimal, low, medium, high for provider gemini (its thinking level), got "xhigh"',
+    ],
+    [
+      ['--provider', 'gemini', '--reasoning-effort', 'low', '--thinking-budget', '1024'],
+      '--reasoning-effort cannot go with a thinking budget for provider gemini: the API takes a thinking level or a thinking budget, not both',
+    ],
+    [
+      ['--provider', 'gemini', '--batch', '--extra-body', '{"generationConfig":{"temperature":0}}'],
+      "--extra-body cannot be used in batch mode for provider gemini: the SDK's inlined batch requests carry no extra body",
+    ],
   ])('%j → %s', (flags, message) => {
     expect(() => specFor(['--model', 'm', ...flags])).toThrow(message);
   });
@@ -48,10 +77,25 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
     );
   });
 
+  it("a provider's own defaults are filled in when the run is declared, so the metadata records what is sent", () => {
+    expect(specFor(['--model', 'c', '--provider', 'anthropic']).model.settings.maxTokens).toBe(16_000);
+    expect(specFor(['--model', 'c', '--provider', 'anthropic', '--thinking-budget', '10000']).model.settings).toMatchObject({
+      maxTokens: 18_000,
+      thinkingBudget: 10_000,
+    });
+    expect(specFor(['--model', 'c', '--provider', 'anthropic', '--max-tokens', '3000']).model.settings.maxTokens).toBe(3000);
+    expect(specFor(['--model', 'g', '--provider', 'gemini']).model.settings.maxTokens).toBeNull();
+    expect(specFor(['--model', 'g', '--provider', 'gemini', '--batch']).schedule.batch).toBe(true);
+  });
+
   it('the resume command repeats every setting that is not a default, and never the key', () => {
     const s = specFor(['--model', 'm', '--api-key', 'sk-secret', '--epochs', '3', '--parallel', '4', '--blocks', 'B', '--reasoning-effort', 'high']);
     expect(resumeCommand(s, 'https://api.openai.com/v1', 'https://api.openai.com/v1', undefined, undefined)).toBe(
       'jmle-bench run --model m --epochs 3 --reasoning-effort high --blocks B --parallel 4 --resume o.json',
+    );
+    const b = specFor(['--model', 'claude', '--provider', 'anthropic', '--batch', '--thinking-budget', '2048', '--image-mode', 'vision']);
+    expect(resumeCommand(b, 'https://api.anthropic.com/', 'https://api.anthropic.com', undefined, undefined)).toBe(
+      'jmle-bench run --model claude --provider anthropic --image-mode vision --max-tokens 10048 --thinking-budget 2048 --batch --resume o.json',
     );
   });
 });

@@ -9,6 +9,7 @@ import { readJournal } from '../../src/runner/journal.js';
 import { loadPriorRun, mergeRecords } from '../../src/runner/resume.js';
 import { resolveRunSpec, type RunSpecInput } from '../../src/runner/spec.js';
 import { SummarySchema } from '../../src/results/summary.js';
+import { formatSummaryBlock } from '../../src/reports/terminal.js';
 import { fixtureExam, goldProvider, questionOf } from '../fixtures/exam.js';
 
 const exam = fixtureExam();
@@ -191,6 +192,33 @@ describe('runBenchmark', () => {
     expect(started.length).toBeLessThan(TEXT_IDS.length * 3);
     const f = readFile(join(dir, 'j.json'));
     expect(f.results.length + (f.extra_epochs ?? []).reduce((n, e) => n + e.results.length, 0)).toBe(started.length);
+  });
+
+  it('counts answers cut off by the token limit in the summary, and the summary block says so', async () => {
+    const dir = tmp('trunc');
+    const cut: Provider = {
+      name: 'cut',
+      async complete(request) {
+        const q = questionOf(exam, request);
+        const truncated = q.id === 'TA-1' || q.id === 'TB-2';
+        return {
+          content: truncated ? '長い考察' : `【回答】${q.answer.join(',')}`,
+          reasoning: null,
+          usage: null,
+          finishReason: truncated ? 'max_tokens' : 'end_turn',
+          truncated,
+        };
+      },
+    };
+    const r = await runBenchmark(spec(dir, 't.json'), { provider: cut });
+    const f = readFile(join(dir, 't.json'));
+    expect(f.results.filter((x) => x.truncated).map((x) => x.question_id)).toEqual(['TA-1', 'TB-2']);
+    expect(r.summary.truncated).toBe(2);
+    const block = formatSummaryBlock({ model: 'm', summary: r.summary, rules: exam.rules, path: 't.json' });
+    expect(block).toContain('  Truncated: 2 (cut off by the token limit: raise --max-tokens)');
+    const whole = await runBenchmark(spec(dir, 'u.json'), { provider: goldProvider(exam) });
+    expect(whole.summary.truncated).toBe(0);
+    expect(formatSummaryBlock({ model: 'm', summary: whole.summary, rules: exam.rules, path: 'u.json' })).not.toContain('Truncated');
   });
 
   it('refuses an output it cannot write before sending anything', async () => {

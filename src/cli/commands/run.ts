@@ -6,6 +6,7 @@ import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
 import { runUncertaintyOf } from '../../reports/uncertainty.js';
 import { epochLists } from '../../results/epochs.js';
+import type { BatchEvent } from '../../runner/batch.js';
 import { runBenchmark, shownBaseUrl, type BenchmarkResult, type RunPlan } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
 import { loadPriorRun, recordedSettings, type PriorRun } from '../../runner/resume.js';
@@ -42,6 +43,22 @@ function interruptHandling(say: (line: string) => void): { stop: AbortController
   return { stop, abort, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
 }
 
+/** The lines a batch's life is worth (its polls go to the progress display). */
+function batchNote(e: BatchEvent): string | null {
+  switch (e.kind) {
+    case 'submitted':
+      return `  batch ${e.id} submitted: ${e.items} requests${e.parts > 1 ? ` (part ${e.part} of ${e.parts})` : ''}; Ctrl-C leaves it running and --resume attaches to it`;
+    case 'attached':
+      return `  batch ${e.id}: attached again, ${e.items} requests to collect`;
+    case 'ended':
+      return `  batch ${e.id} ${e.status}: ${e.answered} answered${e.rest > 0 ? `, ${e.rest} asked again one by one` : ''}${e.note ? ` (${e.note})` : ''}`;
+    case 'gone':
+      return `  ! batch ${e.id} is no longer there (${e.message}): its ${e.items} requests are asked one by one`;
+    default:
+      return null;
+  }
+}
+
 function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, prior: PriorRun | null): string[] {
   const { task, model, schedule } = spec;
   const random = model.provider === 'random';
@@ -62,6 +79,9 @@ function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, prior:
     ];
     lines.push(`  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${notes.length ? ` (${notes.join('; ')})` : ''}`);
   }
+  if (schedule.batch) lines.push(`  batch:       yes (the provider's batch API: half price, answers within 24 h)`);
+  const openBatches = prior?.openBatches.length ?? 0;
+  if (openBatches > 0) lines.push(`  batches:     ${openBatches} still open from the interrupted run: attaching`);
   lines.push(`  parallel:    ${schedule.parallel}`, `  journal:     ${plan.journal}`);
   return lines;
 }
@@ -104,6 +124,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   // Test hooks: shorter backoff and a shorter wait before a vanished server stops the run.
   const retryBase = Number(io.env['JMLE_RETRY_BASE_MS']);
   const unreachable = Number(io.env['JMLE_UNREACHABLE_AFTER_MS']);
+  const pollMs = Number(io.env['JMLE_BATCH_POLL_MS']);
   let result: BenchmarkResult;
   try {
     result = await runBenchmark(spec, {
@@ -114,6 +135,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         ...(Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {}),
         ...(Number.isFinite(unreachable) && unreachable > 0 ? { unreachableAfterMs: unreachable } : {}),
       },
+      ...(Number.isFinite(pollMs) && pollMs >= 0 && io.env['JMLE_BATCH_POLL_MS'] ? { batchPollMs: pollMs } : {}),
       hooks: {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
@@ -130,6 +152,13 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
           // Long waits are worth a line: otherwise the run looks stuck.
           if (delayMs >= LONG_WAIT_MS)
             say(`  … ${request.label}: ${error.message}; retry ${attempt} of ${spec.schedule.maxRetries} in ${Math.round(delayMs / 1000)} s`);
+        },
+        onBatch: (e) => {
+          progress?.batch(e);
+          const note = batchNote(e);
+          if (note) say(note);
+          if (e.kind === 'retry' && e.delayMs >= LONG_WAIT_MS)
+            say(`  … ${e.what}: ${e.error.message}; retry ${e.attempt} of ${spec.schedule.maxRetries} in ${Math.round(e.delayMs / 1000)} s`);
         },
       },
     });
@@ -159,12 +188,16 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   );
   // The README tables are the 120th's, as in the reference; other exams have `leaderboard --exam ID --readme`.
   if (wrote && !stopped && !flag(args, 'no-readme') && exam.id === DEFAULT_EXAM) addReadmeRow(io, spec, result);
-  const resume = stopped && wrote ? resumeCommand(spec, baseUrl, entry.defaultBaseUrl, examFlag, dataDir) : null;
+  // A batch still running is in the journal alone: resumable even when no answer is in yet.
+  const resumable = wrote || result.openBatches > 0;
+  const resume = stopped && resumable ? resumeCommand(spec, baseUrl, entry.defaultBaseUrl, examFlag, dataDir) : null;
   if (stopped) {
     writeLine(io.stderr, '');
     const why = stopped.reason ? `Stopped: ${stopped.reason}` : 'Interrupted';
     const left = result.plan.toAsk.length - result.newRecords;
     writeLine(io.stderr, `  ${why}: ${result.newRecords} answered this time, ${left} still to ask.${resume ? ' To resume:' : ''}`);
+    if (result.openBatches > 0)
+      writeLine(io.stderr, `  ${result.openBatches} batch(es) keep running at the provider; resuming collects their answers (nothing is sent twice).`);
     if (resume) writeLine(io.stderr, `    ${resume}`);
   }
   if (json) {

@@ -1,5 +1,7 @@
 import type { ResultRecord } from '../../results/schema.js';
+import type { BatchEvent } from '../../runner/batch.js';
 import { redact } from '../../util/redact.js';
+import { BatchBoard } from './batch.js';
 
 /**
  * Progress on stderr. On a terminal: one live bar (done/total, accuracy so
@@ -8,6 +10,9 @@ import { redact } from '../../util/redact.js';
  * place) and cleared at the end, so the summary starts on a clean screen. The
  * bar is ASCII: block characters are double-width in many Japanese terminals.
  * Otherwise (CI, pipes): one plain line per 10 questions and at the end.
+ * While batches run (`--batch`) the bar shows their counts instead (their
+ * answers arrive when a batch ends), and plain output gets a line whenever
+ * those counts change.
  */
 export type ProgressMode = 'bar' | 'lines' | 'off';
 
@@ -37,6 +42,7 @@ export class Progress {
   private lastDraw = 0;
   private barShown = false;
   private timer: NodeJS.Timeout | null = null;
+  private readonly batches = new BatchBoard();
 
   constructor(
     private readonly total: number,
@@ -71,11 +77,14 @@ export class Progress {
     if (!force && t - this.lastDraw < 100 && this.done < this.total) return;
     this.lastDraw = t;
     const n = String(this.total).length;
-    const text = `${String(this.done).padStart(n)}/${this.total}  ${this.stats()}`;
+    const batch = this.batches.active;
+    const elapsed = formatDuration(t - this.started);
+    const text = batch ? `${this.batches.text()}  (${elapsed})` : `${String(this.done).padStart(n)}/${this.total}  ${this.stats()}`;
+    const { done, total } = batch ? this.batches.fraction() : { done: this.done, total: this.total };
     // On a narrow terminal the bar shrinks (or goes) before the figures are cut.
     const columns = this.stream.columns && this.stream.columns > 1 ? this.stream.columns - 1 : Infinity;
     const width = Math.min(24, columns - text.length - 5);
-    const filled = this.total > 0 ? Math.round((this.done / this.total) * width) : width;
+    const filled = total > 0 ? Math.round((done / total) * width) : width;
     const bar = width >= 6 ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
     this.stream.write(`\r\x1b[2K${`  ${bar}${text}`.slice(0, columns)}`);
     this.barShown = true;
@@ -92,6 +101,16 @@ export class Progress {
       this.stream.write(
         `  [${this.done}/${this.total}] ${this.correct}/${this.done} correct, ${this.errors} errors${retries}, ${rate.toFixed(1)} req/s, ETA ${eta}\n`,
       );
+    }
+  }
+
+  /** What a batch did (submitted, polled, ended…). */
+  batch(e: BatchEvent): void {
+    const changed = this.batches.update(e);
+    if (e.kind === 'retry') this.retries++;
+    if (this.mode === 'bar') this.draw(true);
+    else if (this.mode === 'lines' && changed && e.kind === 'status' && this.batches.active) {
+      this.stream.write(`  [${this.batches.text()}] ${formatDuration(this.now() - this.started)}\n`);
     }
   }
 

@@ -1,0 +1,168 @@
+import OpenAI, { toFile } from 'openai';
+import type { BatchApi, BatchItem, BatchItemResult, BatchStatus } from './batch-api.js';
+import { classifyError, OPENAI_DEFAULT_BASE_URL, openAIBodyFields } from './openai.js';
+import type { Completion, ProviderOptions, TokenUsage } from './types.js';
+import { bufferedFetch, field, num, oneLine, str } from './wire.js';
+
+/**
+ * The OpenAI Batch API (`--batch` with the openai provider): the requests go
+ * up as one JSONL file (`/v1/files`, purpose `batch`), each line a chat
+ * completion body as the single-request path sends it; `/v1/batches` creates
+ * the batch over it (24 h window); polling reads `status` and
+ * `request_counts`; the output file holds the answers and the error file the
+ * failures (an expired batch's unfinished requests among them, code
+ * `batch_expired`). Half the list price. Works with any server that
+ * implements these endpoints.
+ */
+
+export const OPENAI_BATCH_LIMITS = { maxItems: 50_000, maxBytes: 190 * 1024 * 1024 } as const;
+
+const ENDED: ReadonlySet<string> = new Set(['completed', 'failed', 'expired', 'cancelled']);
+
+function call<T>(p: () => Promise<T>, timeoutS: number): Promise<T> {
+  return p().catch((e: unknown) => {
+    throw classifyError(e, timeoutS);
+  });
+}
+
+function readUsage(u: unknown): TokenUsage | null {
+  if (!u || typeof u !== 'object') return null;
+  const cached = num(field(field(u, 'prompt_tokens_details'), 'cached_tokens'));
+  return {
+    prompt_tokens: num(field(u, 'prompt_tokens')),
+    completion_tokens: num(field(u, 'completion_tokens')),
+    reasoning_tokens: num(field(field(u, 'completion_tokens_details'), 'reasoning_tokens')),
+    ...(cached !== null ? { cached_tokens: cached } : {}),
+    total_tokens: num(field(u, 'total_tokens')),
+  };
+}
+
+/** A chat completion body (as an output line carries it) → the completion, read as the single-request path reads it. */
+export function chatCompletionOf(body: unknown): Completion | null {
+  const choices = field(body, 'choices');
+  if (!Array.isArray(choices) || choices.length === 0) return null;
+  const choice: unknown = choices[0];
+  const msg = field(choice, 'message');
+  const content = field(msg, 'content');
+  const reasoning = [field(msg, 'reasoning'), field(msg, 'reasoning_content')].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
+  const finish = str(field(choice, 'finish_reason'));
+  return {
+    content: typeof content === 'string' ? content : '',
+    reasoning,
+    usage: readUsage(field(body, 'usage')),
+    finishReason: finish,
+    truncated: finish === 'length',
+    attempts: 1,
+  };
+}
+
+/** One line of an output or error file → the item's result. */
+export function openAIBatchResult(line: unknown): BatchItemResult | null {
+  const customId = str(field(line, 'custom_id'));
+  if (customId === null) return null;
+  const error = field(line, 'error');
+  const code = str(field(error, 'code'));
+  if (code === 'batch_expired') return { customId, ok: false, outcome: 'expired', message: 'the batch expired before this request ran' };
+  if (code === 'batch_cancelled') return { customId, ok: false, outcome: 'canceled', message: 'the batch was cancelled before this request ran' };
+  const response = field(line, 'response');
+  const status = num(field(response, 'status_code'));
+  const body = field(response, 'body');
+  if (status === 200 && (error === null || error === undefined)) {
+    const c = chatCompletionOf(body);
+    if (c) return { customId, ok: true, completion: c };
+    return { customId, ok: false, outcome: 'errored', message: 'bad response: no choices in the reply' };
+  }
+  const message = str(field(field(body, 'error'), 'message')) ?? str(field(error, 'message')) ?? 'no message';
+  return { customId, ok: false, outcome: 'errored', message: oneLine(`${status ?? code ?? 'error'}: ${message}`) };
+}
+
+function jsonLines(text: string): unknown[] {
+  const out: unknown[] = [];
+  for (const l of text.split('\n')) {
+    if (l.trim() === '') continue;
+    try {
+      out.push(JSON.parse(l));
+    } catch {
+      /* a torn line: its item counts as missing and is asked again */
+    }
+  }
+  return out;
+}
+
+export function openAIBatch(opts: ProviderOptions): BatchApi {
+  const baseURL = opts.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
+  // No SDK retries (the runner's own), and the timeout over whole replies (bufferedFetch).
+  const client = new OpenAI({
+    baseURL,
+    apiKey: opts.apiKey ?? 'EMPTY',
+    timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
+    maxRetries: 0,
+    fetch: bufferedFetch,
+  });
+  const extra = opts.settings.extraBody ?? {};
+  const line = (item: BatchItem) =>
+    JSON.stringify({
+      custom_id: item.customId,
+      method: 'POST',
+      url: '/v1/chat/completions',
+      body: { model: opts.model, messages: item.request.messages, ...openAIBodyFields(opts.settings, item.request.epoch, baseURL), ...extra },
+    });
+  const fileText = async (id: string | null, signal?: AbortSignal): Promise<string> => {
+    if (id === null) return '';
+    const res = await call(() => client.files.content(id, { signal }), opts.timeoutS);
+    return call(() => res.text(), opts.timeoutS);
+  };
+  return {
+    name: 'OpenAI Batch API',
+    limits: OPENAI_BATCH_LIMITS,
+    itemBytes: (item) => Buffer.byteLength(line(item)) + 1,
+    async submit(items, options = {}) {
+      const jsonl = items.map(line).join('\n') + '\n';
+      const file = await call(
+        async () =>
+          client.files.create({ file: await toFile(Buffer.from(jsonl, 'utf8'), 'jmle-bench-batch.jsonl'), purpose: 'batch' }, { signal: options.signal }),
+        opts.timeoutS,
+      );
+      try {
+        const batch = await call(
+          () =>
+            client.batches.create(
+              { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { harness: 'jmle-bench' } },
+              { signal: options.signal },
+            ),
+          opts.timeoutS,
+        );
+        return batch.id;
+      } catch (e) {
+        // The uploaded file is of no use without its batch.
+        await client.files.delete(file.id).catch(() => undefined);
+        throw e;
+      }
+    },
+    async status(id, options = {}): Promise<BatchStatus> {
+      const b = await call(() => client.batches.retrieve(id, { signal: options.signal }), opts.timeoutS);
+      const c = b.request_counts;
+      const failedWhy = b.errors?.data?.[0]?.message;
+      return {
+        id,
+        status: b.status,
+        ended: ENDED.has(b.status),
+        counts: c ? { succeeded: c.completed, errored: c.failed, expired: 0, canceled: 0, processing: Math.max(0, c.total - c.completed - c.failed) } : null,
+        ...(b.status === 'failed' && failedWhy ? { note: oneLine(failedWhy) } : {}),
+      };
+    },
+    async results(id, _customIds, options = {}) {
+      const b = await call(() => client.batches.retrieve(id, { signal: options.signal }), opts.timeoutS);
+      const lines = [
+        ...jsonLines(await fileText(b.output_file_id ?? null, options.signal)),
+        ...jsonLines(await fileText(b.error_file_id ?? null, options.signal)),
+      ];
+      const out: BatchItemResult[] = [];
+      for (const l of lines) {
+        const r = openAIBatchResult(l);
+        if (r) out.push(r);
+      }
+      return out;
+    },
+  };
+}
