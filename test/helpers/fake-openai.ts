@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { loadExam } from '../../src/exam/registry.js';
 import type { Exam, Question } from '../../src/exam/types.js';
 import { userText } from '../../src/prompt/prompt.js';
+import { mulberry32 } from '../../src/util/prng.js';
 import { DATA_ROOT } from './data.js';
 
 /**
@@ -59,7 +60,15 @@ export interface FakeOptions {
   /** Fixed latency per request, ms (or per question). */
   latencyMs?: number | ((questionId: string | null) => number);
   /** The answer text after 【回答】; default: the gold answer. */
-  answer?: (q: Question) => string;
+  answer?: (q: Question, body: Record<string, unknown>) => string;
+  /**
+   * A model of known skill: question q is answered right with probability
+   * `p(q)`, drawn per request from (q, the request's `seed`, `seed` here), so a
+   * sample asked again (after a crash) gets the same answer and a run is
+   * reproducible whatever the scheduling order. Wrong answers are a wrong letter
+   * (or number). Overrides `answer`.
+   */
+  stochastic?: { p: (q: Question) => number; seed: number };
   fault?: (ctx: FaultContext) => Fault | undefined;
   /** When set, requests without `Authorization: Bearer <key>` get 401. */
   apiKey?: string;
@@ -104,6 +113,25 @@ function userMessageText(body: Record<string, unknown>): string | null {
     return part?.text ?? null;
   }
   return null;
+}
+
+/** FNV-1a of a string, for the stochastic mode's draws. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The stochastic model's answer to one request (see `FakeOptions.stochastic`). */
+export function stochasticAnswer(q: Question, body: Record<string, unknown>, model: { p: (q: Question) => number; seed: number }): string {
+  const draw = mulberry32(hash32(`${model.seed}\0${q.id}\0${JSON.stringify(body['seed'] ?? null)}`))();
+  if (draw < model.p(q)) return q.answer.join(',');
+  if (q.type === 'calculation') return String(Number(q.answer[0] ?? 0) + 1);
+  const wrong = q.choices.find((c) => !q.answer.includes(c)) ?? 'a';
+  return q.selectCount > 1 ? [...q.answer.slice(1), wrong].sort().join(',') : wrong;
 }
 
 export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeServer> {
@@ -283,7 +311,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       json(res, 400, { error: { message: 'unknown question' } });
       return;
     }
-    const answer = opt.answer ? opt.answer(q) : q.answer.join(',');
+    const answer = opt.stochastic ? stochasticAnswer(q, body, opt.stochastic) : opt.answer ? opt.answer(q, body) : q.answer.join(',');
     const reasoningText = `考える。【回答】${answer}`;
     const message: Record<string, unknown> =
       fault?.kind === 'reasoning-only'

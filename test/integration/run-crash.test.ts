@@ -164,3 +164,81 @@ describe('Ctrl-C', () => {
     expect(g.metadata['status']).toBe('complete');
   });
 });
+
+describe('a repeated run (--epochs 5) killed with SIGKILL against a model of known skill', () => {
+  it('resumes per (question, epoch), asks nothing journaled again, ends with 5 answers per question, and its mean sits in its interval of the truth', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-epochs-kill-'));
+    const exam = fake.exam;
+    // Per-question probability of being right, fixed by the question: a strong model with a tail of hard questions.
+    const p = (q: { id: string }) => {
+      let h = 7;
+      for (const c of q.id) h = (h * 31 + c.charCodeAt(0)) % 1000;
+      return h < 150 ? 0.3 + (h / 150) * 0.5 : 0.97;
+    };
+    fake.reset();
+    fake.options = { apiKey: KEY, latencyMs: 3, stochastic: { p, seed: 11 } };
+    const sampleOf = (body: Record<string, unknown>, qid: string | null) => `${qid}#${Number(body['seed']) - 99}`;
+    const args = [
+      '--model',
+      'fake-model',
+      '--base-url',
+      fake.url,
+      '--api-key',
+      KEY,
+      '--epochs',
+      '5',
+      '--seed',
+      '100',
+      '--parallel',
+      '8',
+      '--out',
+      'e.json',
+      '--no-progress',
+    ];
+    const first = start(args, dir);
+    const journal = join(dir, 'e.json.jsonl');
+    await waitFor(() => journalLines(journal).length > 900);
+    first.child.kill('SIGKILL');
+    await first.exit;
+    // What the journal holds at the kill: those samples must never be asked again.
+    const journaled = new Set<string>();
+    for (const line of journalLines(journal).slice(1)) {
+      try {
+        const r = JSON.parse(line) as ResultRecord;
+        if (r.error === null && r.parse_success) journaled.add(`${r.question_id}#${r.epoch ?? 1}`);
+      } catch {
+        /* a torn last line */
+      }
+    }
+    expect(journaled.size).toBeGreaterThan(800);
+    fake.reset();
+    const second = start(['--resume', 'e.json', '--api-key', KEY, '--no-progress'], dir);
+    const done = await second.exit;
+    expect(done.code, second.stderr()).toBe(0);
+    const asked = fake.requests.map((r) => sampleOf(r.body, r.questionId));
+    expect(asked.filter((s) => journaled.has(s))).toEqual([]);
+    expect(asked.length).toBe(2000 - journaled.size);
+
+    const f = JSON.parse(readFileSync(join(dir, 'e.json'), 'utf8')) as ResultFile & { summary: { epochs: { count: number; score: { mean: number } } } };
+    expect(f.results).toHaveLength(400);
+    expect(f.extra_epochs?.map((e) => [e.epoch, e.results.length])).toEqual([
+      [2, 400],
+      [3, 400],
+      [4, 400],
+      [5, 400],
+    ]);
+    // The known expectation of the score, against the run's mean and its 95% interval (the summary block prints it).
+    const expected = exam.questions.reduce((s, q) => s + q.points * p(q), 0);
+    const out = second.stderr() + second.stdout();
+    const m = /95% range: ([\d.]+)–([\d.]+) of 500/.exec(out);
+    expect(m, out).not.toBeNull();
+    const [low, high] = [Number(m?.[1]), Number(m?.[2])];
+    expect(f.summary.epochs.count).toBe(5);
+    expect(low).toBeLessThanOrEqual(f.summary.epochs.score.mean);
+    expect(high).toBeGreaterThanOrEqual(f.summary.epochs.score.mean);
+    expect(expected).toBeGreaterThanOrEqual(low);
+    expect(expected).toBeLessThanOrEqual(high);
+    expect(out).toMatch(/Epochs: {4}5: score [\d.]+ ± [\d.]+/);
+    expect(out).toMatch(/P\(pass\): {3}on an exam like this [\d.<>]+; on a rerun of this exam [\d.<>]+/);
+  }, 120_000);
+});
