@@ -8,8 +8,8 @@
 // The exam: data and rules.
 export type { Exam, ExamRules, Question, QuestionType, ImageMode, SerialGroup, DatasetIssue } from './exam/types.js';
 export { EDITIONS, DEFAULT_EXAM } from './exam/editions.js';
-export { loadExam, type LoadOptions as ExamLoadOptions } from './exam/registry.js';
-export { listExams, type ExamListing } from './exam/listing.js';
+export { loadExam, type ExamLoadOptions } from './exam/registry.js';
+export { listExams, type ExamOverview } from './exam/overview.js';
 export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
 export { pullDataset, datasetInfo, type PullResult, type PullEvent, type DatasetInfo } from './dataset/index.js';
 

@@ -33,7 +33,7 @@ export function examEntry(id: string): ExamEntry {
   return e;
 }
 
-export interface LoadOptions {
+export interface ExamLoadOptions {
   readonly exam?: string;
   readonly dataDir?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -47,7 +47,7 @@ export interface LoadedExam {
 const cache = new Map<string, Exam>();
 
 /** Find the data (flag, env, cache) and load one edition. Cached per folder. */
-export function loadExam(opts: LoadOptions = {}): LoadedExam {
+export function loadExam(opts: ExamLoadOptions = {}): LoadedExam {
   const entry = examEntry(opts.exam ?? DEFAULT_EXAM);
   const dataRoot = resolveDataRoot(entry.source, opts.dataDir, opts.env, entry.id);
   const dir = join(dataRoot.root, entry.source);

@@ -28,7 +28,7 @@ export type { Extraction, ExtractionNote, ExtractionRule } from './types.js';
 export { EXTRACTION_RULES } from './types.js';
 export { pyStrip, referenceParse, referenceExtract } from './reference.js';
 export { normaliseNumber, readNumber, sameNumber } from './number.js';
-export { PRIMARY_MARKER, ALT_MARKERS } from './markers.js';
+export { ALT_MARKERS } from './markers.js';
 
 const DEFAULT_LETTERS = ['a', 'b', 'c', 'd', 'e'];
 

@@ -8,7 +8,6 @@ import { ALTERNATIVE_CONTINUATION, ANY_WS_CHAR, collapseSpaces, stripMarkdown, t
  * "【回答】の形式で a, b …"), which must never win over the answer.
  */
 
-export const PRIMARY_MARKER = ANSWER_MARKER;
 /** Other answer markers, used only where the instructed 【回答】 is absent. */
 export const ALT_MARKERS = ['【解答】', '【最終回答】', '【答え】', '【正解】'] as const;
 
@@ -30,7 +29,7 @@ function sitesOf(text: string, marker: string, out: MarkerSite[]): void {
 /** Every 【回答】 in order; where there is none, every alternative marker. `alt` says which. */
 export function findMarkers(text: string): { sites: MarkerSite[]; alt: boolean } {
   const sites: MarkerSite[] = [];
-  sitesOf(text, PRIMARY_MARKER, sites);
+  sitesOf(text, ANSWER_MARKER, sites);
   if (sites.length > 0) return { sites, alt: false };
   for (const m of ALT_MARKERS) sitesOf(text, m, sites);
   sites.sort((a, b) => a.start - b.start);

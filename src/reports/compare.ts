@@ -9,7 +9,7 @@ import { compareWithExaminees, type ExamineeComparison } from '../scoring/examin
 import { examineeLines } from './examinees.js';
 import { VERDICT_LABELS, verdictOf } from '../scoring/verdict.js';
 import { displayWidth, padDisplay } from '../util/width.js';
-import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven } from '../util/round.js';
+import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven, round4 } from '../util/round.js';
 
 /**
  * The paired view of two runs on the same questions: each run's score and
@@ -270,8 +270,6 @@ export function comparisonText(c: Comparison): string {
   return lines.join('\n') + '\n';
 }
 
-const r4 = (x: number) => roundHalfEven(x, 4);
-
 function sideJson(s: Side) {
   const m = s.summary;
   return {
@@ -311,11 +309,11 @@ export function comparisonJson(c: Comparison) {
     b: sideJson(c.b),
     epochs: c.epochs,
     difference: {
-      score_pct: r4(c.diff.scorePct),
-      score_pct_ci: { low: r4(c.diff.scoreCi.low), high: r4(c.diff.scoreCi.high), level: c.diff.scoreCi.level },
+      score_pct: round4(c.diff.scorePct),
+      score_pct_ci: { low: round4(c.diff.scoreCi.low), high: round4(c.diff.scoreCi.high), level: c.diff.scoreCi.level },
       score_pct_p: c.diff.scoreP,
-      accuracy: r4(c.diff.accuracy),
-      accuracy_ci: { low: r4(c.diff.accuracyCi.low), high: r4(c.diff.accuracyCi.high), level: c.diff.accuracyCi.level },
+      accuracy: round4(c.diff.accuracy),
+      accuracy_ci: { low: round4(c.diff.accuracyCi.low), high: round4(c.diff.accuracyCi.high), level: c.diff.accuracyCi.level },
       accuracy_p: c.diff.accuracyP,
       method:
         'mean correctness per question over epochs; interval from the standard error clustered by case and stratified by block; exact sign-flip test over cases',

@@ -1,5 +1,5 @@
 import type { Interval } from '../stats/index.js';
-import { formatPercent, roundHalfEven } from '../util/round.js';
+import { formatPercent, roundHalfEven, round4 } from '../util/round.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 /**
@@ -128,8 +128,6 @@ export function leaderboardMarkdown(lb: Leaderboard, opts: MarkdownOptions = {})
   return parts.join('\n');
 }
 
-const r4 = (x: number) => roundHalfEven(x, 4);
-
 function rowJson(r: LeaderboardRow, rank: number) {
   return {
     rank,
@@ -140,11 +138,11 @@ function rowJson(r: LeaderboardRow, rank: number) {
     score: r.score,
     score_max: r.scoreMax,
     score_pct: r.scorePct,
-    score_ci: r.ci ? { low: r4(r.ci.score.low), high: r4(r.ci.score.high) } : null,
+    score_ci: r.ci ? { low: round4(r.ci.score.low), high: round4(r.ci.score.high) } : null,
     correct: r.correct,
     total: r.total,
     accuracy: r.accuracy,
-    accuracy_ci: r.ci ? { low: r4(r.ci.accuracy.low), high: r4(r.ci.accuracy.high) } : null,
+    accuracy_ci: r.ci ? { low: round4(r.ci.accuracy.low), high: round4(r.ci.accuracy.high) } : null,
     required_pass: r.requiredPass,
     general_pass: r.generalPass,
     /** null = unknown: the exam does not disclose its prohibited choices. */
@@ -164,7 +162,7 @@ function rowJson(r: LeaderboardRow, rank: number) {
   };
 }
 
-const round4OrNull = (x: number | null | undefined) => (x === null || x === undefined ? null : r4(x));
+const round4OrNull = (x: number | null | undefined) => (x === null || x === undefined ? null : round4(x));
 
 /** Plain data for `--format json`. */
 export function leaderboardJson(lb: Leaderboard, extra: { skipped?: readonly { path: string; reason: string }[] } = {}) {

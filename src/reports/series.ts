@@ -1,6 +1,6 @@
 import { examEntries } from '../exam/registry.js';
 import type { LoadedRun } from '../runs/collection.js';
-import { parseExamList } from '../exam/exam-list.js';
+import { parseExamIdList } from '../exam/id-list.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
 import { runCoverage } from './leaderboard.js';
 import { formatTable } from './leaderboard-render.js';
@@ -41,7 +41,7 @@ export interface Series {
 
 /** "112-116,119,120" → ["112",…,"116","119","120"]; every id must be a known exam. */
 export function parseSeriesExams(spec: string): string[] {
-  return parseExamList(
+  return parseExamIdList(
     spec,
     examEntries().map((e) => e.id),
     '--exams',
@@ -110,12 +110,12 @@ export function buildSeries(runs: readonly LoadedRun[], exams: readonly string[]
 }
 
 /** ✓ passed, ✗ failed, ? not judgeable (e.g. 禁忌肢 undisclosed and the rest passed). */
-export function passMark(p: boolean | null): string {
+export function seriesMark(p: boolean | null): string {
   return p === true ? '✓' : p === false ? '✗' : '?';
 }
 
 function cellText(c: SeriesCell | undefined): string {
-  return c ? `${c.score}/${c.scoreMax} ${passMark(c.passed)}` : '-';
+  return c ? `${c.score}/${c.scoreMax} ${seriesMark(c.passed)}` : '-';
 }
 
 export function seriesMarkdown(series: Series): string {

@@ -16,7 +16,8 @@ export interface SummaryBlockInput {
   /** Where the result file was written (null: nothing written). */
   readonly path: string | null;
   readonly costUsd?: number | null;
-  readonly interrupted?: boolean;
+  /** The run ended before every question was answered (resumable). */
+  readonly stopped?: boolean;
   /** The run against the examinees (past exams with published per-question accuracy). */
   readonly examinees?: ExamineeComparison | null;
   /** How sure the numbers are (reports/uncertainty.ts); null when not computed or not estimable. */
@@ -55,7 +56,7 @@ export function uncertaintyLines(s: Summary, u: RunUncertainty | null | undefine
 
 const RULE = '='.repeat(60);
 
-function passMark(pass: boolean | null, threshold: number): string {
+function partVerdict(pass: boolean | null, threshold: number): string {
   if (pass === null) return `(pass mark ${threshold}; partial run)`;
   return `${pass ? 'PASS' : 'FAIL'} (pass mark ${threshold})`;
 }
@@ -90,10 +91,10 @@ export function formatSummaryBlock(input: SummaryBlockInput): string {
   const lines = [
     '',
     RULE,
-    `  Model:     ${input.model}${input.interrupted ? '   (interrupted: partial run)' : ''}`,
+    `  Model:     ${input.model}${input.stopped ? '   (stopped early: partial run)' : ''}`,
     `  Score:     ${s.score}/${s.score_max} (${formatPercent(s.score_pct)})`,
-    `    ${reqLabel.padEnd(w)}${s.required_score}/${s.required_score_max} (${formatPercent(s.required_score_pct)})   ${passMark(s.required_pass, r.requiredPass)}`,
-    `    ${genLabel.padEnd(w)}${s.general_score}/${s.general_score_max} (${formatPercent(s.general_score_pct)})   ${passMark(s.general_pass, r.generalPass)}`,
+    `    ${reqLabel.padEnd(w)}${s.required_score}/${s.required_score_max} (${formatPercent(s.required_score_pct)})   ${partVerdict(s.required_pass, r.requiredPass)}`,
+    `    ${genLabel.padEnd(w)}${s.general_score}/${s.general_score_max} (${formatPercent(s.general_score_pct)})   ${partVerdict(s.general_pass, r.generalPass)}`,
     kinkiLine(s),
     `  Accuracy:  ${s.correct}/${total} (${formatPercent(s.accuracy)})`,
     ...uncertaintyLines(s, input.uncertainty),

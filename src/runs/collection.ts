@@ -16,7 +16,7 @@ import { displayName, type ResultFile } from '../results/schema.js';
  * leaderboard, compare and the viewer.
  */
 
-export interface LoadOptions {
+export interface RunLoadOptions {
   readonly dataDir?: string;
   /** Exam edition every file must belong to; default: each file's own (`metadata.exam`), else 120. */
   readonly exam?: string;
@@ -42,7 +42,7 @@ export interface LoadedRun {
   readonly storedDatasetVersion: string | null;
 }
 
-export interface SkippedFile {
+export interface UnreadableFile {
   readonly path: string;
   readonly reason: string;
 }
@@ -55,7 +55,7 @@ export interface OtherExamFile {
 
 export interface ResultCollection {
   readonly runs: LoadedRun[];
-  readonly skipped: SkippedFile[];
+  readonly skipped: UnreadableFile[];
   /** With `opts.exam`: files whose `metadata.exam` names another exam (left out). */
   readonly otherExams: OtherExamFile[];
 }
@@ -80,12 +80,12 @@ function toRun(path: string, original: ResultFile, exam: Exam, rule: ExtractionR
   };
 }
 
-function examIdOf(file: ResultFile, opts: LoadOptions): string {
+function examIdOf(file: ResultFile, opts: RunLoadOptions): string {
   return opts.exam ?? file.metadata.exam ?? DEFAULT_EXAM;
 }
 
 /** Read, validate and rescore one result file. Throws `UserError` naming the file on any problem. */
-export function loadResultFile(path: string, opts: LoadOptions = {}): LoadedRun {
+export function loadResultFile(path: string, opts: RunLoadOptions = {}): LoadedRun {
   const original = readResultFileSync(path);
   const { exam } = loadExam({ exam: examIdOf(original, opts), dataDir: opts.dataDir, env: opts.env });
   return toRun(path, original, exam, opts.extraction ?? 'jmle-bench');
@@ -124,10 +124,10 @@ export function resultFilePaths(dir: string): string[] {
  * A missing directory, an unknown `opts.exam` or missing exam data is an
  * error for the whole folder (`UserError`), not a skip per file.
  */
-export function loadResultDir(dir: string, opts: LoadOptions = {}): ResultCollection {
+export function loadResultDir(dir: string, opts: RunLoadOptions = {}): ResultCollection {
   if (opts.exam) examEntry(opts.exam);
   const runs: LoadedRun[] = [];
-  const skipped: SkippedFile[] = [];
+  const skipped: UnreadableFile[] = [];
   const otherExams: OtherExamFile[] = [];
   const skip = (path: string, e: unknown) =>
     skipped.push({ path, reason: oneLine(e instanceof UserError ? (e as Error).message : `unexpected error: ${(e as Error).message}`) });

@@ -1,6 +1,6 @@
 import type { Exam } from '../exam/types.js';
 import type { ResultRecord } from '../results/schema.js';
-import { ratio4, roundHalfEven } from '../util/round.js';
+import { roundedRatio, roundHalfEven } from '../util/round.js';
 
 /**
  * The examinees as a baseline. IgakuQA publishes, per question, the share of
@@ -74,7 +74,7 @@ export function compareWithExaminees(records: readonly ResultRecord[], exam: Exa
       right_but_examinees_missed: [],
     };
   }
-  const model = ratio4(correct, n);
+  const model = roundedRatio(correct, n);
   const human = roundHalfEven(humanSum / n, 4);
   return {
     available: true,

@@ -3,7 +3,7 @@ import type { ExtractionRule } from '../extract/extract.js';
 import type { ResultRecord } from '../results/schema.js';
 import type { Summary, Tally, UsageSummary } from '../results/summary.js';
 import { selectedKinki } from '../exam/kinki.js';
-import { ratio4 } from '../util/round.js';
+import { roundedRatio } from '../util/round.js';
 import { summariseEpochs } from './epochs.js';
 import { passedOf, verdictOf } from './verdict.js';
 
@@ -135,7 +135,7 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
     }
   }
   for (const group of [byBlock, byType, byImage]) {
-    for (const t of Object.values(group)) t.accuracy = ratio4(t.correct, t.total);
+    for (const t of Object.values(group)) t.accuracy = roundedRatio(t.correct, t.total);
   }
   const sortedBlocks: Record<string, Tally> = {};
   for (const k of Object.keys(byBlock).sort()) sortedBlocks[k] = byBlock[k] as Tally;
@@ -150,21 +150,21 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
   const passed = passedOf(verdictOf({ required_pass: requiredPass, general_pass: generalPass, kinki: { pass: kinkiPass } }));
 
   return {
-    accuracy: ratio4(correct, total),
+    accuracy: roundedRatio(correct, total),
     correct,
     incorrect: total - correct,
     score,
     score_max: scoreMax,
-    score_pct: ratio4(score, scoreMax),
+    score_pct: roundedRatio(score, scoreMax),
     text_only_score: textScore,
     text_only_score_max: textMax,
-    text_only_score_pct: ratio4(textScore, textMax),
+    text_only_score_pct: roundedRatio(textScore, textMax),
     required_score: reqScore,
     required_score_max: reqMax,
-    required_score_pct: ratio4(reqScore, reqMax),
+    required_score_pct: roundedRatio(reqScore, reqMax),
     general_score: genScore,
     general_score_max: genMax,
-    general_score_pct: ratio4(genScore, genMax),
+    general_score_pct: roundedRatio(genScore, genMax),
     required_pass: requiredPass,
     general_pass: generalPass,
     parse_failures: parseFailures,

@@ -28,8 +28,13 @@ export function formatPercent(x: number, digits = 1): string {
   return `${toFixedHalfEven(x * 100, digits)}%`;
 }
 
+/** Python's `round(x, 4)`: the 4-decimal fractions of summaries and reports. */
+export function round4(x: number): number {
+  return roundHalfEven(x, 4);
+}
+
 /** Python's `round(num / den, 4) if den else 0`. */
-export function ratio4(num: number, den: number): number {
+export function roundedRatio(num: number, den: number): number {
   return den ? roundHalfEven(num / den, 4) : 0;
 }
 

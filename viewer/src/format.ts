@@ -1,9 +1,9 @@
-import { formatPercent, ratio4 } from '../../src/util/round';
+import { formatPercent, roundedRatio } from '../../src/util/round';
 
 /** Formatting shared by the views (rounding is the CLI's: Python's, ties to even). */
 
 export const pct = (ratio: number): string => formatPercent(ratio);
-export const ratioPct = (num: number, den: number): string => formatPercent(ratio4(num, den));
+export const ratioPct = (num: number, den: number): string => formatPercent(roundedRatio(num, den));
 export const answer = (a: readonly string[]): string => (a.length ? a.join(', ') : '—');
 export const typeLabel = (t: string): string => (t === 'calculation' ? 'calculation' : 'choice');
 export function passMark(v: boolean | null): string {

@@ -1,7 +1,7 @@
 import { examEntries } from '../../exam/registry.js';
 import { UserError } from '../../util/errors.js';
 import { displayWidth, padDisplay } from '../../util/width.js';
-import { listExams } from '../../exam/listing.js';
+import { listExams } from '../../exam/overview.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';
 
 /** Columns padded to their widest cell, in display columns (禁忌肢 takes six). */

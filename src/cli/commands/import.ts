@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
-import { parseExamList } from '../../exam/exam-list.js';
+import { parseExamIdList } from '../../exam/id-list.js';
 import { IGAKUQA_EXAMS } from '../../exam/sources/igakuqa.js';
 import { importFileName, importIgakuqa, type Imported } from '../../runs/import-igakuqa.js';
 import { writeResultFileSync } from '../../results/io.js';
@@ -41,7 +41,7 @@ Examples:
     if (extra.length > 0) throw new UserError(`import igakuqa: unexpected argument "${extra[0]}"`);
     const system = str(args, 'system');
     if (!system) throw new UserError('import igakuqa: --system is required (e.g. gpt4, chatgpt, student-majority)');
-    const exams = parseExamList(str(args, 'exam') ?? 'all', IGAKUQA_EXAMS, '--exam');
+    const exams = parseExamIdList(str(args, 'exam') ?? 'all', IGAKUQA_EXAMS, '--exam');
     const outDir = resolve(io.cwd, str(args, 'out-dir') ?? 'results');
     const source = resolve(io.cwd, dir);
 

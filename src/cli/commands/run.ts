@@ -181,7 +181,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       rules: exam.rules,
       path: wrote ? out : null,
       costUsd: cost,
-      interrupted: stopped !== null,
+      stopped: stopped !== null,
       examinees,
       uncertainty,
     }),

@@ -4,7 +4,7 @@ import type { Exam, ExamRules } from './types.js';
 import { UserError } from '../util/errors.js';
 
 /** One row of `jmle-bench exams`: the edition's rules and, when its data is present, what the data holds. */
-export interface ExamListing {
+export interface ExamOverview {
   readonly id: string;
   readonly title: string;
   readonly year: number;
@@ -42,7 +42,7 @@ function dataMaxima(exam: Exam): { required: number; general: number } {
 }
 
 /** Describe every registered edition; data that cannot be loaded is reported, not thrown. */
-export function listExams(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; only?: readonly string[] } = {}): ExamListing[] {
+export function listExams(opts: { dataDir?: string; env?: NodeJS.ProcessEnv; only?: readonly string[] } = {}): ExamOverview[] {
   const entries = examEntries().filter((e) => EDITIONS[e.id] && (!opts.only || opts.only.includes(e.id)));
   return [...entries]
     .sort((a, b) => Number(a.id) - Number(b.id))

@@ -5,7 +5,7 @@ import { UserError } from '../util/errors.js';
  * "112..116", "all". A range takes the allowed editions inside it (there is no
  * 117th or 118th in the data); every id must be allowed.
  */
-export function parseExamList(spec: string, allowed: readonly string[], flagName = '--exams'): string[] {
+export function parseExamIdList(spec: string, allowed: readonly string[], flagName = '--exams'): string[] {
   const sorted = [...allowed].sort((a, b) => Number(a) - Number(b));
   if (spec.trim() === 'all') return sorted;
   const out: string[] = [];
