@@ -3,6 +3,7 @@ import type { LoadedRun } from '../results/collection.js';
 import { bootstrapRun, questionVectors, DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type BootstrapOptions, type Interval } from '../scoring/stats.js';
 import { formatPercent, roundHalfEven } from '../util/round.js';
 import { referenceBold, verdictOf, type Verdict } from '../scoring/verdict.js';
+import { compareRank } from './ranking.js';
 
 /**
  * The reference's two leaderboard tables, built from rescored runs:
@@ -106,9 +107,9 @@ function textRow(run: LoadedRun, ci: BootstrapOptions | null): LeaderboardRow {
   };
 }
 
-/** Best first: score %, then accuracy, then file order (the reference keeps ties in file order). */
+/** Best first: the one ranking (reports/ranking.ts): score %, then accuracy, then file order. */
 function better(a: LeaderboardRow, b: LeaderboardRow): number {
-  return b.scorePct - a.scorePct || b.accuracy - a.accuracy || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return compareRank(a, b);
 }
 
 function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): LeaderboardRow[] {
