@@ -29,7 +29,9 @@ export const SKIPPED_FILES = [...BROKEN_FILES, SYSTEM_LINK.file] as const;
 
 /** Hand-written Japanese answers whose bold touches Japanese punctuation (CommonMark leaves `**「…」**です` literal). */
 export const CJK_QID = '120A-2';
-export const CJK_TEXT = '考え方：**太字**（強調）です。次に**「重要」**ですので注意。\n\n【回答】a';
+export const CJK_TEXT = '考え方：**太字**（強調）です。次に**「重要」**ですので注意。目印は ほしぞら検索語 です。\n\n【回答】a';
+/** A made-up word that occurs in no question and no published response: only in CJK_TEXT. */
+export const RESPONSE_WORD = 'ほしぞら検索語';
 /** A long response (shown collapsed, with "show all"). */
 export const LONG_QID = '120A-4';
 export const LONG_FILLER = '\n\n補足：この説明は長い応答の表示を確かめるための手書きの文章です。'.repeat(60);

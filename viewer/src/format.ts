@@ -18,6 +18,8 @@ export function preview(text: string, n = 48): string {
 }
 /** `[97.5%, 99.6%]` (the interval's ends are 4-decimal fractions from the server). */
 export const interval = (i: IntervalView): string => `[${formatPercent(i.low)}, ${formatPercent(i.high)}]`;
+/** A large count in short: 639,600 → 640K. */
+export const compact = (n: number): string => new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 /** Token counts with thousands separators; — when unknown. */
 export const tokens = (n: number | null): string => (n === null ? '—' : n.toLocaleString('en'));
 /** 850 ms, 12.3 s */

@@ -29,7 +29,8 @@ export function examOf(index: IndexPayload, route: Route): string | null {
   if (route.view === 'model' && route.id && index.runExam[route.id]) return index.runExam[route.id] as string;
   if (route.view === 'compare') {
     const a = route.params.get('a');
-    if (a && index.runExam[a]) return index.runExam[a] as string;
+    const own = a ? index.runExam[a] : undefined;
+    if (own) return own;
   }
   const param = route.params.get('exam');
   if (param !== null) return known.has(param) ? param : null;
@@ -257,11 +258,14 @@ getIndex().then(
       root.removeAttribute('data-ready');
       closeLightbox();
       const seq = renderSeq + 1; // the render about to start
+      const hash = location.hash;
       render(index).then(() => {
         if (seq !== renderSeq) return; // a newer render is on its way
         const route = parseHash(location.hash);
         root.dataset['view'] = route.view;
         root.dataset['exam'] = route.view === 'series' ? '' : (examOf(index, route) ?? '');
+        // Which URL is on screen (tests and tools wait for it after a navigation).
+        root.dataset['rendered'] = hash;
         root.setAttribute('data-ready', '1');
       }, showError);
     };

@@ -47,7 +47,7 @@ export function parseHash(hash: string): Route {
     case undefined:
       return { view: 'leaderboard', id: null, params, unknown: null };
     default:
-      return { view: 'leaderboard', id: null, params, unknown: path };
+      return { view: 'leaderboard', id: null, params, unknown: parts.join('/') };
   }
 }
 

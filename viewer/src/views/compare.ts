@@ -23,7 +23,7 @@ const points = (x: number) => formatPointDiff(x);
 
 type Discordant = ComparePayload['discordant'][number];
 
-function sideRows(c: ComparePayload): [string, (s: CompareSide) => Child, string][] {
+function sideRows(): [string, (s: CompareSide) => Child, string][] {
   const pass = (v: boolean | null) => (v === null ? 'n/a' : v ? 'pass' : 'fail');
   return [
     ['file', (s) => s.path, 'file'],
@@ -153,7 +153,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
       h(
         'tbody',
         null,
-        sideRows(c).map(([label, f, key]) =>
+        sideRows().map(([label, f, key]) =>
           h('tr', { 'data-row': key }, h('th', { scope: 'row' }, label), h('td', { 'data-side': 'a' }, f(c.a)), h('td', { 'data-side': 'b' }, f(c.b))),
         ),
         h('tr', { 'data-row': 'verdict' }, h('th', { scope: 'row' }, 'verdict'), side(c.a, c.verdict.a, 'a'), side(c.b, c.verdict.b, 'b')),

@@ -154,7 +154,7 @@ function columns(runs: readonly RunEntry[]): Column<RunEntry>[] {
       value: (r) => (r.summary.usage.records_with_usage ? r.summary.usage.prompt_tokens + r.summary.usage.completion_tokens : null),
       cell: (r) => {
         const u = r.summary.usage;
-        if (!u.records_with_usage) return td('num wide muted', '—');
+        if (!u.records_with_usage) return td('num wide tokens muted', '—');
         const c = td('num wide tokens', tokens(u.prompt_tokens + u.completion_tokens));
         c.title = `prompt ${tokens(u.prompt_tokens)} · completion ${tokens(u.completion_tokens)} · reasoning ${tokens(u.reasoning_tokens)} (${u.records_with_usage} answers)`;
         return c;
@@ -194,7 +194,7 @@ function columns(runs: readonly RunEntry[]): Column<RunEntry>[] {
     });
   }
   cols.push({
-    key: 'pass',
+    key: 'verdict',
     label: 'Verdict',
     title: 'the official verdict: ✓ pass · ✓? pass unless 禁忌肢 (not disclosed) · ✗ fail · – incomplete',
     numeric: true,

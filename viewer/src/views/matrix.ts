@@ -24,6 +24,10 @@ const MOST = 0.5;
 /** More columns than this are not chosen by default (choose them in the list). */
 const DEFAULT_MAX_MODELS = 30;
 
+/** Column widths (em) of the fixed-layout table; every model column is MODEL_EM wide. */
+const WIDTH_EM: Readonly<Record<string, number>> = { id: 6.2, block: 3.6, points: 3.2, type: 5.6, image: 3.4, examinees: 6.4, right: 5.4, text: 17 };
+const MODEL_EM = 2.3;
+
 const SHOW = ['all-wrong', 'all-right', 'split', 'models-right', 'models-wrong'] as const;
 type Show = (typeof SHOW)[number];
 const SHOW_LABELS: Record<Show, string> = {
@@ -105,6 +109,7 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       label: 'Right',
       title: 'models right, of the chosen models that answered',
       numeric: true,
+      firstDir: 'asc',
       value: (x) => (x.answered ? x.right / x.answered : null),
       csv: (x) => x.right,
       cell: (x) => td(`num nright ${x.answered && x.right === 0 ? 'bad' : x.right === x.answered && x.answered ? 'ok' : ''}`, `${x.right} of ${x.answered}`),
@@ -189,7 +194,9 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       problems,
     };
   };
-  const columnsFor = (models: readonly RunEntry[]) => [...baseColumns, ...models.map(modelColumn)];
+  // Phones leave out the wide columns (block, type, text), so the models' columns are in view.
+  const narrow = window.matchMedia('(max-width: 900px)').matches;
+  const columnsFor = (models: readonly RunEntry[]) => [...baseColumns.filter((c) => !(narrow && c.cls?.includes('wide'))), ...models.map(modelColumn)];
 
   let { state, problems } = read(route);
   let cols = columnsFor(state.models);
@@ -270,14 +277,16 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
   );
   const summary = h('p', { class: 'filtered', 'data-testid': 'matrix-summary' });
   const legend = h('div', { class: 'mxlegend', 'data-testid': 'matrix-legend' });
+  const colgroup = h('colgroup');
   const thead = h('thead');
   const tbody = h('tbody');
-  const table = h('table', { class: 'matrix', 'data-testid': 'matrix' }, thead, tbody);
+  const table = h('table', { class: 'matrix', 'data-testid': 'matrix' }, colgroup, thead, tbody);
   const wrap = h('div', { class: 'tablewrap mxwrap' }, table);
 
   let shown: Row[] = [];
   let loading = 0;
   const compute = () => {
+    const started = performance.now();
     const runs = state.models.map((m) => byRun.get(m.id));
     const searching = !isEmpty(query);
     const loaded = searching ? state.models.map((m) => [m.id, loadedRun(m.id)] as const) : [];
@@ -311,6 +320,8 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       out.push({ ...base, right, answered, hit });
     }
     shown = sortRows(out, cols, state.sort);
+    // The search's own time, for bench/viewer.mjs (a User Timing entry; nothing is sent anywhere).
+    if (searching && loading === 0) performance.measure('search', { start: started, end: performance.now() });
   };
 
   const draw = () => {
@@ -320,22 +331,18 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
     // Model headers: the number (rank order of the chosen models) and the name, vertical.
     const ths = thead.querySelectorAll<HTMLTableCellElement>('th');
     state.models.forEach((m, i) => {
-      const th = ths[baseColumns.length + i];
+      const th = ths[cols.length - state.models.length + i];
       if (!th) return;
       th.classList.add('mxhead');
       const btn = th.querySelector('button');
       if (btn) btn.replaceChildren(h('span', { class: 'mxname' }, m.displayName), h('span', { class: 'mxnum' }, `${i + 1}`));
     });
-    const frag = document.createDocumentFragment();
-    for (const x of shown) {
-      const tr = document.createElement('tr');
-      tr.dataset['qid'] = x.q.id;
-      if (x.answered && x.right === 0) tr.className = 'allwrong';
-      for (const c of cols) tr.appendChild(c.cell(x));
-      frag.appendChild(tr);
-    }
-    tbody.replaceChildren(frag);
-    if (shown.length === 0) tbody.appendChild(h('tr', { class: 'empty' }, h('td', { colspan: cols.length, class: 'muted' }, 'No question matches.')));
+    // Fixed column widths: the table is laid out from them, not from measuring every cell.
+    const widths = cols.map((c) => WIDTH_EM[c.key] ?? MODEL_EM);
+    colgroup.replaceChildren(...widths.map(() => h('col', { class: 'mxcol' })));
+    colgroup.querySelectorAll('col').forEach((col, i) => (col.style.width = `${widths[i]}em`));
+    table.style.width = `${widths.reduce((a, b) => a + b, 0)}em`;
+    drawRows();
     replaceChildren(
       summary,
       h('strong', null, `${shown.length} of ${rowsAll.length} questions`),
@@ -347,6 +354,44 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       legend,
       state.models.map((m, i) => h('span', { class: 'mxkey' }, h('b', null, `${i + 1}`), ' ', h('a', { href: href('model', m.id) }, m.displayName))),
     );
+  };
+
+  /**
+   * The rows, drawn in slices: the first screenfuls at once (the matrix is
+   * usable at once), the rest in the next frames, so 30 models × 400 questions
+   * never block the page. `data-complete` marks the table when every row is in.
+   */
+  let drawing = 0;
+  const rowOf = (x: Row): HTMLTableRowElement => {
+    const tr = document.createElement('tr');
+    tr.dataset['qid'] = x.q.id;
+    if (x.answered && x.right === 0) tr.className = 'allwrong';
+    for (const c of cols) tr.appendChild(c.cell(x));
+    return tr;
+  };
+  const drawRows = () => {
+    const mine = ++drawing;
+    table.removeAttribute('data-complete');
+    const first = document.createDocumentFragment();
+    const FIRST = 60;
+    const SLICE = 400;
+    for (const x of shown.slice(0, FIRST)) first.appendChild(rowOf(x));
+    tbody.replaceChildren(first);
+    if (shown.length === 0) tbody.appendChild(h('tr', { class: 'empty' }, h('td', { colspan: cols.length, class: 'muted' }, 'No question matches.')));
+    let at = FIRST;
+    const more = () => {
+      if (mine !== drawing) return; // redrawn meanwhile
+      if (at >= shown.length) {
+        table.dataset['complete'] = '1';
+        return;
+      }
+      const frag = document.createDocumentFragment();
+      for (const x of shown.slice(at, at + SLICE)) frag.appendChild(rowOf(x));
+      tbody.appendChild(frag);
+      at += SLICE;
+      setTimeout(more, 0);
+    };
+    more();
   };
 
   const loadForSearch = () => {

@@ -4,7 +4,7 @@ import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/
 import { answerLine, modelOutput, questionBody } from '../components';
 import { downloadButtons, fileSafe } from '../download';
 import { bar, h, replaceChildren, type Child } from '../dom';
-import { answer, interval, latency, passMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format';
+import { answer, compact, interval, latency, passMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format';
 import { href, type Route } from '../router';
 import { isEmpty, parseQuery, searchQuestion, type Query } from '../search';
 import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table';
@@ -362,7 +362,7 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     u.records_with_usage > 0 || u.latency_ms_mean !== null
       ? card(
           'Cost',
-          u.records_with_usage > 0 ? `${tokens(u.prompt_tokens + u.completion_tokens)} tokens` : latency(u.latency_ms_mean),
+          u.records_with_usage > 0 ? `${compact(u.prompt_tokens + u.completion_tokens)} tokens` : latency(u.latency_ms_mean),
           [
             u.records_with_usage > 0
               ? `${tokens(u.prompt_tokens)} prompt · ${tokens(u.completion_tokens)} completion · ${tokens(u.reasoning_tokens)} reasoning`
