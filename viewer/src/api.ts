@@ -8,8 +8,8 @@ import type {
   RunPayload,
   RecordView,
   SeriesPayload,
-} from '../../src/viewer/types';
-import type { ExamineeComparison } from '../../src/scoring/examinees';
+} from '../../src/viewer/types.js';
+import type { ExamineeComparison } from '../../src/scoring/examinees.js';
 
 /**
  * Where the data comes from: the live server (`api/...`) or a static export

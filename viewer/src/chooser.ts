@@ -1,6 +1,6 @@
-import type { RunEntry } from '../../src/viewer/types';
-import { h, replaceChildren } from './dom';
-import { fold } from './search';
+import type { RunEntry } from '../../src/viewer/types.js';
+import { h, replaceChildren } from './dom.js';
+import { fold } from './search.js';
 
 /**
  * Choosing models (the per-question view's answers, the matrix's columns): a

@@ -1,9 +1,9 @@
-import type { ChartBar, QuestionView, RecordView } from '../../src/viewer/types';
-import { imageUrl } from './api';
-import { bar, h, s, replaceChildren, type Child } from './dom';
-import { answer, interval, latency, pct, tokens, typeLabel } from './format';
-import { renderMarkdown } from './markdown';
-import { highlighted, highlightIn, hitRanges, isEmpty, parseQuery, type Query } from './search';
+import type { ChartBar, QuestionView, RecordView } from '../../src/viewer/types.js';
+import { imageUrl } from './api.js';
+import { bar, h, s, replaceChildren, type Child } from './dom.js';
+import { answer, interval, latency, pct, tokens, typeLabel } from './format.js';
+import { renderMarkdown } from './markdown.js';
+import { highlighted, highlightIn, hitRanges, isEmpty, parseQuery, type Query } from './search.js';
 
 /** Building blocks shared by the views. Model output goes through renderMarkdown only. */
 

@@ -1,4 +1,4 @@
-import { h } from './dom';
+import { h } from './dom.js';
 
 /**
  * Downloads of what a view shows (the rows on screen, in their order) as CSV

@@ -1,6 +1,6 @@
-import { formatPercent, ratio4 } from '../../src/util/round';
-import { VERDICT_LABELS, type Verdict } from '../../src/scoring/verdict';
-import type { IntervalView } from '../../src/viewer/types';
+import { formatPercent, ratio4 } from '../../src/util/round.js';
+import { VERDICT_LABELS, type Verdict } from '../../src/scoring/verdict.js';
+import type { IntervalView } from '../../src/viewer/types.js';
 
 /** Formatting shared by the views (rounding is the CLI's: Python's, ties to even). */
 

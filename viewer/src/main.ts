@@ -1,16 +1,16 @@
 import './style.css';
-import type { IndexPayload } from '../../src/viewer/types';
-import { getIndex, getLeaderboard, getMatrix, getQuestions, getRun, getSeries } from './api';
-import { closeLightbox, lightboxKey, lightboxOpen } from './components';
-import { h, replaceChildren, type Child } from './dom';
-import { go, href, parseHash, setLinkExam, type Route } from './router';
-import { urlNotice, type Mounted } from './view';
-import { renderCompare } from './views/compare';
-import { renderLeaderboard } from './views/leaderboard';
-import { renderMatrix } from './views/matrix';
-import { renderModel } from './views/model';
-import { renderQuestion } from './views/question';
-import { renderSeries } from './views/series';
+import type { IndexPayload } from '../../src/viewer/types.js';
+import { getIndex, getLeaderboard, getMatrix, getQuestions, getRun, getSeries } from './api.js';
+import { closeLightbox, lightboxKey, lightboxOpen } from './components.js';
+import { h, replaceChildren, type Child } from './dom.js';
+import { go, href, parseHash, setLinkExam, type Route } from './router.js';
+import { urlNotice, type Mounted } from './view.js';
+import { renderCompare } from './views/compare.js';
+import { renderLeaderboard } from './views/leaderboard.js';
+import { renderMatrix } from './views/matrix.js';
+import { renderModel } from './views/model.js';
+import { renderQuestion } from './views/question.js';
+import { renderSeries } from './views/series.js';
 
 /** The app shell: header (exam picker, nav), skipped-files notice, the view chosen by the URL hash, and the keys. */
 

@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import cjkFriendly from 'markdown-it-cjk-friendly';
-import { h } from './dom';
+import { h } from './dom.js';
 
 /**
  * Model output is untrusted. It is rendered with markdown-it with raw HTML

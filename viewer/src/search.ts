@@ -1,5 +1,5 @@
-import type { QuestionView, RecordView } from '../../src/viewer/types';
-import { h, type Child } from './dom';
+import type { QuestionView, RecordView } from '../../src/viewer/types.js';
+import { h, type Child } from './dom.js';
 
 /**
  * Free-text search over questions (text, choices, shared case) and the models'

@@ -1,5 +1,5 @@
-import type { Cell } from './download';
-import { h, type Child } from './dom';
+import type { Cell } from './download.js';
+import { h, type Child } from './dom.js';
 
 /**
  * Sortable tables: columns know their header, their cell, the value they sort

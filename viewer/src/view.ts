@@ -1,5 +1,5 @@
-import { h, type Child } from './dom';
-import { go, type Route } from './router';
+import { h, type Child } from './dom.js';
+import { go, type Route } from './router.js';
 
 /** What every view gives the app shell: its element, in-place updates, and its keys. */
 

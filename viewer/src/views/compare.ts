@@ -1,12 +1,12 @@
-import { formatPointDiff, toFixedHalfEven } from '../../../src/util/round';
-import type { ComparePayload, CompareSide, IndexPayload, LeaderboardPayload, RunEntry } from '../../../src/viewer/types';
-import { getCompare, type CompareResult } from '../api';
-import { downloadButtons, fileSafe } from '../download';
-import { h, replaceChildren, type Child } from '../dom';
-import { answer, pct, VERDICT_MARKS, verdictClass, verdictLabel } from '../format';
-import { href, type Route } from '../router';
-import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table';
-import { navigate, urlNotice, type Mounted } from '../view';
+import { formatPointDiff, toFixedHalfEven } from '../../../src/util/round.js';
+import type { ComparePayload, CompareSide, IndexPayload, LeaderboardPayload, RunEntry } from '../../../src/viewer/types.js';
+import { getCompare, type CompareResult } from '../api.js';
+import { downloadButtons, fileSafe } from '../download.js';
+import { h, replaceChildren, type Child } from '../dom.js';
+import { answer, pct, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
+import { href, type Route } from '../router.js';
+import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { navigate, urlNotice, type Mounted } from '../view.js';
 
 /**
  * The paired view of two runs: what `jmle-bench compare A B --json` reports (the

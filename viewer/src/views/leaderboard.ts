@@ -1,13 +1,13 @@
-import type { LeaderboardPayload, RunEntry } from '../../../src/viewer/types';
-import { passesKnownCriteria } from '../../../src/scoring/verdict';
-import { barChart, barDetail, type BarRow } from '../components';
-import { downloadButtons, fileSafe } from '../download';
-import { bar, h, type Child } from '../dom';
-import { interval, latency, passMark, pct, tokens, VERDICT_MARKS, verdictClass, verdictLabel } from '../format';
-import { href, type Route } from '../router';
-import { fold } from '../search';
-import { downloadTable, headerRow, readSort, sortRows, td, type Column } from '../table';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view';
+import type { LeaderboardPayload, RunEntry } from '../../../src/viewer/types.js';
+import { passesKnownCriteria } from '../../../src/scoring/verdict.js';
+import { barChart, barDetail, type BarRow } from '../components.js';
+import { downloadButtons, fileSafe } from '../download.js';
+import { bar, h, type Child } from '../dom.js';
+import { interval, latency, passMark, pct, tokens, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
+import { href, type Route } from '../router.js';
+import { fold } from '../search.js';
+import { downloadTable, headerRow, readSort, sortRows, td, type Column } from '../table.js';
+import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
  * Leaderboard: headline figures, a sortable table of the runs (ranked by the

@@ -1,14 +1,14 @@
-import type { LeaderboardPayload, MatrixPayload, MatrixRun, QuestionView, RunEntry } from '../../../src/viewer/types';
-import { getRun, loadedRun, type Questions } from '../api';
-import { modelChooser } from '../chooser';
-import { downloadButtons, fileSafe, type Cell } from '../download';
-import { h, replaceChildren } from '../dom';
-import { pct, preview, typeLabel } from '../format';
-import { href, type Route } from '../router';
-import { isEmpty, parseQuery, searchQuestion, type Hit, type Query } from '../search';
-import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view';
-import { readFilters, type Filters } from './model';
+import type { LeaderboardPayload, MatrixPayload, MatrixRun, QuestionView, RunEntry } from '../../../src/viewer/types.js';
+import { getRun, loadedRun, type Questions } from '../api.js';
+import { modelChooser } from '../chooser.js';
+import { downloadButtons, fileSafe, type Cell } from '../download.js';
+import { h, replaceChildren } from '../dom.js';
+import { pct, preview, typeLabel } from '../format.js';
+import { href, type Route } from '../router.js';
+import { isEmpty, parseQuery, searchQuestion, type Hit, type Query } from '../search.js';
+import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
+import { readFilters, type Filters } from './model.js';
 
 /**
  * The question matrix: one row per question, one column per chosen model

@@ -1,14 +1,14 @@
-import type { ExamInfo, LeaderboardPayload, QuestionView, RecordView, RunEntry } from '../../../src/viewer/types';
-import type { Questions, Run } from '../api';
-import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/examinees';
-import { answerLine, modelOutput, questionBody } from '../components';
-import { downloadButtons, fileSafe } from '../download';
-import { bar, h, replaceChildren, type Child } from '../dom';
-import { answer, compact, interval, latency, passMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format';
-import { href, type Route } from '../router';
-import { isEmpty, parseQuery, searchQuestion, type Query } from '../search';
-import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view';
+import type { ExamInfo, LeaderboardPayload, QuestionView, RecordView, RunEntry } from '../../../src/viewer/types.js';
+import type { Questions, Run } from '../api.js';
+import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/examinees.js';
+import { answerLine, modelOutput, questionBody } from '../components.js';
+import { downloadButtons, fileSafe } from '../download.js';
+import { bar, h, replaceChildren, type Child } from '../dom.js';
+import { answer, compact, interval, latency, passMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format.js';
+import { href, type Route } from '../router.js';
+import { isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
+import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
  * Per-model view: summary, accuracy by block, filters and search with the

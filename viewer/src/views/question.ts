@@ -1,12 +1,12 @@
-import type { LeaderboardPayload, QuestionView, RunEntry } from '../../../src/viewer/types';
-import { getRun, loadedRun, type Questions, type Run } from '../api';
-import { modelChooser } from '../chooser';
-import { answerLine, modelOutput, questionBody } from '../components';
-import { h, replaceChildren } from '../dom';
-import { preview } from '../format';
-import { href, type Route } from '../router';
-import { highlighted, isEmpty, parseQuery, searchQuestion, type Query } from '../search';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view';
+import type { LeaderboardPayload, QuestionView, RunEntry } from '../../../src/viewer/types.js';
+import { getRun, loadedRun, type Questions, type Run } from '../api.js';
+import { modelChooser } from '../chooser.js';
+import { answerLine, modelOutput, questionBody } from '../components.js';
+import { h, replaceChildren } from '../dom.js';
+import { preview } from '../format.js';
+import { href, type Route } from '../router.js';
+import { highlighted, isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
+import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
  * Per-question view: pick a block and a question (or search), pick models,
