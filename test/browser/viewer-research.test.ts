@@ -659,7 +659,7 @@ describe('screenshots of the new views (laptop and phone)', () => {
     const [a, b] = [lb.runs[0]?.id as string, lb.runs[2]?.id as string];
     /** Name, URL, dark, and what to scroll into view (the part the shot is about). */
     const views: [string, string, boolean, string | null][] = [
-      ['leaderboard', '#/', false, null],
+      ['leaderboard-ci', '#/', false, null],
       ['leaderboard-charts', '#/', false, '[data-testid=axis-note]'],
       ['matrix', '#/matrix', false, null],
       ['matrix-all-wrong', '#/matrix?show=all-wrong', false, '[data-testid=matrix-summary]'],
@@ -690,6 +690,7 @@ describe('screenshots of the new views (laptop and phone)', () => {
               .locator(focus)
               .first()
               .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+          else await o.page.evaluate(() => window.scrollTo(0, 0));
           await o.page.waitForTimeout(200);
           await o.page.screenshot({ path: join(dir, `${size}-${name}.png`) });
           const overflow = await o.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

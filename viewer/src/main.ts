@@ -20,6 +20,8 @@ const nav = h('nav', { class: 'nav' });
 const examSlot = h('span', { class: 'examslot' });
 let mounted: { view: Mounted; exam: string; kind: Route['view'] } | null = null;
 let renderSeq = 0;
+/** The kind of view last put on the page. */
+let lastKind: Route['view'] | null = null;
 
 const ordinal = (id: string) => `${id}th`;
 
@@ -141,6 +143,8 @@ async function render(index: IndexPayload): Promise<void> {
     const series = await getSeries();
     if (seq !== renderSeq) return;
     replaceChildren(main, renderSeries(series, index));
+    if (lastKind !== 'series') window.scrollTo(0, 0);
+    lastKind = 'series';
     document.title = 'Series — jmle-bench';
     return;
   }
@@ -160,7 +164,11 @@ async function render(index: IndexPayload): Promise<void> {
   if (mounted && mounted.exam === exam && mounted.kind === route.view && !route.unknown && mounted.view.update(route)) return;
   mounted = null;
   const put = (view: Mounted, title: string, ...notices: Child[]) => {
+    const another = lastKind !== route.view;
+    lastKind = route.view;
     mount(view.el, ...notices);
+    // A new page starts at its top (an in-place update keeps the reader where they are).
+    if (another) window.scrollTo(0, 0);
     mounted = { view, exam, kind: route.view };
     document.title = `${title} — jmle-bench`;
   };

@@ -54,7 +54,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
     { key: 'a', label: 'A', value: (x) => x.answer_a.join(','), cell: (x) => td(x.right === 'A' ? 'ok' : 'bad', answer(x.answer_a)) },
     { key: 'b', label: 'B', value: (x) => x.answer_b.join(','), cell: (x) => td(x.right === 'B' ? 'ok' : 'bad', answer(x.answer_b)) },
     { key: 'gold', label: 'Gold', value: (x) => x.gold.join(','), cell: (x) => td(null, answer(x.gold)) },
-    { key: 'right', label: 'Right', value: (x) => x.right, cell: (x) => td('center', x.right) },
+    { key: 'right', label: 'Right', cls: 'center', value: (x) => x.right, cell: (x) => td('center', x.right) },
   ];
   if (exam.examineeQuestions > 0) {
     cols.push({

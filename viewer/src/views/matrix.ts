@@ -25,7 +25,7 @@ const MOST = 0.5;
 const DEFAULT_MAX_MODELS = 30;
 
 /** Column widths (em) of the fixed-layout table; every model column is MODEL_EM wide. */
-const WIDTH_EM: Readonly<Record<string, number>> = { id: 6.2, block: 3.6, points: 3.2, type: 5.6, image: 3.4, examinees: 6.4, right: 5.4, text: 17 };
+const WIDTH_EM: Readonly<Record<string, number>> = { id: 6.2, block: 4.4, points: 3.2, type: 5.6, image: 3.4, examinees: 6.4, right: 5.4, text: 17 };
 const MODEL_EM = 2.3;
 
 const SHOW = ['all-wrong', 'all-right', 'split', 'models-right', 'models-wrong'] as const;
