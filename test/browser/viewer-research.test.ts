@@ -343,6 +343,34 @@ for (const mode of ['server', 'static export'] as const) {
   });
 }
 
+describe('question matrix with the examinees (116th)', () => {
+  it('shows the examinees’ share correct and keeps the questions where models and examinees disagree, both ways', async () => {
+    const m = await fetchJson<MatrixPayload>(`${pastViewer.url}api/exams/116/matrix`);
+    const qs = await fetchJson<QuestionsPayload>(`${pastViewer.url}api/exams/116/questions`);
+    const human = new Map(qs.questions.map((q) => [q.id, q.humanAccuracy]));
+    const expect116 = (keep: (right: number, answered: number, h: number) => boolean) =>
+      m.questions.filter((id, i) => {
+        const h = human.get(id);
+        const marks = m.runs.map((r) => r.marks[i]).filter((c) => c !== '-');
+        const right = marks.filter((c) => c === '1').length;
+        return h !== null && h !== undefined && marks.length > 0 && keep(right, marks.length, h);
+      });
+    const o = await open(pastViewer.url, '#/matrix?exam=116&show=models-right');
+    const { page } = o;
+    const modelsRight = expect116((r, n, h) => h < 0.5 && r * 2 > n);
+    expect(modelsRight.length).toBeGreaterThan(0);
+    expect(await matrixIds(page)).toEqual(modelsRight);
+    const first = modelsRight[0] as string;
+    expect(await page.locator(`[data-testid=matrix] tr[data-qid="${first}"] td:nth-child(6)`).innerText()).toBe(formatPercent(human.get(first) as number));
+    await goHash(page, '#/matrix?exam=116&show=models-wrong');
+    expect(await matrixIds(page)).toEqual(expect116((r, n, h) => h >= 0.5 && r * 2 < n));
+    // The 120th publishes no examinee figures: the filter says so instead of showing nothing.
+    await goHash(page, '#/matrix?exam=120&show=models-right');
+    expect(await page.locator('[data-testid=url-notice]').innerText()).toContain('publishes no examinee figures');
+    await close(o);
+  });
+});
+
 describe('downloads', () => {
   it('a filtered, sorted question list downloads as the rows shown (CSV and JSON); the leaderboard and the matrix too', async () => {
     const id = lb.runs[3]?.id as string;

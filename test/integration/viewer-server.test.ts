@@ -367,6 +367,38 @@ describe('CLI', () => {
     expect(err).toContain('skipped broken-json.json');
   });
 
+  it('view --host 0.0.0.0 serves a team: any Host name, the addresses printed, and a note that anyone on the network can read the results', async () => {
+    const child = spawn(process.execPath, [CLI, 'view', '--results', fx.dir, '--data-dir', DATA_ROOT, '--port', '0', '--host', '0.0.0.0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed: ${out} ${err}`)), 20_000);
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = out.match(/http:\/\/0\.0\.0\.0:(\d+)\//);
+        if (m && out.includes('Ctrl-C')) {
+          clearTimeout(t);
+          resolve(`http://127.0.0.1:${m[1]}/`);
+        }
+      });
+    });
+    try {
+      // Not loopback: the Host check is off (a team reaches it by the machine's name or address).
+      const r = await get(url, '/api/exams/120/leaderboard', { host: 'viewer.lab.example:8765', headers: { 'accept-encoding': 'gzip' } });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-encoding']).toBe('gzip');
+      expect(err).toMatch(/note: listening on 0\.0\.0\.0; anyone who can reach this machine on port \d+ can read these results/);
+    } finally {
+      await new Promise<void>((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    }
+  });
+
   it('export-site refuses a non-empty folder with one line and exit 2', async () => {
     const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-cli-'));
     try {
