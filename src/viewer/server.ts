@@ -144,6 +144,22 @@ export function createHandler(opts: { data: ViewerData; appDir: string; checkHos
     return b;
   };
   const runsById = new Map(collection.exams.flatMap((g) => g.runs.map((r) => [r.entry.id, r] as const)));
+  // Make each exam's small JSON (and its compressed forms) soon after start, one at a time between
+  // requests, so the first visitor does not wait for it.
+  const warm = [...exams.values()].flatMap((e) =>
+    (['leaderboard', 'questions', 'matrix'] as const).map((what) => () => {
+      const b = examBody(e, what);
+      b.encoded('br');
+      b.encoded('gzip');
+    }),
+  );
+  const step = () => {
+    const next = warm.shift();
+    if (!next) return;
+    next();
+    setImmediate(step);
+  };
+  setImmediate(step);
   const runBodies = new Map<string, Body>();
   const compareBodies = new Map<string, Body>();
 

@@ -115,11 +115,20 @@ function mount(view: HTMLElement, ...before: Child[]): void {
   }
 }
 
+/** Ask for what the view will need together with the leaderboard (one round trip, not two in a row). */
+function prefetch(route: Route, exam: string): void {
+  const quiet = (p: Promise<unknown>) => p.catch(() => undefined); // the view reports failures when it awaits
+  if (route.view === 'model' || route.view === 'question' || route.view === 'matrix') void quiet(getQuestions(exam));
+  if (route.view === 'matrix') void quiet(getMatrix(exam));
+  if (route.view === 'model' && route.id) void quiet(getRun(route.id));
+}
+
 async function render(index: IndexPayload): Promise<void> {
   const seq = ++renderSeq;
   const route = parseHash(location.hash);
   const exam = route.view === 'series' ? null : examOf(index, route);
   setLinkExam(exam ?? index.defaultExam);
+  if (exam) prefetch(route, exam);
   const data = exam ? await getLeaderboard(exam) : null;
   if (seq !== renderSeq) return;
   drawHeader(index, route, exam, (data ?? (await getLeaderboard(index.defaultExam))).runs[0]?.id);
