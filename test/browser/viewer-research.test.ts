@@ -99,6 +99,10 @@ async function open(base: string, hash: string, opts: { viewport?: { width: numb
   const errors: string[] = [];
   const dialogs: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The strict CSP stays strict: nothing the app does may be refused (an inline style would be).
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -618,6 +622,9 @@ describe('Japanese bold (markdown-it-cjk-friendly)', () => {
     const md = page.locator('[data-testid=detail] .raw .md');
     expect(await md.locator('strong').allInnerTexts()).toEqual(['太字', '「重要」']);
     expect(await md.innerText()).not.toContain('**');
+    // A Markdown table keeps its alignment under the CSP (a class, not a refused style attribute; close() checks no refusal).
+    expect(await md.locator('td.align-right').innerText()).toBe('1');
+    expect(await md.locator('td.align-right').evaluate((el) => getComputedStyle(el).textAlign)).toBe('right');
     await close(o);
   });
 });

@@ -29,7 +29,8 @@ export const SKIPPED_FILES = [...BROKEN_FILES, SYSTEM_LINK.file] as const;
 
 /** Hand-written Japanese answers whose bold touches Japanese punctuation (CommonMark leaves `**「…」**です` literal). */
 export const CJK_QID = '120A-2';
-export const CJK_TEXT = '考え方：**太字**（強調）です。次に**「重要」**ですので注意。目印は ほしぞら検索語 です。\n\n【回答】a';
+export const CJK_TEXT =
+  '考え方：**太字**（強調）です。次に**「重要」**ですので注意。目印は ほしぞら検索語 です。\n\n| 項目 | 値 |\n|:--|--:|\n| 頻度 | 1 |\n\n【回答】a';
 /** A made-up word that occurs in no question and no published response: only in CJK_TEXT. */
 export const RESPONSE_WORD = 'ほしぞら検索語';
 /** A long response (shown collapsed, with "show all"). */
