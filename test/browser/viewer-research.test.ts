@@ -446,7 +446,7 @@ describe('statistics on screen', () => {
     await close(o);
   });
 
-  it('shows rank ranges and P(pass) when the server sends them (repeated runs)', async () => {
+  it('shows rank ranges, P(pass) and k/K answers right when the server sends them (repeated runs)', async () => {
     const context = await browser.newContext({ viewport: LAPTOP });
     const page = await context.newPage();
     await page.route('**/api/exams/120/leaderboard', async (route) => {
@@ -462,6 +462,18 @@ describe('statistics on screen', () => {
     expect(keys).toEqual(expect.arrayContaining(['rankrange', 'ppassrerun', 'ppassexam']));
     expect(await page.locator(`tr[data-run="${lb.runs[1]?.id}"] td.rankrange`).innerText()).toBe('2–3');
     expect(await page.locator(`tr[data-run="${lb.runs[1]?.id}"] td.ppassexam`).innerText()).toBe('75.0%');
+    // Repeated answers per question: the matrix shows k/K.
+    await page.route('**/api/exams/120/matrix', async (route) => {
+      const body = JSON.parse(JSON.stringify(matrix)) as MatrixPayload & { runs: { k?: number[]; epochs?: number }[] };
+      const first = body.runs[0]!;
+      first.epochs = 5;
+      first.k = body.questions.map((_, i) => i % 6);
+      await route.fulfill({ json: body });
+    });
+    await page.evaluate(() => (location.hash = '#/matrix'));
+    await page.waitForSelector('[data-testid=matrix][data-complete]');
+    const cells = await page.locator(`[data-testid=matrix] td.mx[data-run="${lb.runs[0]?.id}"]`).allInnerTexts();
+    expect(cells.slice(0, 7)).toEqual(['0/5', '1/5', '2/5', '3/5', '4/5', '5/5', '0/5']);
     await context.close();
     // Without them (today's files): no such columns.
     const o = await open(viewer.url, '#/');
