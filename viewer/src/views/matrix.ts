@@ -24,7 +24,7 @@ const MOST = 0.5;
 /** More columns than this are not chosen by default (choose them in the list). */
 const DEFAULT_MAX_MODELS = 30;
 
-/** Column widths (em) of the fixed-layout table; every model column is MODEL_EM wide. */
+/** Column widths (em) of the matrix's grid rows; every model column is MODEL_EM wide. */
 const WIDTH_EM: Readonly<Record<string, number>> = { id: 6.2, block: 4.4, points: 3.2, type: 5.6, image: 3.4, examinees: 6.4, right: 5.4, text: 17 };
 const MODEL_EM = 2.3;
 
@@ -157,7 +157,6 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
           cell.textContent = c === '1' ? '✓' : c === '0' ? '✗' : '·';
         }
         if (x.hit?.inResponses.has(m.id)) cell.classList.add('hit');
-        cell.title = `${m.displayName} · ${x.q.id}: ${mr?.predicted[x.i] || '—'}`;
         return cell;
       },
     };
@@ -277,10 +276,10 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
   );
   const summary = h('p', { class: 'filtered', 'data-testid': 'matrix-summary' });
   const legend = h('div', { class: 'mxlegend', 'data-testid': 'matrix-legend' });
-  const colgroup = h('colgroup');
-  const thead = h('thead');
-  const tbody = h('tbody');
-  const table = h('table', { class: 'matrix', 'data-testid': 'matrix' }, colgroup, thead, tbody);
+  // Laid out as grid rows (style.css), so the roles are said explicitly.
+  const thead = h('thead', { role: 'rowgroup' });
+  const tbody = h('tbody', { role: 'rowgroup' });
+  const table = h('table', { class: 'matrix', 'data-testid': 'matrix', role: 'table' }, thead, tbody);
   const wrap = h('div', { class: 'tablewrap mxwrap' }, table);
 
   let shown: Row[] = [];
@@ -337,11 +336,12 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       const btn = th.querySelector('button');
       if (btn) btn.replaceChildren(h('span', { class: 'mxname' }, m.displayName), h('span', { class: 'mxnum' }, `${i + 1}`));
     });
-    // Fixed column widths: the table is laid out from them, not from measuring every cell.
+    // Fixed column widths: rows are laid out from them, not from measuring every cell.
     const widths = cols.map((c) => WIDTH_EM[c.key] ?? MODEL_EM);
-    colgroup.replaceChildren(...widths.map(() => h('col', { class: 'mxcol' })));
-    colgroup.querySelectorAll('col').forEach((col, i) => (col.style.width = `${widths[i]}em`));
+    table.style.setProperty('--mx-cols', widths.map((w) => `${w}em`).join(' '));
     table.style.width = `${widths.reduce((a, b) => a + b, 0)}em`;
+    thead.querySelector('tr')?.setAttribute('role', 'row');
+    for (const th of thead.querySelectorAll('th')) th.setAttribute('role', 'columnheader');
     drawRows();
     replaceChildren(
       summary,
@@ -365,6 +365,7 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
   let drawing = 0;
   const rowOf = (x: Row): HTMLTableRowElement => {
     const tr = document.createElement('tr');
+    tr.setAttribute('role', 'row');
     tr.dataset['qid'] = x.q.id;
     if (x.answered && x.right === 0) tr.className = 'allwrong';
     for (const c of cols) tr.appendChild(c.cell(x));
@@ -428,6 +429,17 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
     loadForSearch();
   };
 
+  // A cell's tooltip (model, question, its answer) is made when the pointer first reaches it, not for
+  // every one of 30 × 400 cells up front.
+  tbody.addEventListener('mouseover', (e) => {
+    const cell = (e.target as HTMLElement).closest<HTMLTableCellElement>('td[data-run]');
+    const qid = cell?.closest('tr')?.dataset['qid'];
+    if (!cell || cell.title || !qid) return;
+    const run = cell.dataset['run'] as string;
+    const i = matrix.questions.indexOf(qid);
+    const name = data.runs.find((r) => r.id === run)?.displayName ?? run;
+    cell.title = `${name} · ${qid}: ${byRun.get(run)?.predicted[i] || '—'}`;
+  });
   // A click on a model's cell opens that model's answer; on the question id, the answers side by side.
   tbody.addEventListener('click', (e) => {
     const target = e.target as HTMLElement;
