@@ -183,8 +183,11 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       problems.push(`The ${exam.id}th publishes no examinee figures, so "${show}" cannot be applied; showing every question.`);
       show = null;
     }
-    const f = readFilters(r.params, exam);
-    problems.push(...f.problems.filter((p) => !p.startsWith('No result')));
+    // The per-model filters, less "result" (one model's right/wrong; the matrix has "show" instead).
+    const own = new URLSearchParams(r.params);
+    own.delete('result');
+    const f = readFilters(own, exam);
+    problems.push(...f.problems);
     const cols = columnsFor(models);
     const so = readSort(r.params, cols, DEFAULT_SORT);
     if (so.problem) problems.push(so.problem);
