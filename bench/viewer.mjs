@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The results viewer at scale: the 10 real result files plus 20 copies (30 runs, in a
 // temp folder), served by `jmle-bench view` (in-process, built dist/), driven by
-// Debian's Chromium through playwright-core. Measures server start (load + rescore),
-// time until the leaderboard is interactive in a fresh browser context, first opening
-// of a model, question switching, and the static export.
+// Debian's Chromium through playwright-core. Measures server start (load + rescore +
+// intervals), time until the leaderboard is interactive in a fresh browser context, first
+// opening of a model, question switching, the question matrix with every run as a column,
+// search over every run's responses, and the static export.
 // Writes bench/out/viewer.json and the "## viewer" section of BENCHMARKS.md.
 // Needs `npm run build` first (imports dist/, serves dist/viewer/app/).
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
@@ -15,6 +16,7 @@ import { dataRoot, repo, resultsDir, writeBenchmarksSection, writeRawFigures } f
 const COPIES = 20;
 const LOADS = 7;
 const SWITCHES = 20;
+const MATRIX_LOADS = 5;
 
 const { startViewer } = await import(join(repo, 'dist', 'viewer', 'server.js'));
 const { exportSite } = await import(join(repo, 'dist', 'viewer', 'export.js'));
@@ -25,6 +27,8 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+// The machine may be shared: its load when the bench starts is part of the figures.
+const loadAtStart = loadavg()[0];
 const tmp = mkdtempSync(join(tmpdir(), 'jmle-bench-viewer-'));
 const dir = join(tmp, 'results');
 mkdirSync(dir);
@@ -122,6 +126,95 @@ try {
   }
   await ctx.close();
 
+  // The question matrix with every run as a column (30 × 400): fresh context, navigation →
+  // the first rows drawn and the app ready (interactive), and → every row drawn; then a
+  // filter change (all wrong), and a click on a cell opening that answer.
+  const ids = await (async () => {
+    const c = await browser.newContext();
+    const p = await c.newPage();
+    await p.goto(viewer.url);
+    const list = await p.evaluate(async () => (await (await fetch('api/exams/120/leaderboard')).json()).runs.map((r) => r.id));
+    await c.close();
+    return list;
+  })();
+  const matrixHash = `#/matrix?models=${ids.join(',')}`;
+  const matrixReady = [];
+  const matrixShownInPage = [];
+  const matrixCompleteInPage = [];
+  const matrixComplete = [];
+  const matrixFilter = [];
+  const matrixClick = [];
+  for (let i = 0; i < MATRIX_LOADS; i++) {
+    const c = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const p = await c.newPage();
+    t0 = performance.now();
+    await p.goto(viewer.url + matrixHash);
+    await p.waitForFunction(
+      (n) => document.querySelector('#app[data-ready]') && document.querySelectorAll('[data-testid=matrix] tbody tr:first-child td.mx').length === n,
+      ids.length,
+    );
+    matrixReady.push(performance.now() - t0);
+    await p.waitForSelector('[data-testid=matrix][data-complete]');
+    matrixComplete.push(performance.now() - t0);
+    // The page's own clock (from navigation start): when the first rows were painted, and every row.
+    const marks = await p.evaluate(() => ({
+      shown: performance.getEntriesByName('matrix-rows-shown')[0]?.startTime ?? null,
+      complete: performance.getEntriesByName('matrix-complete')[0]?.startTime ?? null,
+    }));
+    matrixShownInPage.push(marks.shown);
+    matrixCompleteInPage.push(marks.complete);
+    t0 = performance.now();
+    await p.locator('select[data-filter=show]').selectOption('all-wrong');
+    await p.waitForFunction(
+      () =>
+        document.getElementById('app')?.dataset.rendered === window.location.hash &&
+        document.querySelector('#app[data-ready] [data-testid=matrix][data-complete]'),
+    );
+    matrixFilter.push(performance.now() - t0);
+    t0 = performance.now();
+    await p.locator('[data-testid=matrix] tbody tr td.mx').first().click();
+    await p.waitForSelector('#app[data-ready] .view.model [data-testid=detail] section.question');
+    matrixClick.push(performance.now() - t0);
+    await c.close();
+  }
+
+  // Search over the responses of all 30 runs (question text, choices, answers and reasoning):
+  // the runs' records are fetched first (timed on their own), then each query is timed from
+  // Enter to the matrix redrawn with its matches.
+  const sctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const sp = await sctx.newPage();
+  await sp.goto(viewer.url + matrixHash);
+  await sp.waitForSelector('#app[data-ready] [data-testid=matrix][data-complete]');
+  t0 = performance.now();
+  await sp.locator('[data-testid=search]').fill('肺炎');
+  await sp.keyboard.press('Enter');
+  await sp.waitForFunction(() => {
+    const s = document.querySelector('[data-testid=matrix-summary]')?.textContent ?? '';
+    return s.includes('matching') && !s.includes('loading') && document.querySelector('[data-testid=matrix][data-complete]');
+  });
+  const searchLoadMs = performance.now() - t0;
+  const searchTimes = [];
+  const words = ['敗血症', 'ステロイド', 'CT', '禁忌', '心電図', 'カリウム', '妊娠', '小児', '感染', '手術'];
+  for (const w of words) {
+    const box = sp.locator('[data-testid=search]');
+    await box.fill(w);
+    t0 = performance.now();
+    await box.press('Enter');
+    await sp.waitForFunction((q) => {
+      const app = document.getElementById('app');
+      const s = document.querySelector('[data-testid=matrix-summary]')?.textContent ?? '';
+      return (
+        app?.dataset.rendered === window.location.hash &&
+        app.hasAttribute('data-ready') &&
+        s.includes(`“${q}”`) &&
+        document.querySelector('[data-testid=matrix] tbody tr')
+      );
+    }, w);
+    searchTimes.push(performance.now() - t0);
+  }
+  const inPageSearch = await sp.evaluate(() => performance.getEntriesByName('search').map((e) => e.duration));
+  await sctx.close();
+
   t0 = performance.now();
   const report = exportSite(join(tmp, 'site'), { resultsDir: dir, dataDir: dataRoot });
   const exportMs = performance.now() - t0;
@@ -129,6 +222,8 @@ try {
   const out = {
     date: new Date().toISOString().slice(0, 10),
     node: process.version,
+    cores: cpus().length,
+    load_average_at_start: Math.round(loadAtStart * 10) / 10,
     files,
     server_start_ms: round(serverStartMs),
     leaderboard_json_bytes: leaderboardBytes,
@@ -139,6 +234,15 @@ try {
     model_reopen_ms: round(modelReopenMs),
     model_question_switch_ms: { median: round(median(modelSwitch)), max: round(Math.max(...modelSwitch)) },
     question_view_switch_5_models_ms: { median: round(median(questionSwitch)), max: round(Math.max(...questionSwitch)) },
+    matrix_interactive_ms: { median: round(median(matrixReady)), max: round(Math.max(...matrixReady)), runs: matrixReady.map(round) },
+    matrix_complete_ms: { median: round(median(matrixComplete)), max: round(Math.max(...matrixComplete)) },
+    matrix_rows_shown_in_page_ms: { median: round(median(matrixShownInPage)), max: round(Math.max(...matrixShownInPage)), runs: matrixShownInPage.map(round) },
+    matrix_complete_in_page_ms: { median: round(median(matrixCompleteInPage)), max: round(Math.max(...matrixCompleteInPage)) },
+    matrix_filter_ms: { median: round(median(matrixFilter)), max: round(Math.max(...matrixFilter)) },
+    matrix_cell_click_ms: { median: round(median(matrixClick)) },
+    search_first_with_loading_ms: round(searchLoadMs),
+    search_ms: { median: round(median(searchTimes)), max: round(Math.max(...searchTimes)), runs: searchTimes.map(round) },
+    search_in_page_ms: inPageSearch.length ? { median: round(median(inPageSearch)), max: round(Math.max(...inPageSearch)) } : null,
     export_site_ms: round(exportMs),
     export_files: report.files,
   };
@@ -152,16 +256,26 @@ try {
     '',
     '| Step | Time |',
     '|------|------|',
-    `| server start: read, validate and rescore ${files} files | ${out.server_start_ms} ms |`,
+    `| server start, in process (not a whole process): read, validate and rescore ${files} files, their intervals and charts | ${out.server_start_ms} ms |`,
     `| leaderboard interactive in a fresh browser context (navigation → all ${files} rows drawn, handlers attached; median of ${LOADS}) | ${out.leaderboard_interactive_ms.median} ms (max ${out.leaderboard_interactive_ms.max} ms) |`,
     `| sort the table (click → redrawn) | ${out.sort_click_ms.median} ms |`,
     `| open a model the first time (its records fetched, list of 400 drawn) | ${out.model_first_open_ms} ms |`,
     `| open it again (client cache) | ${out.model_reopen_ms} ms |`,
     `| next question in the per-model view (median / max of ${SWITCHES}) | ${out.model_question_switch_ms.median} / ${out.model_question_switch_ms.max} ms |`,
     `| next question in the per-question view, 5 models compared (median / max) | ${out.question_view_switch_5_models_ms.median} / ${out.question_view_switch_5_models_ms.max} ms |`,
+    `| question matrix, every run a column (${files} × 400), fresh context: navigation → first rows drawn, app ready (median / max of ${MATRIX_LOADS}) | ${out.matrix_interactive_ms.median} / ${out.matrix_interactive_ms.max} ms |`,
+    `| … the page's own clock, navigation start → first rows painted / every row drawn (median) | ${out.matrix_rows_shown_in_page_ms.median} / ${out.matrix_complete_in_page_ms.median} ms |`,
+    `| … → every row drawn, as playwright sees it (the rows after the first screenfuls follow the first paint) | ${out.matrix_complete_ms.median} ms |`,
+    `| matrix filter "all models wrong" (select → redrawn) | ${out.matrix_filter_ms.median} ms |`,
+    `| matrix cell → that model's answer | ${out.matrix_cell_click_ms.median} ms |`,
+    `| first search over the ${files} runs' responses, their records fetched on the way (~30 MB of JSON) | ${out.search_first_with_loading_ms} ms |`,
+    `| search over the ${files} runs' responses (question text, choices, answers, reasoning): Enter → matrix redrawn with the matches (median / max of ${words.length} words) | ${out.search_ms.median} / ${out.search_ms.max} ms |`,
+    ...(out.search_in_page_ms
+      ? [`| … of which the search itself, in the page (median / max) | ${out.search_in_page_ms.median} / ${out.search_in_page_ms.max} ms |`]
+      : []),
     `| \`export-site\` (${out.export_files} files) | ${out.export_site_ms} ms |`,
     '',
-    `The leaderboard request carries summaries only (${Math.round(out.leaderboard_json_bytes / 1024)} KB for ${files} runs); a run's per-question records (~0.2–2 MB) are fetched when it is first opened and kept for the session, so switching questions never touches the network. Target: leaderboard interactive in < 1 s. Times include playwright's round trips. Raw figures: \`bench/out/viewer.json\`.`,
+    `The leaderboard request carries summaries only (${Math.round(out.leaderboard_json_bytes / 1024)} KB for ${files} runs); a run's per-question records (~0.2–2 MB) are fetched when it is first opened and kept for the session, so switching questions never touches the network. Targets: leaderboard interactive in < 0.5 s, the matrix with 30 runs interactive in < 1 s, a search over 30 runs' responses in < 200 ms. Times include playwright's round trips; the machine (${out.cores} cores) had a load average of ${out.load_average_at_start} when the bench started, so figures on a quiet machine are lower. Raw figures: \`bench/out/viewer.json\`.`,
     '',
   ].join('\n');
   writeBenchmarksSection('viewer', section);

@@ -3,6 +3,7 @@ import type { LoadedRun } from '../runs/collection.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type Interval, type StatsOptions } from '../stats/index.js';
 import { tableUncertainty, type TableScope } from './uncertainty.js';
 import { referenceBold, verdictOf, type Verdict } from '../scoring/verdict.js';
+import { compareRank } from './ranking.js';
 
 /**
  * The reference's two leaderboard tables, built from rescored runs: "All"
@@ -134,18 +135,10 @@ function textRow(run: LoadedRun): LeaderboardRow {
   };
 }
 
-/**
- * Best first: complete runs before partial ones (a high percentage over a few
- * questions must not outrank a whole exam), then score %, then accuracy, then
- * file order (the reference keeps ties in file order).
- */
+/** Best first: the one ranking (reports/ranking.ts): complete runs before partial ones, then score %, accuracy, file order. */
 function better(a: LeaderboardRow, b: LeaderboardRow): number {
-  return (
-    Number(b.coverage.complete) - Number(a.coverage.complete) ||
-    b.scorePct - a.scorePct ||
-    b.accuracy - a.accuracy ||
-    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
+  const key = (r: LeaderboardRow) => ({ complete: r.coverage.complete, scorePct: r.scorePct, accuracy: r.accuracy, path: r.path });
+  return compareRank(key(a), key(b));
 }
 
 function dedupe(rows: LeaderboardRow[], table: string, notes: string[]): LeaderboardRow[] {

@@ -17,3 +17,22 @@ export function epochLists(file: Pick<ResultFile, 'results' | 'extra_epochs'>): 
 export function allRecords(file: Pick<ResultFile, 'results' | 'extra_epochs'>): ResultRecord[] {
   return epochLists(file).flat();
 }
+
+/**
+ * Per question, how many epochs answered it right and how many answered it at
+ * all (k of K), for a repeated run; null for a run of one epoch.
+ */
+export function rightCounts(file: Pick<ResultFile, 'results' | 'extra_epochs'>): Map<string, { k: number; K: number }> | null {
+  const lists = epochLists(file);
+  if (lists.length < 2) return null;
+  const out = new Map<string, { k: number; K: number }>();
+  for (const list of lists) {
+    for (const r of list) {
+      const c = out.get(r.question_id) ?? { k: 0, K: 0 };
+      c.K++;
+      if (r.correct) c.k++;
+      out.set(r.question_id, c);
+    }
+  }
+  return out;
+}

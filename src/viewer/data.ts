@@ -1,9 +1,23 @@
 import { basename } from 'node:path';
+import { rightCounts } from '../results/epochs.js';
 import type { Exam, Question } from '../exam/types.js';
 import { scoredQuestionCounts } from '../reports/leaderboard.js';
 import { buildSeries, seriesJson } from '../reports/series.js';
-import type { ExamInfo, IndexPayload, LeaderboardPayload, QuestionView, QuestionsPayload, SeriesCellView, SeriesPayload } from './types.js';
-import type { LoadedCollection, RunSource } from './load.js';
+import { compareRuns, comparisonJson } from '../reports/compare.js';
+import { verdictOf } from '../scoring/verdict.js';
+import { UserError } from '../util/errors.js';
+import type {
+  ComparePayload,
+  ExamInfo,
+  IndexPayload,
+  LeaderboardPayload,
+  MatrixPayload,
+  QuestionView,
+  QuestionsPayload,
+  SeriesCellView,
+  SeriesPayload,
+} from './types.js';
+import type { ExamRuns, LoadedCollection, RunSource } from './load.js';
 import { resolveImage } from './paths.js';
 
 /** Build the viewer's JSON payloads from the exam and the loaded runs. */
@@ -43,31 +57,71 @@ export function examInfo(exam: Exam): ExamInfo {
   };
 }
 
-/** Summaries only: what the leaderboard needs, small and fast. */
-export function leaderboardPayload(exam: Exam, runs: readonly RunSource[]): LeaderboardPayload {
+/** Summaries only, ranked, with intervals and the charts: what the leaderboard needs, small and fast. */
+export function leaderboardPayload(g: ExamRuns): LeaderboardPayload {
+  return { exam: examInfo(g.exam), runs: g.runs.map((r) => r.entry), charts: g.charts };
+}
+
+/** Every run's right/wrong per question, compactly (the question matrix). */
+export function matrixPayload(g: ExamRuns): MatrixPayload {
+  const ids = g.exam.questions.map((q) => q.id);
   return {
-    exam: examInfo(exam),
-    runs: runs.map(({ records: _records, ...entry }) => entry),
+    exam: g.exam.id,
+    questions: ids,
+    runs: g.runs.map(({ entry, loaded }) => {
+      const byId = new Map(loaded.file.results.map((r) => [r.question_id, r]));
+      let marks = '';
+      const predicted: string[] = [];
+      for (const id of ids) {
+        const r = byId.get(id);
+        marks += r ? (r.correct ? '1' : '0') : '-';
+        predicted.push(r ? r.predicted.join(',') : '');
+      }
+      // Repeated runs: k/K right per question (the first epoch's answer stays the one shown).
+      const counts = rightCounts(loaded.file);
+      if (!counts) return { run: entry.id, marks, predicted };
+      return { run: entry.id, marks, predicted, k: ids.map((id) => counts.get(id)?.k ?? 0), epochs: 1 + (loaded.file.extra_epochs?.length ?? 0) };
+    }),
+  };
+}
+
+/**
+ * Two runs of one exam compared: `comparisonJson(compareRuns(a, b))`, exactly
+ * what `jmle-bench compare A B --json` prints, with local paths replaced by file
+ * names. Throws `UserError` when the runs share no question.
+ */
+export function comparePayload(a: RunSource, b: RunSource): ComparePayload {
+  const c = compareRuns(a.loaded, b.loaded);
+  if (c.questions === 0) throw new UserError(`${a.entry.file} and ${b.entry.file} share no scored question`);
+  const json = comparisonJson(c);
+  return {
+    run_a: a.entry.id,
+    run_b: b.entry.id,
+    ...json,
+    a: { ...json.a, path: a.entry.file },
+    b: { ...json.b, path: b.entry.file },
+    verdict: { a: verdictOf(c.a.summary), b: verdictOf(c.b.summary) },
   };
 }
 
 /** The exams (oldest first), the exam to open, each run's exam, the skipped files. */
 export function indexPayload(c: LoadedCollection, series: SeriesPayload | null): IndexPayload {
   const runExam: Record<string, string> = {};
-  for (const g of c.exams) for (const r of g.runs) runExam[r.id] = g.exam.id;
+  for (const g of c.exams) for (const r of g.runs) runExam[r.entry.id] = g.exam.id;
   return {
     exams: c.exams.map((g) => ({ id: g.exam.id, title: g.exam.rules.title, runs: g.runs.length })),
     defaultExam: c.defaultExam,
     runExam,
     skipped: c.skipped,
     series: series !== null,
+    compareLimit: null,
   };
 }
 
 /**
- * The series table, exactly \`jmle-bench leaderboard --exams …\`'s JSON
- * (\`seriesJson(buildSeries(runs, exams))\`), with each cell's local path replaced
- * by its run id and file name. \`exams\` null: every exam of the collection, and
+ * The series table, exactly `jmle-bench leaderboard --exams …`'s JSON
+ * (`seriesJson(buildSeries(runs, exams))`), with each cell's local path replaced
+ * by its run id and file name. `exams` null: every exam of the collection, and
  * no series when it holds fewer than two.
  */
 export function seriesPayload(c: LoadedCollection, exams: readonly string[] | null): SeriesPayload | null {

@@ -3,9 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { VERSION } from '../version.js';
 import { defaultAppDir, listAppFiles, withDataMode } from './app-files.js';
-import { examImageNames, indexPayload, leaderboardPayload, questionsPayload } from './data.js';
-import { runPayload, type CollectionOptions } from './load.js';
+import { comparePayload, examImageNames, indexPayload, leaderboardPayload, matrixPayload, questionsPayload } from './data.js';
+import { runPayload, type CollectionOptions, type RunSource } from './load.js';
 import { resolveImage } from './paths.js';
+import type { IndexPayload } from './types.js';
 import { viewerData } from './server.js';
 
 /**
@@ -16,6 +17,14 @@ import { viewerData } from './server.js';
  */
 
 export const EXPORT_MARKER = '.jmle-bench-export.json';
+
+/**
+ * The paired view needs one file per ordered pair of runs (n·(n−1) per exam,
+ * ~5 ms each). Up to this many runs per exam every pair is exported; beyond,
+ * the pairs among the best this many (the app says so, and `jmle-bench view`
+ * compares any two).
+ */
+export const EXPORT_COMPARE_LIMIT = 40;
 
 export interface ExportOptions extends CollectionOptions {
   readonly resultsDir: string;
@@ -80,13 +89,28 @@ function prepareOut(out: string): void {
   }
 }
 
+/** A comparison, or the one line saying why there is none (the app shows it as the live server's error). */
+function comparison(a: RunSource, b: RunSource): unknown {
+  try {
+    return comparePayload(a, b);
+  } catch (e) {
+    if (e instanceof UserError) return { error: e.message };
+    throw e;
+  }
+}
+
 export function exportSite(outArg: string, opts: ExportOptions): ExportReport {
   const out = resolve(outArg);
   // Load and check everything before touching OUT.
   const appFiles = listAppFiles(opts.appDir ?? defaultAppDir());
   const data = viewerData(opts.resultsDir, opts);
   const { collection, series } = data;
-  const runData = collection.exams.flatMap((g) => g.runs.map((r) => runPayload(r, g.exam)));
+  const runData = collection.exams.flatMap((g) => g.runs.map((r) => runPayload(r)));
+  const pairs: [string, unknown][] = [];
+  for (const g of collection.exams) {
+    const top = g.runs.slice(0, EXPORT_COMPARE_LIMIT);
+    for (const a of top) for (const b of top) if (a !== b) pairs.push([`data/compare/${a.entry.id}/${b.entry.id}.json`, comparison(a, b)]);
+  }
   const images: [string, string][] = [];
   for (const { exam } of collection.exams) {
     if (!exam.imageDir) continue;
@@ -112,13 +136,15 @@ export function exportSite(outArg: string, opts: ExportOptions): ExportReport {
       written.push(rel);
     }
   }
-  write('data/index.json', JSON.stringify(indexPayload(collection, series)));
+  write('data/index.json', JSON.stringify({ ...indexPayload(collection, series), compareLimit: EXPORT_COMPARE_LIMIT } satisfies IndexPayload));
   if (series) write('data/series.json', JSON.stringify(series));
-  for (const { exam, runs } of collection.exams) {
-    write(`data/exams/${exam.id}/leaderboard.json`, JSON.stringify(leaderboardPayload(exam, runs)));
-    write(`data/exams/${exam.id}/questions.json`, JSON.stringify(questionsPayload(exam)));
+  for (const g of collection.exams) {
+    write(`data/exams/${g.exam.id}/leaderboard.json`, JSON.stringify(leaderboardPayload(g)));
+    write(`data/exams/${g.exam.id}/questions.json`, JSON.stringify(questionsPayload(g.exam)));
+    write(`data/exams/${g.exam.id}/matrix.json`, JSON.stringify(matrixPayload(g)));
   }
   for (const r of runData) write(`data/runs/${r.id}.json`, JSON.stringify(r));
+  for (const [rel, payload] of pairs) write(rel, JSON.stringify(payload));
   for (const [rel, file] of images) {
     mkdirSync(dirname(join(out, 'images', rel)), { recursive: true });
     copyFileSync(file, join(out, 'images', rel));

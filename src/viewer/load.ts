@@ -1,31 +1,39 @@
-import { runCoverage } from '../reports/leaderboard.js';
 import { basename } from 'node:path';
 import { DEFAULT_EXAM } from '../exam/editions.js';
 import { examEntry, loadExam } from '../exam/registry.js';
+import { rightCounts } from '../results/epochs.js';
 import type { Exam } from '../exam/types.js';
+import { runCoverage } from '../reports/leaderboard.js';
 import { loadResultDir, type LoadedRun } from '../runs/collection.js';
 import type { ResultRecord } from '../results/schema.js';
 import { compareWithExaminees } from '../scoring/examinees.js';
 import { kinkiSelected } from '../scoring/summary.js';
+import { verdictOf } from '../scoring/verdict.js';
 import { UserError } from '../util/errors.js';
-import type { ExamineeFigures, RecordView, RunEntry, SkippedFile } from './types.js';
+import { rankedBoard, type Charts } from './board.js';
+import type { ExamineeFigures, RecordView, RunBehaviour, RunEntry, RunPayload, SkippedFile } from './types.js';
 
 /**
  * The viewer's runs: every result file of a folder, loaded and rescored by
  * `loadResultDir` (stored summaries are never trusted), each against its own
- * exam (`metadata.exam`, else the 120th), grouped by exam. Files that fail, and
- * runs of exams left out by `--exam`/`--exams`, are listed as skipped with the
- * reason.
+ * exam (`metadata.exam`, else the 120th), grouped by exam and ranked by the one
+ * ranking (reports/ranking.ts). Files that fail, and runs of exams left out by
+ * `--exam`/`--exams`, are listed as skipped with the reason (never quoting the
+ * file's content).
  */
 
-export interface RunSource extends RunEntry {
-  /** The rescored records (sent to the browser only when the run is opened). */
-  readonly records: readonly ResultRecord[];
+/** One run as the viewer serves it: its leaderboard entry and the loaded, rescored run. */
+export interface RunSource {
+  readonly entry: RunEntry;
+  readonly loaded: LoadedRun;
 }
 
 export interface ExamRuns {
   readonly exam: Exam;
+  /** Ranked, best first. */
   readonly runs: RunSource[];
+  /** The score charts: the CLI's two leaderboard tables, with intervals. */
+  readonly charts: Charts;
 }
 
 export interface LoadedCollection {
@@ -69,12 +77,50 @@ export function localPathsOut(reason: string, dir: string): string {
   return reason.split(dir.endsWith('/') ? dir : `${dir}/`).join('');
 }
 
+/**
+ * A skipped file's reason without the file's content. JSON.parse quotes the
+ * start of the text it could not read (`Unexpected token 'r', "root:x:0:0:"…`),
+ * which for a symlink to a system file is that file's first line; the viewer
+ * publishes reasons (page, API, exported site), so only the kind of problem and
+ * its position are kept.
+ */
+export function contentFreeReason(reason: string): string {
+  const at = reason.indexOf(' is not valid JSON');
+  if (at < 0) return reason;
+  const detail = reason.slice(at);
+  const where = detail.match(/position \d+(?: \(line \d+ column \d+\))?/)?.[0];
+  const what = /Unexpected end of JSON input/.test(detail)
+    ? 'the text ends too early'
+    : /Unexpected (token|non-whitespace)/.test(detail)
+      ? `an unexpected character${where ? ` at ${where}` : ''}`
+      : where
+        ? `error at ${where}`
+        : null;
+  return `${reason.slice(0, at)} is not valid JSON${what ? ` (${what})` : ''}; check that it is a result file written by jmle-bench or the reference harness`;
+}
+
 const byNumber = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 function examineeFigures(records: readonly ResultRecord[], exam: Exam): ExamineeFigures | null {
   const c = compareWithExaminees(records, exam);
   if (!c.available || c.model_accuracy === null || c.examinee_accuracy === null || c.difference === null) return null;
   return { questions: c.questions, model_accuracy: c.model_accuracy, examinee_accuracy: c.examinee_accuracy, difference: c.difference };
+}
+
+/** Finish reasons that mean the token limit cut the answer off (OpenAI-style, Anthropic, Gemini). */
+const TRUNCATED = new Set(['length', 'max_tokens', 'MAX_TOKENS']);
+export const isTruncated = (finishReason: string | null | undefined): boolean => finishReason != null && TRUNCATED.has(finishReason);
+
+function behaviourOf(records: readonly ResultRecord[]): RunBehaviour {
+  let truncated = 0;
+  let retried = 0;
+  let withFinish = 0;
+  for (const r of records) {
+    if (r.finish_reason != null) withFinish++;
+    if (isTruncated(r.finish_reason)) truncated++;
+    if ((r.attempts ?? 0) > 1) retried++;
+  }
+  return { truncated, retried, with_finish_reason: withFinish };
 }
 
 function whyLeftOut(examId: string, opts: CollectionOptions): string {
@@ -90,7 +136,7 @@ export function loadCollection(dir: string, opts: CollectionOptions = {}): Loade
 
   // Each file against its own exam; one shared loader for leaderboard, compare and viewer.
   const all = loadResultDir(dir, { dataDir: opts.dataDir, env: opts.env });
-  const skipped: SkippedFile[] = all.skipped.map((s) => ({ file: basename(s.path), reason: localPathsOut(s.reason, dir) }));
+  const skipped: SkippedFile[] = all.skipped.map((s) => ({ file: basename(s.path), reason: contentFreeReason(localPathsOut(s.reason, dir)) }));
   const loaded: LoadedRun[] = [];
   for (const r of all.runs) {
     if (wanted && !wanted.has(r.exam.id)) skipped.push({ file: basename(r.path), reason: whyLeftOut(r.exam.id, opts) });
@@ -100,42 +146,56 @@ export function loadCollection(dir: string, opts: CollectionOptions = {}): Loade
 
   const taken = new Set<string>();
   const idByPath = new Map<string, string>();
-  const groups = new Map<string, ExamRuns>();
+  const groups = new Map<string, { exam: Exam; runs: LoadedRun[] }>();
   for (const r of loaded) {
-    const file = basename(r.path);
-    const id = runIdFromFile(file, taken);
+    const id = runIdFromFile(basename(r.path), taken);
     taken.add(id);
     idByPath.set(r.path, id);
     let g = groups.get(r.exam.id);
     if (!g) groups.set(r.exam.id, (g = { exam: r.exam, runs: [] }));
-    g.runs.push({
-      id,
-      file,
-      model: r.file.metadata.model,
-      displayName: r.name,
-      imageMode: r.file.metadata.image_mode ?? null,
-      timestamp: r.file.metadata.timestamp ?? null,
-      summary: r.summary,
-      changed: r.changes.length,
-      warnings: r.warnings.map((w) => localPathsOut(w, dir)),
-      exam: r.exam.id,
-      examinees: examineeFigures(r.file.results, r.exam),
-      coverage: runCoverage(r),
-      records: r.file.results,
-    });
+    g.runs.push(r);
   }
   // An empty collection still has an exam to show (and `--exam` is shown even without runs).
   const must = opts.exam ?? (groups.size === 0 ? DEFAULT_EXAM : undefined);
   if (must !== undefined && !groups.has(must)) {
     groups.set(must, { exam: loadExam({ exam: must, dataDir: opts.dataDir, env: opts.env }).exam, runs: [] });
   }
-  const exams = [...groups.keys()].sort(byNumber).map((id) => groups.get(id) as ExamRuns);
+  const exams = [...groups.keys()].sort(byNumber).map((id): ExamRuns => {
+    const g = groups.get(id) as { exam: Exam; runs: LoadedRun[] };
+    const board = rankedBoard(g.runs, (r) => idByPath.get(r.path) as string);
+    return {
+      exam: g.exam,
+      charts: board.charts,
+      runs: board.runs.map(({ run, rank, stats }) => ({
+        loaded: run,
+        entry: {
+          id: idByPath.get(run.path) as string,
+          file: basename(run.path),
+          model: run.file.metadata.model,
+          displayName: run.name,
+          imageMode: run.file.metadata.image_mode ?? null,
+          timestamp: run.file.metadata.timestamp ?? null,
+          summary: run.summary,
+          changed: run.changes.length,
+          warnings: run.warnings.map((w) => localPathsOut(w, dir)),
+          exam: run.exam.id,
+          examinees: examineeFigures(run.file.results, run.exam),
+          coverage: runCoverage(run),
+          rank,
+          verdict: verdictOf(run.summary),
+          stats,
+          behaviour: behaviourOf(run.file.results),
+        },
+      })),
+    };
+  });
   const defaultExam = opts.exam ?? (exams[exams.length - 1] as ExamRuns).exam.id;
   return { exams, defaultExam, skipped, loaded, idByPath };
 }
 
-export function recordView(r: ResultRecord, exam: Exam): RecordView {
+export function recordView(r: ResultRecord, exam: Exam, counts: ReadonlyMap<string, { k: number; K: number }> | null = null): RecordView {
   const q = exam.byId.get(r.question_id);
+  const u = r.usage;
   return {
     question_id: r.question_id,
     predicted: r.predicted,
@@ -150,12 +210,23 @@ export function recordView(r: ResultRecord, exam: Exam): RecordView {
     raw_response: r.raw_response ?? '',
     reasoning: r.reasoning ?? null,
     finish_reason: r.finish_reason ?? null,
+    truncated: isTruncated(r.finish_reason),
     latency_ms: r.latency_ms ?? null,
+    attempts: r.attempts ?? null,
+    usage: u ? { prompt_tokens: u.prompt_tokens ?? null, completion_tokens: u.completion_tokens ?? null, reasoning_tokens: u.reasoning_tokens ?? null } : null,
     kinki: q && exam.rules.kinkiDisclosed && q.kinki !== undefined ? kinkiSelected(r, q) : null,
+    ...(counts?.has(r.question_id) ? { k: counts.get(r.question_id)?.k, K: counts.get(r.question_id)?.K } : {}),
   };
 }
 
 /** A run's rescored per-question records, as the app shows them, with the examinee comparison. */
-export function runPayload(run: RunSource, exam: Exam) {
-  return { id: run.id, exam: exam.id, records: run.records.map((r) => recordView(r, exam)), examinees: compareWithExaminees(run.records, exam) };
+export function runPayload(run: RunSource): RunPayload {
+  const { loaded } = run;
+  const counts = rightCounts(loaded.file);
+  return {
+    id: run.entry.id,
+    exam: loaded.exam.id,
+    records: loaded.file.results.map((r) => recordView(r, loaded.exam, counts)),
+    examinees: compareWithExaminees(loaded.file.results, loaded.exam),
+  };
 }

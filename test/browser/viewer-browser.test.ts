@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ import { formatPercent } from '../../src/util/round.js';
 import type { LeaderboardPayload, QuestionsPayload, RecordView, RunEntry, RunPayload } from '../../src/viewer/types.js';
 import { DATA_ROOT } from '../helpers/data.js';
 import {
-  BROKEN_FILES,
+  SKIPPED_FILES,
+  SYSTEM_LINK,
   EVIL_ID,
   EVIL_NAME,
   EVIL_QID,
@@ -65,9 +66,9 @@ async function runData(id: string): Promise<RunPayload> {
   }
   return r;
 }
-/** Best first by score %, then accuracy, then file name (the CLI's order; checked against buildLeaderboard in viewer-rank.test.ts). */
+/** The server's ranking (checked against buildLeaderboard and reports/ranking.ts in viewer-rank.test.ts); the app only renders it. */
 function ranked(): RunEntry[] {
-  return [...lb.runs].sort((a, b) => b.summary.score_pct - a.summary.score_pct || b.summary.accuracy - a.summary.accuracy || (a.file < b.file ? -1 : 1));
+  return [...lb.runs];
 }
 
 /** A tiny static file server, as any static host would be (no knowledge of the app). */
@@ -132,7 +133,8 @@ beforeAll(async () => {
   staticServer = st.server;
   staticUrl = st.url;
   pastStaticUrl = st.url.replace(/\/site\/$/, '/past/');
-  shotsDir = mkdtempSync(join(tmpdir(), 'jmle-viewer-shots-'));
+  shotsDir = process.env['VIEWER_SHOTS'] ?? mkdtempSync(join(tmpdir(), 'jmle-viewer-shots-'));
+  mkdirSync(shotsDir, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -151,11 +153,14 @@ afterAll(async () => {
   if (fx) rmSync(fx.dir, { recursive: true, force: true });
 });
 
-const cellNumber = (t: string) => {
+/** A cell's sort value as the reader sees it; null for "—" (no value: sorted last either way). */
+const cellNumber = (t: string): number | null => {
+  if (t.trim() === '—') return null;
   if (t.trim() === 'unknown') return -1; // 禁忌肢 not disclosed: sorts below 0
-  if (t.includes('✓')) return 1;
+  if (t.includes('✓?')) return 2;
+  if (t.includes('✓')) return 3;
   if (t.includes('✗')) return 0;
-  return Number((t.match(/-?\d+(\.\d+)?/) ?? ['NaN'])[0]);
+  return Number((t.replace(/,/g, '').match(/-?\d+(\.\d+)?/) ?? ['NaN'])[0]);
 };
 
 for (const mode of ['server', 'static export'] as const) {
@@ -166,9 +171,12 @@ for (const mode of ['server', 'static export'] as const) {
       const o = await open(base(), '#/');
       const { page } = o;
       const order = ranked();
+      expect(order.map((r) => r.rank)).toEqual(order.map((_, i) => i + 1));
       const rows = page.locator('table.board tbody tr');
       expect(await rows.count()).toBe(order.length);
       expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')))).toEqual(order.map((r) => r.id));
+      // The verdict is the server's (the app has no pass rule of its own).
+      expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-verdict')))).toEqual(order.map((r) => r.verdict));
       const top = order[0] as RunEntry;
       const headline = await page.locator('[data-testid=headline]').innerText();
       expect(headline).toContain(`${top.summary.score}/500`);
@@ -179,11 +187,14 @@ for (const mode of ['server', 'static export'] as const) {
       const rule = await page.locator('[data-testid=rule]').innerText();
       for (const s of ['B/E Q26–50 are 3 points each', 'max 500', '≥ 160/200', '≥ 224/300', '禁忌肢']) expect(rule).toContain(s);
       const skipped = await page.locator('[data-testid=skipped]').innerText();
-      expect(skipped).toContain('2 result files were skipped');
+      expect(skipped).toContain(`${SKIPPED_FILES.length} result files were skipped`);
       await page.locator('[data-testid=skipped] summary').click();
       const list = await page.locator('[data-testid=skipped] li').allInnerTexts();
-      expect(list.map((l) => l.split(':')[0]).sort()).toEqual([...BROKEN_FILES].sort());
+      expect(list.map((l) => l.split(':')[0]).sort()).toEqual([...SKIPPED_FILES].sort());
       expect(list.join('\n')).toMatch(/not valid JSON/);
+      // A symlink to a system file: named, never quoted.
+      const firstLine = readFileSync(SYSTEM_LINK.target, 'utf8').split('\n')[0] as string;
+      expect(list.join('\n')).not.toContain(firstLine.slice(0, 8));
       // The hostile display name is text, not markup.
       expect(await page.locator(`tr[data-run="${EVIL_ID}"] td.model a`).innerText()).toBe(EVIL_NAME);
       expect(await page.locator('img[src="x"], #app script').count()).toBe(0);
@@ -195,7 +206,25 @@ for (const mode of ['server', 'static export'] as const) {
       const o = await open(base(), '#/');
       const { page } = o;
       const keys = await page.locator('table.board thead th').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-key') as string));
-      expect(keys).toEqual(['rank', 'model', 'score', 'pct', 'text', 'correct', 'required', 'general', 'kinki', 'pass']);
+      // The synthetic run records tokens, latency and finish reasons: their columns appear.
+      expect(keys).toEqual([
+        'rank',
+        'model',
+        'score',
+        'pct',
+        'ci',
+        'rankrange',
+        'ppassexam',
+        'text',
+        'correct',
+        'required',
+        'general',
+        'kinki',
+        'tokens',
+        'latency',
+        'truncated',
+        'verdict',
+      ]);
       for (const [i, key] of keys.entries()) {
         for (let click = 0; click < 2; click++) {
           const before = await page.locator(`th[data-key=${key}]`).getAttribute('aria-sort');
@@ -207,16 +236,24 @@ for (const mode of ['server', 'static export'] as const) {
             .locator(`table.board tbody tr td:nth-child(${i + 1})`)
             .evaluateAll((tds) => tds.map((td) => (td.querySelector('a') ?? td.querySelector('.pcttext') ?? td).textContent ?? ''));
           const sign = dir === 'ascending' ? 1 : -1;
-          for (let j = 1; j < texts.length; j++) {
-            const a = texts[j - 1] as string;
-            const b = texts[j] as string;
-            const c = key === 'model' ? a.toLowerCase().localeCompare(b.toLowerCase()) : cellNumber(a) - cellNumber(b);
+          // Cells without a value come last, in either direction.
+          const firstEmpty = texts.findIndex((t) => key !== 'model' && cellNumber(t) === null);
+          if (firstEmpty >= 0)
+            expect(
+              texts.slice(firstEmpty).every((t) => cellNumber(t) === null),
+              `${key} ${dir}: empty cells last`,
+            ).toBe(true);
+          const valued = firstEmpty >= 0 ? texts.slice(0, firstEmpty) : texts;
+          for (let j = 1; j < valued.length; j++) {
+            const a = valued[j - 1] as string;
+            const b = valued[j] as string;
+            const c = key === 'model' ? a.toLowerCase().localeCompare(b.toLowerCase(), 'ja') : (cellNumber(a) as number) - (cellNumber(b) as number);
             expect(sign * c, `${key} ${dir}: ${a} before ${b}`).toBeLessThanOrEqual(0);
           }
         }
       }
       // The sort is in the URL (shareable).
-      expect(page.url()).toMatch(/sort=pass/);
+      expect(page.url()).toMatch(/sort=verdict/);
       await close(o);
     });
 
@@ -637,25 +674,28 @@ describe('screenshots (laptop and phone)', () => {
       ['model-116', '#/model/igakuqa_gpt4_116?q=116F67'],
       ['question-116', '#/question/116A20?exam=116'],
     ];
+    // One page per width, moved from view to view (a fresh context per shot costs seconds).
     for (const [size, vp] of [
       ['laptop', LAPTOP],
       ['phone', PHONE],
     ] as const) {
+      const o = await open(viewer.url, '#/', vp);
       for (const [name, hash, url] of [...views.map(([n, hs]) => [n, hs, viewer.url]), ...pastViews.map(([n, hs]) => [n, hs, pastViewer.url])] as [
         string,
         string,
         string,
       ][]) {
-        const o = await open(url, hash, vp);
-        await o.page.waitForTimeout(300);
+        await o.page.goto(url + hash);
+        await o.page.waitForSelector('#app[data-ready]');
+        await o.page.waitForTimeout(200);
         const path = join(shotsDir, `${size}-${name}.png`);
         await o.page.screenshot({ path, fullPage: false });
         expect(existsSync(path)).toBe(true);
         // Nothing wider than the viewport at phone width (the tables scroll inside their box).
         const overflow = await o.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, `${size} ${name}`).toBeLessThanOrEqual(1);
-        await close(o);
       }
+      await close(o);
     }
     console.log(`viewer screenshots: ${shotsDir}`);
   });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExam } from '../../src/exam/registry.js';
@@ -8,8 +8,11 @@ import { DATA_ROOT, RESULTS_DIR } from './data.js';
 
 /**
  * A temporary results folder for the viewer tests: the real result files
- * (copied, never modified in place), one run whose model output and display name
- * are hostile, and two files that must be listed as skipped.
+ * (copied, never modified in place), one synthetic run (a copy of a real one)
+ * whose display name and one response are hostile, with hand-written Japanese
+ * bold, a long response, and the cost and behaviour fields the published files
+ * lack; two broken files and a symlink to a system file, all to be listed as
+ * skipped.
  */
 
 export const EVIL_FILE = 'zz_evil.json';
@@ -20,6 +23,23 @@ export const EVIL_TEXT =
   'and [upper](JAVASCRIPT:alert(2)) and <a href="javascript:alert(3)">raw</a> and ![pic](x) and <iframe src="javascript:alert(4)"></iframe>\n\n【回答】a';
 export const EVIL_NAME = '<img src=x onerror=alert(1)>Evil<script>alert(1)</script>';
 export const BROKEN_FILES = ['broken-json.json', 'wrong-shape.json'] as const;
+/** A symlink to a system file: skipped, and its reason must not quote the file's first line. */
+export const SYSTEM_LINK = { file: 'zz_system-link.json', target: '/etc/passwd' } as const;
+export const SKIPPED_FILES = [...BROKEN_FILES, SYSTEM_LINK.file] as const;
+
+/** Hand-written Japanese answers whose bold touches Japanese punctuation (CommonMark leaves `**「…」**です` literal). */
+export const CJK_QID = '120A-2';
+export const CJK_TEXT =
+  '考え方：**太字**（強調）です。次に**「重要」**ですので注意。目印は ほしぞら検索語 です。\n\n| 項目 | 値 |\n|:--|--:|\n| 頻度 | 1 |\n\n【回答】a';
+/** A made-up word that occurs in no question and no published response: only in CJK_TEXT. */
+export const RESPONSE_WORD = 'ほしぞら検索語';
+/** A long response (shown collapsed, with "show all"). */
+export const LONG_QID = '120A-4';
+export const LONG_FILLER = '\n\n補足：この説明は長い応答の表示を確かめるための手書きの文章です。'.repeat(60);
+/** The answer cut off at the token limit. */
+export const TRUNCATED_QID = '120A-3';
+/** The answer that needed three attempts. */
+export const RETRIED_QID = '120A-5';
 
 export interface Fixture {
   readonly dir: string;
@@ -39,15 +59,24 @@ export function makeResultsFixture(): Fixture {
   };
   base.metadata['model'] = 'evil/<b>model</b>';
   base.metadata['display_name'] = EVIL_NAME;
-  for (const r of base.results) {
-    if (r['question_id'] === EVIL_QID) {
+  base.results.forEach((r, i) => {
+    const id = r['question_id'];
+    if (id === EVIL_QID) {
       r['raw_response'] = EVIL_TEXT;
       r['reasoning'] = EVIL_TEXT.replace('【回答】a', '');
     }
-  }
+    if (id === CJK_QID) r['raw_response'] = CJK_TEXT;
+    if (id === LONG_QID) r['raw_response'] = `${String(r['raw_response'])}${LONG_FILLER}`;
+    // Cost and behaviour, as jmle-bench records them (made-up figures).
+    r['usage'] = { prompt_tokens: 1000 + i, completion_tokens: 200 + i, reasoning_tokens: 100, total_tokens: 1200 + 2 * i };
+    r['latency_ms'] = 1000 + 10 * i;
+    r['attempts'] = id === RETRIED_QID ? 3 : 1;
+    r['finish_reason'] = id === TRUNCATED_QID ? 'length' : 'stop';
+  });
   writeFileSync(join(dir, EVIL_FILE), JSON.stringify(base));
   writeFileSync(join(dir, BROKEN_FILES[0]), '{"metadata": {"model": "x"}, "results": [');
   writeFileSync(join(dir, BROKEN_FILES[1]), JSON.stringify({ metadata: { model: 'x' }, results: 'not a list' }));
+  symlinkSync(SYSTEM_LINK.target, join(dir, SYSTEM_LINK.file));
   return { dir, realFiles };
 }
 

@@ -1,15 +1,16 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type Viewer } from '../../src/viewer/server.js';
 import { parseRequestPath, resolveImage } from '../../src/viewer/paths.js';
 import { exportSite, EXPORT_MARKER } from '../../src/viewer/export.js';
-import type { IndexPayload, LeaderboardPayload, QuestionsPayload, RunPayload } from '../../src/viewer/types.js';
+import type { ComparePayload, IndexPayload, LeaderboardPayload, MatrixPayload, QuestionsPayload, RunPayload } from '../../src/viewer/types.js';
 import { CLI, DATA_ROOT } from '../helpers/data.js';
-import { BROKEN_FILES, EVIL_ID, makeResultsFixture, type Fixture } from '../helpers/viewer-fixture.js';
+import { EVIL_ID, makeResultsFixture, SKIPPED_FILES, SYSTEM_LINK, type Fixture } from '../helpers/viewer-fixture.js';
 
 interface Reply {
   status: number;
@@ -18,10 +19,12 @@ interface Reply {
 }
 
 /** A raw request: the path goes out exactly as written (no client-side normalisation). */
-function get(base: string, path: string, opts: { method?: string; host?: string } = {}): Promise<Reply> {
+function get(base: string, path: string, opts: { method?: string; host?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: opts.host ? { host: opts.host } : {} }, (res) => {
+    const headers = { ...(opts.host ? { host: opts.host } : {}), ...opts.headers };
+    // A fresh connection each time (no keep-alive pool): a pooled socket can be closed by the server while a spawnSync blocks this process.
+    const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -100,8 +103,8 @@ describe('jmle-bench view server', () => {
     expect(r.status).toBe(200);
     const lb = JSON.parse(r.body.toString()) as LeaderboardPayload;
     expect(lb.runs.map((x) => x.file).sort()).toEqual([...fx.realFiles, 'zz_evil.json'].sort());
-    expect(index.skipped.map((s) => s.file).sort()).toEqual([...BROKEN_FILES].sort());
-    expect(index.skipped.find((s) => s.file === 'broken-json.json')?.reason).toMatch(/not valid JSON/);
+    expect(index.skipped.map((s) => s.file).sort()).toEqual([...SKIPPED_FILES].sort());
+    expect(index.skipped.find((s) => s.file === 'broken-json.json')?.reason).toMatch(/not valid JSON \(the text ends too early\)/);
     expect(index.skipped.find((s) => s.file === 'wrong-shape.json')?.reason).toMatch(/results/);
     expect((await get(viewer.url, '/api/exams/116/leaderboard')).status).toBe(404);
     expect(lb.exam.scoreRule).toContain('B/E Q26–50 are 3 points each');
@@ -192,6 +195,108 @@ describe('jmle-bench view server', () => {
   });
 });
 
+describe('served to a team: compressed, revalidated', () => {
+  it('compresses JSON with brotli or gzip as accepted, and answers a known ETag with 304', async () => {
+    const plain = await get(viewer.url, '/api/runs/openai_gpt-5.2');
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['cache-control']).toBe('no-cache'); // revalidate, not re-download (was no-store)
+    expect(plain.headers['vary']).toBe('Accept-Encoding');
+    const etag = plain.headers['etag'] as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
+    const br = await get(viewer.url, '/api/runs/openai_gpt-5.2', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(br.body.length).toBeLessThan(plain.body.length / 3);
+    expect(br.headers['etag']).toBe(etag);
+    const gz = await get(viewer.url, '/api/runs/openai_gpt-5.2', { headers: { 'accept-encoding': 'gzip, br;q=0' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    // Revalidation: the same ETag → 304, no body, the security headers still there.
+    const again = await get(viewer.url, '/api/runs/openai_gpt-5.2', { headers: { 'if-none-match': etag, 'accept-encoding': 'br' } });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect(again.headers['etag']).toBe(etag);
+    expect(again.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect((await get(viewer.url, '/api/runs/openai_gpt-5.2', { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
+    // The app itself too.
+    for (const path of ['/', '/api/index', '/api/exams/120/leaderboard', '/api/exams/120/questions', '/api/exams/120/matrix']) {
+      const r = await get(viewer.url, path, { headers: { 'accept-encoding': 'br' } });
+      const tag = r.headers['etag'] as string;
+      expect(tag, path).toBeTruthy();
+      expect((await get(viewer.url, path, { headers: { 'if-none-match': tag } })).status, path).toBe(304);
+    }
+  });
+});
+
+describe('skipped files', () => {
+  it('name the problem without quoting the file (a symlink to a system file shows no line of it), in the API, the CLI and an export', async () => {
+    const firstLine = readFileSync(SYSTEM_LINK.target, 'utf8').split('\n')[0] as string;
+    const secret = firstLine.slice(0, 8);
+    expect(secret.length).toBeGreaterThan(3);
+    const index = JSON.parse((await get(viewer.url, '/api/index')).body.toString()) as IndexPayload;
+    const reason = index.skipped.find((s) => s.file === SYSTEM_LINK.file)?.reason ?? '';
+    expect(reason).toBe(
+      `${SYSTEM_LINK.file} is not valid JSON (an unexpected character); check that it is a result file written by jmle-bench or the reference harness`,
+    );
+    expect(reason).not.toContain(secret);
+    for (const s of index.skipped) expect(s.reason).not.toMatch(/Unexpected token|"\.\.\./);
+    const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-skip-'));
+    try {
+      exportSite(join(root, 'site'), { resultsDir: fx.dir, dataDir: DATA_ROOT });
+      const exported = readFileSync(join(root, 'site', 'data', 'index.json'), 'utf8');
+      expect(exported).toContain(SYSTEM_LINK.file);
+      expect(exported).not.toContain(secret);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    const cli = spawnSync(process.execPath, [CLI, 'export-site', join(root, 'cli'), '--results', fx.dir, '--data-dir', DATA_ROOT], { encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(cli.stderr).toContain(`skipped ${SYSTEM_LINK.file}: `);
+    expect(cli.stderr).not.toContain(secret);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
+
+describe('the question matrix and the paired view', () => {
+  it("serves every run's right/wrong per question, in ranking order, from the rescored records", async () => {
+    const m = JSON.parse((await get(viewer.url, '/api/exams/120/matrix')).body.toString()) as MatrixPayload;
+    const lb = JSON.parse((await get(viewer.url, '/api/exams/120/leaderboard')).body.toString()) as LeaderboardPayload;
+    expect(m.runs.map((r) => r.run)).toEqual(lb.runs.map((r) => r.id));
+    expect(m.questions).toHaveLength(400);
+    for (const mr of m.runs.slice(0, 3)) {
+      const run = JSON.parse((await get(viewer.url, `/api/runs/${mr.run}`)).body.toString()) as RunPayload;
+      const byQ = new Map(run.records.map((r) => [r.question_id, r]));
+      expect(mr.marks).toBe(m.questions.map((q) => (byQ.get(q) ? (byQ.get(q)?.correct ? '1' : '0') : '-')).join(''));
+      expect(mr.predicted).toEqual(m.questions.map((q) => byQ.get(q)?.predicted.join(',') ?? ''));
+    }
+    // 120C-57: missed by every published model.
+    const i = m.questions.indexOf('120C-57');
+    expect(m.runs.map((r) => r.marks[i])).toEqual(m.runs.map(() => '0'));
+  });
+
+  it('compares two runs exactly as `jmle-bench compare --json` does (paths as file names)', async () => {
+    const [a, b] = ['openai_gpt-5.2', 'Qwen_Qwen3-32B'];
+    const r = await get(viewer.url, `/api/compare/${a}/${b}`);
+    expect(r.status).toBe(200);
+    const got = JSON.parse(r.body.toString()) as ComparePayload;
+    const cli = spawnSync(process.execPath, [CLI, 'compare', join(fx.dir, `${a}.json`), join(fx.dir, `${b}.json`), '--json', '--data-dir', DATA_ROOT], {
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    const want = JSON.parse(cli.stdout) as Record<string, unknown> & { a: Record<string, unknown>; b: Record<string, unknown> };
+    const { run_a, run_b, verdict, ...rest } = got;
+    expect(rest).toEqual({ ...want, a: { ...want.a, path: `${a}.json` }, b: { ...want.b, path: `${b}.json` } });
+    expect([run_a, run_b]).toEqual([a, b]);
+    expect(verdict).toEqual({ a: 'pass-unless-kinki', b: 'pass-unless-kinki' });
+    expect(r.body.toString()).not.toContain(fx.dir);
+    // Unknown runs: one line, as JSON.
+    const bad = await get(viewer.url, `/api/compare/${a}/nope`);
+    expect(bad.status).toBe(404);
+    expect(JSON.parse(bad.body.toString())).toEqual({ error: 'no run nope in this collection' });
+  });
+});
+
 describe('export-site', () => {
   it('writes a static copy, re-exports over its own output, and refuses unrelated non-empty folders', () => {
     const root = mkdtempSync(join(tmpdir(), 'jmle-viewer-export-'));
@@ -199,7 +304,7 @@ describe('export-site', () => {
       const out = join(root, 'site');
       const r = exportSite(out, { resultsDir: fx.dir, dataDir: DATA_ROOT });
       expect(r.runs).toBe(fx.realFiles.length + 1);
-      expect(r.skipped).toHaveLength(2);
+      expect(r.skipped).toHaveLength(SKIPPED_FILES.length);
       expect(r.exams).toEqual(['120']);
       expect(r.series).toBe(false);
       expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<meta name="jmle-data" content="static">');
@@ -207,6 +312,14 @@ describe('export-site', () => {
       expect(readdirSync(join(out, 'data', 'runs'))).toHaveLength(fx.realFiles.length + 1);
       expect(readdirSync(join(out, 'images', '120')).length).toBe(110);
       expect(existsSync(join(out, 'data', 'series.json'))).toBe(false);
+      // The matrix and every ordered pair of runs for the paired view.
+      expect(existsSync(join(out, 'data', 'exams', '120', 'matrix.json'))).toBe(true);
+      const n = fx.realFiles.length + 1;
+      expect(readdirSync(join(out, 'data', 'compare')).length).toBe(n);
+      expect(readdirSync(join(out, 'data', 'compare', EVIL_ID)).length).toBe(n - 1);
+      const pair = JSON.parse(readFileSync(join(out, 'data', 'compare', 'openai_gpt-5.2', `${EVIL_ID}.json`), 'utf8')) as ComparePayload;
+      expect(pair.a.path).toBe('openai_gpt-5.2.json');
+      expect(JSON.parse(readFileSync(join(out, 'data', 'index.json'), 'utf8')).compareLimit).toBe(40);
       const lb = JSON.parse(readFileSync(join(out, 'data', 'exams', '120', 'leaderboard.json'), 'utf8')) as LeaderboardPayload;
       expect(lb.runs).toHaveLength(fx.realFiles.length + 1);
       expect(JSON.stringify(lb)).not.toContain(fx.dir); // no local paths published
@@ -252,6 +365,38 @@ describe('CLI', () => {
     });
     expect(code).toBe(0);
     expect(err).toContain('skipped broken-json.json');
+  });
+
+  it('view --host 0.0.0.0 serves a team: any Host name, the addresses printed, and a note that anyone on the network can read the results', async () => {
+    const child = spawn(process.execPath, [CLI, 'view', '--results', fx.dir, '--data-dir', DATA_ROOT, '--port', '0', '--host', '0.0.0.0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no URL printed: ${out} ${err}`)), 20_000);
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = out.match(/http:\/\/0\.0\.0\.0:(\d+)\//);
+        if (m && out.includes('Ctrl-C')) {
+          clearTimeout(t);
+          resolve(`http://127.0.0.1:${m[1]}/`);
+        }
+      });
+    });
+    try {
+      // Not loopback: the Host check is off (a team reaches it by the machine's name or address).
+      const r = await get(url, '/api/exams/120/leaderboard', { host: 'viewer.lab.example:8765', headers: { 'accept-encoding': 'gzip' } });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-encoding']).toBe('gzip');
+      expect(err).toMatch(/note: listening on 0\.0\.0\.0; anyone who can reach this machine on port \d+ can read these results/);
+    } finally {
+      await new Promise<void>((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    }
   });
 
   it('export-site refuses a non-empty folder with one line and exit 2', async () => {

@@ -1,5 +1,15 @@
-import type { IndexPayload, LeaderboardPayload, QuestionView, QuestionsPayload, RunPayload, RecordView, SeriesPayload } from '../../src/viewer/types';
-import type { ExamineeComparison } from '../../src/scoring/examinees';
+import type {
+  ComparePayload,
+  IndexPayload,
+  LeaderboardPayload,
+  MatrixPayload,
+  QuestionView,
+  QuestionsPayload,
+  RunPayload,
+  RecordView,
+  SeriesPayload,
+} from '../../src/viewer/types.js';
+import type { ExamineeComparison } from '../../src/scoring/examinees.js';
 
 /**
  * Where the data comes from: the live server (`api/...`) or a static export
@@ -17,18 +27,36 @@ const URLS =
         series: 'data/series.json',
         leaderboard: (exam: string) => `data/exams/${e(exam)}/leaderboard.json`,
         questions: (exam: string) => `data/exams/${e(exam)}/questions.json`,
+        matrix: (exam: string) => `data/exams/${e(exam)}/matrix.json`,
         run: (id: string) => `data/runs/${e(id)}.json`,
+        compare: (a: string, b: string) => `data/compare/${e(a)}/${e(b)}.json`,
       }
     : {
         index: 'api/index',
         series: 'api/series',
         leaderboard: (exam: string) => `api/exams/${e(exam)}/leaderboard`,
         questions: (exam: string) => `api/exams/${e(exam)}/questions`,
+        matrix: (exam: string) => `api/exams/${e(exam)}/matrix`,
         run: (id: string) => `api/runs/${e(id)}`,
+        compare: (a: string, b: string) => `api/compare/${e(a)}/${e(b)}`,
       };
+
+/** True when the app reads a static export (no server behind it). */
+export const isStatic = mode === 'static';
 
 export function imageUrl(exam: string, name: string): string {
   return `images/${e(exam)}/${e(name)}`;
+}
+
+/** An HTTP failure, with the server's one-line reason when it sent one. */
+export class FetchError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    super(`${url}: HTTP ${status}${detail ? ` — ${detail}` : ''}`);
+  }
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -40,7 +68,7 @@ async function getJson<T>(url: string): Promise<T> {
     } catch {
       // not JSON
     }
-    throw new Error(`${url}: HTTP ${res.status}${detail ? ` — ${detail}` : ''}`);
+    throw new FetchError(url, res.status, detail);
   }
   return (await res.json()) as T;
 }
@@ -114,3 +142,22 @@ export const getRun = (id: string): Promise<Run> => runs.get(id);
 /** Already-loaded data, for synchronous (instant) re-rendering. */
 export const loadedRun = (id: string): Run | undefined => runs.ready(id);
 export const loadedQuestions = (exam: string): Questions | undefined => questions.ready(exam);
+
+const matrices = cached((exam) => getJson<MatrixPayload>(URLS.matrix(exam)));
+export const getMatrix = (exam: string): Promise<MatrixPayload> => matrices.get(exam);
+
+/** Two runs compared, or the one line saying why they cannot be (no shared question, not in this export). */
+export type CompareResult = { readonly ok: true; readonly data: ComparePayload } | { readonly ok: false; readonly error: string };
+const comparisons = cached((key) => {
+  const [a, b] = key.split('\n') as [string, string];
+  return getJson<ComparePayload | { error: string }>(URLS.compare(a, b)).then(
+    (d): CompareResult => ('error' in d ? { ok: false, error: d.error } : { ok: true, data: d }),
+    (e: unknown): CompareResult => {
+      if (e instanceof FetchError && (e.status === 400 || e.status === 404)) {
+        return { ok: false, error: e.detail || (isStatic ? 'this comparison is not in the exported site' : 'no such comparison') };
+      }
+      throw e;
+    },
+  );
+});
+export const getCompare = (a: string, b: string): Promise<CompareResult> => comparisons.get(`${a}\n${b}`);

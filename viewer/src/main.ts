@@ -1,26 +1,27 @@
 import './style.css';
-import type { IndexPayload } from '../../src/viewer/types';
-import { getIndex, getLeaderboard, getQuestions, getRun, getSeries } from './api';
-import { h, replaceChildren } from './dom';
-import { go, href, parseHash, setLinkExam, type Route } from './router';
-import { ranked } from './rank';
-import { renderLeaderboard } from './views/leaderboard';
-import { renderModel } from './views/model';
-import { renderQuestion } from './views/question';
-import { renderSeries } from './views/series';
+import type { IndexPayload } from '../../src/viewer/types.js';
+import { getIndex, getLeaderboard, getMatrix, getQuestions, getRun, getSeries } from './api.js';
+import { closeLightbox, lightboxKey, lightboxOpen } from './components.js';
+import { h, replaceChildren, type Child } from './dom.js';
+import { go, href, parseHash, setLinkExam, type Route } from './router.js';
+import { urlNotice, type Mounted } from './view.js';
+import { renderCompare } from './views/compare.js';
+import { renderLeaderboard } from './views/leaderboard.js';
+import { renderMatrix } from './views/matrix.js';
+import { renderModel } from './views/model.js';
+import { renderQuestion } from './views/question.js';
+import { renderSeries } from './views/series.js';
 
-/** The app shell: header (exam picker, nav), skipped-files notice, and the view chosen by the URL hash. */
-
-interface Mounted {
-  update(route: Route): boolean;
-}
+/** The app shell: header (exam picker, nav), skipped-files notice, the view chosen by the URL hash, and the keys. */
 
 const root = document.getElementById('app') as HTMLElement;
 const main = h('main', { id: 'main' });
 const nav = h('nav', { class: 'nav' });
 const examSlot = h('span', { class: 'examslot' });
-let mounted: { view: Mounted; exam: string } | null = null;
+let mounted: { view: Mounted; exam: string; kind: Route['view'] } | null = null;
 let renderSeq = 0;
+/** The kind of view last put on the page. */
+let lastKind: Route['view'] | null = null;
 
 const ordinal = (id: string) => `${id}th`;
 
@@ -28,6 +29,11 @@ const ordinal = (id: string) => `${id}th`;
 export function examOf(index: IndexPayload, route: Route): string | null {
   const known = new Set(index.exams.map((e) => e.id));
   if (route.view === 'model' && route.id && index.runExam[route.id]) return index.runExam[route.id] as string;
+  if (route.view === 'compare') {
+    const a = route.params.get('a');
+    const own = a ? index.runExam[a] : undefined;
+    if (own) return own;
+  }
   const param = route.params.get('exam');
   if (param !== null) return known.has(param) ? param : null;
   if (route.view === 'question' && route.id) {
@@ -54,12 +60,12 @@ function shell(index: IndexPayload): void {
 }
 
 /** The exam picker (several exams) or the exam's title (one), and the nav links for this exam. */
-async function drawHeader(index: IndexPayload, route: Route, exam: string | null): Promise<void> {
+function drawHeader(index: IndexPayload, route: Route, exam: string | null, top: string | undefined): void {
   const shown = exam ?? index.defaultExam;
   if (index.exams.length > 1) {
     const onPick = (e: Event) => {
       const id = (e.target as HTMLSelectElement).value;
-      const view = route.view === 'model' || route.view === 'question' ? route.view : 'leaderboard';
+      const view = route.view === 'model' || route.view === 'question' || route.view === 'matrix' || route.view === 'compare' ? route.view : 'leaderboard';
       go(href(view, null, { exam: id }));
     };
     replaceChildren(
@@ -78,13 +84,13 @@ async function drawHeader(index: IndexPayload, route: Route, exam: string | null
       ),
     );
   } else replaceChildren(examSlot, h('span', { class: 'examtitle' }, index.exams[0]?.title ?? ''));
-  const data = await getLeaderboard(shown);
-  const top = ranked(data.runs)[0];
   replaceChildren(
     nav,
     h('a', { href: href('leaderboard'), 'data-nav': 'leaderboard' }, 'Leaderboard'),
-    h('a', { href: top ? href('model', top.id) : href('model'), 'data-nav': 'model' }, 'Models'),
+    h('a', { href: top ? href('model', top) : href('model'), 'data-nav': 'model' }, 'Models'),
     h('a', { href: href('question'), 'data-nav': 'question' }, 'Questions'),
+    h('a', { href: href('matrix'), 'data-nav': 'matrix' }, 'Matrix'),
+    h('a', { href: href('compare'), 'data-nav': 'compare' }, 'Compare'),
     index.series ? h('a', { href: href('series'), 'data-nav': 'series' }, 'Series') : null,
   );
   for (const a of nav.querySelectorAll<HTMLAnchorElement>('a')) a.classList.toggle('active', a.dataset['nav'] === route.view);
@@ -94,70 +100,172 @@ function showError(e: unknown): void {
   replaceChildren(main, h('p', { class: 'notice' }, `Could not load: ${e instanceof Error ? e.message : String(e)}`));
 }
 
+/** Put a view on the page, keeping the focused text box focused (same test id) across the swap. */
+function mount(view: HTMLElement, ...before: Child[]): void {
+  const active = document.activeElement as HTMLInputElement | null;
+  const testid = active?.dataset?.['testid'];
+  const selection = active && 'selectionStart' in active ? [active.selectionStart, active.selectionEnd] : null;
+  replaceChildren(main, ...before, view);
+  if (testid && active?.tagName === 'INPUT') {
+    const again = main.querySelector<HTMLInputElement>(`input[data-testid="${CSS.escape(testid)}"]`);
+    if (again) {
+      again.focus();
+      if (selection) again.setSelectionRange(selection[0] ?? null, selection[1] ?? null);
+    }
+  }
+}
+
+/** Ask for what the view will need together with the leaderboard (one round trip, not two in a row). */
+function prefetch(route: Route, exam: string): void {
+  const quiet = (p: Promise<unknown>) => p.catch(() => undefined); // the view reports failures when it awaits
+  if (route.view === 'model' || route.view === 'question' || route.view === 'matrix') void quiet(getQuestions(exam));
+  if (route.view === 'matrix') void quiet(getMatrix(exam));
+  if (route.view === 'model' && route.id) void quiet(getRun(route.id));
+}
+
 async function render(index: IndexPayload): Promise<void> {
   const seq = ++renderSeq;
   const route = parseHash(location.hash);
   const exam = route.view === 'series' ? null : examOf(index, route);
-  if (exam) setLinkExam(exam);
-  else if (route.view === 'series') setLinkExam(index.defaultExam);
-  await drawHeader(index, route, exam);
+  setLinkExam(exam ?? index.defaultExam);
+  if (exam) prefetch(route, exam);
+  const data = exam ? await getLeaderboard(exam) : null;
   if (seq !== renderSeq) return;
+  drawHeader(index, route, exam, (data ?? (await getLeaderboard(index.defaultExam))).runs[0]?.id);
+  if (seq !== renderSeq) return;
+
   if (route.view === 'series') {
     mounted = null;
+    if (!index.series) {
+      replaceChildren(
+        main,
+        urlNotice([
+          `No series in this collection: its runs are of one exam only (${index.exams.map((e) => ordinal(e.id)).join(', ')}). A series needs runs of two or more exams (or \`--exams\`); showing the leaderboard.`,
+        ]),
+      );
+      const lb = await getLeaderboard(index.defaultExam);
+      if (seq !== renderSeq) return;
+      main.appendChild(renderLeaderboard(lb, { view: 'leaderboard', id: null, params: new URLSearchParams(), unknown: null }).el);
+      document.title = 'Leaderboard — jmle-bench';
+      return;
+    }
     const series = await getSeries();
     if (seq !== renderSeq) return;
     replaceChildren(main, renderSeries(series, index));
+    if (lastKind !== 'series') window.scrollTo(0, 0);
+    lastKind = 'series';
     document.title = 'Series — jmle-bench';
     return;
   }
-  if (exam === null) {
+  if (exam === null || data === null) {
     mounted = null;
     replaceChildren(
       main,
       h(
         'p',
-        { class: 'notice' },
+        { class: 'notice', 'data-testid': 'url-notice' },
         `No exam "${route.params.get('exam') ?? ''}" in this collection. Exams: `,
         index.exams.map((x, i) => [i ? ', ' : '', h('a', { href: href('leaderboard', null, { exam: x.id }) }, ordinal(x.id))]),
       ),
     );
     return;
   }
-  const data = await getLeaderboard(exam);
-  if (seq !== renderSeq) return;
-  if (mounted && mounted.exam === exam && mounted.view.update(route)) return;
+  if (mounted && mounted.exam === exam && mounted.kind === route.view && !route.unknown && mounted.view.update(route)) return;
   mounted = null;
-  if (route.view === 'leaderboard') {
-    replaceChildren(main, renderLeaderboard(data, route));
-    document.title = `Leaderboard ${ordinal(exam)} — jmle-bench`;
-    return;
-  }
-  if (route.view === 'model') {
-    const run = data.runs.find((r) => r.id === route.id) ?? (route.id ? undefined : ranked(data.runs)[0]);
-    if (!run) {
-      replaceChildren(
-        main,
-        h('p', { class: 'notice' }, route.id ? `No run "${route.id}" in this collection.` : 'No runs.'),
-        h('a', { href: href('leaderboard') }, 'Back to the leaderboard'),
-      );
+  const put = (view: Mounted, title: string, ...notices: Child[]) => {
+    const another = lastKind !== route.view;
+    lastKind = route.view;
+    mount(view.el, ...notices);
+    // A new page starts at its top (an in-place update keeps the reader where they are).
+    if (another) window.scrollTo(0, 0);
+    mounted = { view, exam, kind: route.view };
+    document.title = `${title} — jmle-bench`;
+  };
+
+  switch (route.view) {
+    case 'leaderboard': {
+      const notice =
+        route.unknown !== null ? urlNotice([`No page "#/${route.unknown}" (pages: model, question, matrix, compare, series); showing the leaderboard.`]) : null;
+      put(renderLeaderboard(data, route), `Leaderboard ${ordinal(exam)}`, notice);
       return;
     }
-    replaceChildren(main, h('p', { class: 'loading' }, `Loading ${run.displayName}…`));
-    const [questions, records] = await Promise.all([getQuestions(exam), getRun(run.id)]);
-    if (seq !== renderSeq) return;
-    const view = renderModel(data, run, records, questions, route);
-    replaceChildren(main, view.el);
-    mounted = { view, exam };
-    document.title = `${run.displayName} — jmle-bench`;
+    case 'model': {
+      const run = data.runs.find((r) => r.id === route.id) ?? (route.id ? undefined : data.runs[0]);
+      if (!run) {
+        mounted = null;
+        replaceChildren(
+          main,
+          urlNotice([route.id ? `No run "${route.id}" in this collection.` : 'No runs.']),
+          h('a', { href: href('leaderboard') }, 'Back to the leaderboard'),
+        );
+        return;
+      }
+      if (!mounted) replaceChildren(main, h('p', { class: 'loading' }, `Loading ${run.displayName}…`));
+      const [questions, records] = await Promise.all([getQuestions(exam), getRun(run.id)]);
+      if (seq !== renderSeq) return;
+      put(renderModel(data, run, records, questions, route), run.displayName);
+      return;
+    }
+    case 'question': {
+      replaceChildren(main, h('p', { class: 'loading' }, 'Loading questions…'));
+      const questions = await getQuestions(exam);
+      if (seq !== renderSeq) return;
+      put(renderQuestion(data, questions, route), `Questions ${ordinal(exam)}`);
+      return;
+    }
+    case 'matrix': {
+      replaceChildren(main, h('p', { class: 'loading' }, 'Loading the matrix…'));
+      const [questions, matrix] = await Promise.all([getQuestions(exam), getMatrix(exam)]);
+      if (seq !== renderSeq) return;
+      put(renderMatrix(data, matrix, questions, route), `Matrix ${ordinal(exam)}`);
+      return;
+    }
+    case 'compare':
+      put(renderCompare(data, index, route), `Compare ${ordinal(exam)}`);
+      return;
+  }
+}
+
+/** Keys: j/k or →/← next/previous question, / search, Esc close (the image, the search box, the open question). */
+function onKey(e: KeyboardEvent): void {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (lightboxOpen()) {
+    if (lightboxKey(e)) e.preventDefault();
     return;
   }
-  replaceChildren(main, h('p', { class: 'loading' }, 'Loading questions…'));
-  const questions = await getQuestions(exam);
-  if (seq !== renderSeq) return;
-  const view = renderQuestion(data, questions, route);
-  replaceChildren(main, view.el);
-  mounted = { view, exam };
-  document.title = `Questions ${ordinal(exam)} — jmle-bench`;
+  const target = e.target as HTMLElement;
+  const typing = target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName);
+  const keys = mounted?.view.keys;
+  if (e.key === 'Escape') {
+    if (typing) {
+      target.blur();
+      e.preventDefault();
+      return;
+    }
+    if (keys?.close?.()) e.preventDefault();
+    return;
+  }
+  if (typing) return;
+  if (e.key === '/') {
+    const box = keys?.search?.();
+    if (box) {
+      e.preventDefault();
+      box.focus();
+      box.select();
+    }
+    return;
+  }
+  if (e.key === 'j' || e.key === 'ArrowRight') {
+    if (keys?.next) {
+      e.preventDefault();
+      keys.next();
+    }
+  } else if (e.key === 'k' || e.key === 'ArrowLeft') {
+    if (keys?.prev) {
+      e.preventDefault();
+      keys.prev();
+    }
+  }
 }
 
 getIndex().then(
@@ -165,16 +273,21 @@ getIndex().then(
     shell(index);
     const safeRender = () => {
       root.removeAttribute('data-ready');
+      closeLightbox();
       const seq = renderSeq + 1; // the render about to start
+      const hash = location.hash;
       render(index).then(() => {
         if (seq !== renderSeq) return; // a newer render is on its way
         const route = parseHash(location.hash);
         root.dataset['view'] = route.view;
         root.dataset['exam'] = route.view === 'series' ? '' : (examOf(index, route) ?? '');
+        // Which URL is on screen (tests and tools wait for it after a navigation).
+        root.dataset['rendered'] = hash;
         root.setAttribute('data-ready', '1');
       }, showError);
     };
     window.addEventListener('hashchange', safeRender);
+    document.addEventListener('keydown', onKey);
     safeRender();
   },
   (e: unknown) => replaceChildren(root, h('p', { class: 'notice' }, `Could not load the results: ${e instanceof Error ? e.message : String(e)}`)),

@@ -9,8 +9,10 @@ export const exportSiteCommand: Command = {
   help: `Usage: jmle-bench export-site OUT [--results DIR] [--exam ID | --exams LIST] [--data-dir DIR]
 
 Writes the same app as \`jmle-bench view\` into the folder OUT as static files
-(HTML, JS, CSS, one JSON file per run, each exam's leaderboard and questions
-JSON, the series table JSON when there are several exams, and the images),
+(HTML, JS, CSS, one JSON file per run, each exam's leaderboard, questions and
+matrix JSON, a comparison per pair of runs for the paired view (every pair of
+the best 40 runs of each exam), the series table JSON when there are several
+exams, and the images),
 with relative URLs and hash routing so it works from any static host or
 sub-folder. OUT must be new, empty, or a previous export (then only the files
 that export wrote are replaced).

@@ -1,33 +1,51 @@
-import type { LeaderboardPayload, QuestionView, RecordView, RunEntry } from '../../../src/viewer/types';
-import type { Questions, Run } from '../api';
-import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/examinees';
-import { answerLine, modelOutput, questionBody } from '../components';
-import { bar, h, replaceChildren, type Child } from '../dom';
-import { answer, pct, passMark, ratioPct, typeLabel } from '../format';
-import { go, href, type Route } from '../router';
-import { ranked } from '../rank';
+import type { ExamInfo, LeaderboardPayload, QuestionView, RecordView, RunEntry } from '../../../src/viewer/types.js';
+import type { Questions, Run } from '../api.js';
+import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/examinees.js';
+import { answerLine, modelOutput, questionBody } from '../components.js';
+import { downloadButtons, fileSafe } from '../download.js';
+import { bar, h, replaceChildren, type Child } from '../dom.js';
+import { answer, compact, interval, latency, passMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format.js';
+import { href, type Route } from '../router.js';
+import { isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
+import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
-/** Per-model view: summary, accuracy by block, filters with the filtered score, question list and detail. */
+/**
+ * Per-model view: summary, accuracy by block, filters and search with the
+ * filtered score, a sortable question list and the selected question's detail.
+ * Everything chosen (filters, search, sort, the question) is in the URL, and
+ * every change builds the URL from the current state, so changing a filter or
+ * the model keeps the question you clicked.
+ */
 
 export interface Filters {
-  block: string | null;
-  result: 'correct' | 'incorrect' | null;
-  image: 'with' | 'text' | null;
-  type: 'choice' | 'calculation' | null;
+  readonly block: string | null;
+  readonly result: 'correct' | 'incorrect' | null;
+  readonly image: 'with' | 'text' | null;
+  readonly type: 'choice' | 'calculation' | null;
 }
 
-export function readFilters(p: URLSearchParams): Filters {
+const RESULT = ['correct', 'incorrect'] as const;
+const IMAGE = ['with', 'text'] as const;
+const TYPE = ['choice', 'calculation'] as const;
+
+/** The filters the URL asks for; a value that names nothing is reported and ignored (not applied silently). */
+export function readFilters(p: URLSearchParams, exam: Pick<ExamInfo, 'id' | 'blocks'>): { filters: Filters; problems: string[] } {
+  const problems: string[] = [];
   const pick = <T extends string>(name: string, allowed: readonly T[]): T | null => {
     const v = p.get(name);
-    return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : null;
+    if (v === null || v === '') return null;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    problems.push(`No ${name} filter "${v}" (one of: ${allowed.join(', ')}); showing every ${name}.`);
+    return null;
   };
   const block = p.get('block');
-  return {
-    block: block && /^[A-Za-z0-9]+$/.test(block) ? block : null,
-    result: pick('result', ['correct', 'incorrect'] as const),
-    image: pick('image', ['with', 'text'] as const),
-    type: pick('type', ['choice', 'calculation'] as const),
-  };
+  let b: string | null = null;
+  if (block !== null && block !== '') {
+    if (exam.blocks.includes(block)) b = block;
+    else problems.push(`No block "${block}" in the ${exam.id}th (blocks ${exam.blocks.join(', ')}); showing every block.`);
+  }
+  return { filters: { block: b, result: pick('result', RESULT), image: pick('image', IMAGE), type: pick('type', TYPE) }, problems };
 }
 
 export function matches(f: Filters, q: QuestionView, r: RecordView | undefined): boolean {
@@ -39,10 +57,6 @@ export function matches(f: Filters, q: QuestionView, r: RecordView | undefined):
   if (f.type === 'choice' && q.type !== 'multiple_choice') return false;
   if (f.type === 'calculation' && q.type !== 'calculation') return false;
   return true;
-}
-
-function params(f: Filters, q: string | null): Record<string, string | null> {
-  return { q, block: f.block, result: f.result, image: f.image, type: f.type };
 }
 
 function filterSelect(
@@ -61,8 +75,8 @@ function filterSelect(
   return h('label', { class: 'filter' }, h('span', null, label), sel);
 }
 
-function card(label: string, big: Child, sub: Child, cls = ''): HTMLElement {
-  return h('div', { class: `card ${cls}` }, h('p', { class: 'label' }, label), h('p', { class: 'big' }, big), h('p', null, sub));
+function card(label: string, big: Child, sub: Child, cls = '', testid?: string): HTMLElement {
+  return h('div', { class: `card ${cls}`, 'data-testid': testid ?? null }, h('p', { class: 'label' }, label), h('p', { class: 'big' }, big), h('p', null, sub));
 }
 
 /** An accuracy difference (ratio) in points: "+5.2 points", "−3.0 points". */
@@ -168,45 +182,156 @@ function examineeSection(c: ExamineeComparison, link: (qid: string) => string): 
   );
 }
 
-export interface ModelView {
-  readonly el: HTMLElement;
-  /** Update in place when only the selected question changed (instant switching). */
-  update(route: Route): boolean;
+interface Row {
+  readonly q: QuestionView;
+  readonly r: RecordView;
 }
 
-export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Run, questions: Questions, route: Route): ModelView {
-  const s = run.summary;
-  const filters = readFilters(route.params);
-  const filterKey = JSON.stringify(filters);
-  const list = questions.list.filter((q) => records.byQuestion.has(q.id) && matches(filters, q, records.byQuestion.get(q.id)));
-  const recs = list.map((q) => records.byQuestion.get(q.id) as RecordView);
-  const fPoints = recs.reduce((a, r) => a + r.points, 0);
-  const fEarned = recs.reduce((a, r) => a + r.earned, 0);
-  // Questions excluded from scoring (0 points) count for nothing, as in the summary.
-  const scored = recs.filter((r) => r.points > 0);
-  const fCorrect = scored.filter((r) => r.correct).length;
+function listColumns(exam: ExamInfo, records: Run): Column<Row>[] {
+  const cols: Column<Row>[] = [
+    {
+      key: 'id',
+      label: 'ID',
+      firstDir: 'asc',
+      value: (x) => x.q.number + 1000 * exam.blocks.indexOf(x.q.block),
+      csv: (x) => x.q.id,
+      cell: (x) => td(null, x.q.id),
+    },
+    { key: 'block', label: 'Block', cls: 'wide', value: (x) => x.q.block, cell: (x) => td('wide', x.q.block) },
+    { key: 'number', label: 'No.', numeric: true, firstDir: 'asc', value: (x) => x.q.number, cell: (x) => td('num', String(x.q.number)) },
+    { key: 'points', label: 'Pts', numeric: true, value: (x) => x.q.points, cell: (x) => td('num', String(x.q.points)) },
+    { key: 'type', label: 'Type', cls: 'wide', value: (x) => typeLabel(x.q.type), cell: (x) => td('wide', typeLabel(x.q.type)) },
+    {
+      key: 'image',
+      label: 'Image',
+      value: (x) => (x.q.requiresImage ? 1 : 0),
+      csv: (x) => x.q.requiresImage,
+      cell: (x) => td('center', x.q.requiresImage ? h('span', { class: 'imgbadge' }, '画像') : ''),
+    },
+    {
+      key: 'correct',
+      label: 'Correct',
+      value: (x) => (x.r.correct ? 1 : 0),
+      csv: (x) => x.r.correct,
+      cell: (x) => td(`center ${x.r.correct ? 'ok' : 'bad'}`, x.r.correct ? '✓' : '✗'),
+    },
+    {
+      key: 'predicted',
+      label: 'Predicted',
+      value: (x) => x.r.predicted.join(','),
+      cell: (x) =>
+        td(
+          x.r.correct ? 'ok' : 'bad',
+          answer(x.r.predicted),
+          x.r.kinki?.length ? h('span', { class: 'kinkibadge', title: `禁忌肢 selected: ${x.r.kinki.join(', ')}` }, '禁忌') : null,
+          x.r.truncated ? h('span', { class: 'truncbadge small', title: `finish reason ${x.r.finish_reason ?? ''}` }, '✂') : null,
+        ),
+    },
+    { key: 'gold', label: 'Gold', value: (x) => x.r.gold.join(','), cell: (x) => td(null, answer(x.r.gold)) },
+  ];
+  if (exam.examineeQuestions > 0) {
+    cols.push({
+      key: 'examinees',
+      label: 'Examinees',
+      title: 'share of examinees correct',
+      numeric: true,
+      value: (x) => x.q.humanAccuracy,
+      cell: (x) => td('num', x.q.humanAccuracy === null ? '—' : pct(x.q.humanAccuracy)),
+    });
+  }
+  if (records.records.some((r) => r.usage)) {
+    cols.push({
+      key: 'tokens',
+      label: 'Tokens',
+      title: 'completion tokens (reasoning included)',
+      numeric: true,
+      cls: 'wide',
+      value: (x) => x.r.usage?.completion_tokens ?? null,
+      cell: (x) => td('num wide', tokens(x.r.usage?.completion_tokens ?? null)),
+    });
+  }
+  if (records.records.some((r) => r.latency_ms !== null)) {
+    cols.push({
+      key: 'latency',
+      label: 'Latency',
+      numeric: true,
+      cls: 'wide',
+      value: (x) => x.r.latency_ms,
+      cell: (x) => td('num wide', latency(x.r.latency_ms)),
+    });
+  }
+  return cols;
+}
 
-  const setFilter = (name: keyof Filters, v: string | null) => {
-    const next = { ...filters, [name]: v };
-    go(href('model', run.id, params(next, route.params.get('q'))), true);
+/** Download-only columns: what the list abbreviates. */
+const EXTRA: Column<Row>[] = [
+  { key: 'examinee_accuracy', label: '', value: (x) => x.q.humanAccuracy, cell: () => td(null) },
+  { key: 'finish_reason', label: '', value: (x) => x.r.finish_reason, cell: () => td(null) },
+  { key: 'truncated', label: '', value: (x) => String(x.r.truncated), cell: () => td(null) },
+  { key: 'prompt_tokens', label: '', value: (x) => x.r.usage?.prompt_tokens ?? null, cell: () => td(null) },
+  { key: 'completion_tokens', label: '', value: (x) => x.r.usage?.completion_tokens ?? null, cell: () => td(null) },
+  { key: 'reasoning_tokens', label: '', value: (x) => x.r.usage?.reasoning_tokens ?? null, cell: () => td(null) },
+  { key: 'latency_ms', label: '', value: (x) => x.r.latency_ms, cell: () => td(null) },
+  { key: 'attempts', label: '', value: (x) => x.r.attempts, cell: () => td(null) },
+];
+
+interface State {
+  filters: Filters;
+  search: string;
+  sort: Sort;
+  q: string | null;
+}
+
+const DEFAULT_SORT: Sort = { key: 'id', dir: 'asc' };
+
+export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Run, questions: Questions, route: Route): Mounted {
+  const s = run.summary;
+  const exam = data.exam;
+  const cols = listColumns(exam, records);
+
+  /** The URL of a state (changing anything keeps everything else, the question included). */
+  const link = (st: State, runId = run.id) =>
+    href('model', runId, {
+      q: st.q,
+      block: st.filters.block,
+      result: st.filters.result,
+      image: st.filters.image,
+      type: st.filters.type,
+      search: st.search || null,
+      sort: st.sort.key === DEFAULT_SORT.key && st.sort.dir === DEFAULT_SORT.dir ? null : st.sort.key,
+      dir: st.sort.key === DEFAULT_SORT.key && st.sort.dir === DEFAULT_SORT.dir ? null : st.sort.dir,
+    });
+
+  const read = (r: Route): { state: State; problems: string[] } => {
+    const f = readFilters(r.params, exam);
+    const so = readSort(r.params, cols, DEFAULT_SORT);
+    const problems = [...f.problems, ...(so.problem ? [so.problem] : [])];
+    const q = r.params.get('q');
+    if (q !== null && !questions.byId.has(q)) problems.push(`No question "${q}" in the ${exam.id}th; pick one from the list.`);
+    else if (q !== null && !records.byQuestion.has(q)) problems.push(`${run.displayName} has no answer to ${q}; pick one from the list.`);
+    return {
+      state: { filters: f.filters, search: r.params.get('search') ?? '', sort: so.sort, q: q !== null && records.byQuestion.has(q) ? q : null },
+      problems,
+    };
   };
+
+  let { state, problems } = read(route);
+  let query: Query = parseQuery(state.search);
+  const set = (change: Partial<State>, replace = false) => navigate(link({ ...state, ...change }), replace);
 
   const picker = h(
     'select',
-    {
-      'data-testid': 'model-picker',
-      'aria-label': 'Model',
-      onchange: (e) => go(href('model', (e.target as HTMLSelectElement).value, params(filters, route.params.get('q')))),
-    },
-    ranked(data.runs).map((r) => h('option', { value: r.id, selected: r.id === run.id }, `${r.displayName} — ${r.summary.score}/${r.summary.score_max}`)),
+    { 'data-testid': 'model-picker', 'aria-label': 'Model', onchange: (e) => navigate(link(state, (e.target as HTMLSelectElement).value)) },
+    data.runs.map((r) => h('option', { value: r.id, selected: r.id === run.id }, `${r.rank}. ${r.displayName} — ${r.summary.score}/${r.summary.score_max}`)),
   );
 
   const reqT = s.required_pass_threshold;
   const genT = s.general_pass_threshold;
+  const u = s.usage;
   const cards = h(
     'div',
     { class: 'cards', 'data-testid': 'model-summary' },
-    card('Score', `${s.score}/${s.score_max}`, pct(s.score_pct)),
+    card('Score', `${s.score}/${s.score_max}`, [pct(s.score_pct), run.stats ? h('span', { class: 'sub' }, ` · 95% CI ${interval(run.stats.score)}`) : null]),
     card('Accuracy', pct(s.accuracy), `${s.correct}/${s.correct + s.incorrect} correct`),
     card(
       'Required (必修)',
@@ -220,9 +345,36 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
       `${passMark(s.general_pass)} ${s.general_pass === true ? 'pass' : s.general_pass === false ? 'fail' : 'n/a'} (≥ ${genT})`,
       s.general_pass === false ? 'badcard' : s.general_pass ? 'okcard' : '',
     ),
+    card(
+      'Verdict',
+      h('span', { class: verdictClass(run.verdict) }, VERDICT_MARKS[run.verdict]),
+      [
+        verdictLabel(run.verdict),
+        ` · rank ${run.rank} of ${data.runs.length}`,
+        run.stats?.rank_low !== undefined ? ` (${run.stats.rank_low}–${run.stats.rank_high})` : '',
+      ],
+      run.verdict === 'fail' ? 'badcard' : run.verdict === 'pass' || run.verdict === 'pass-unless-kinki' ? 'okcard' : '',
+      'verdict-card',
+    ),
     card('Text-only score', `${s.text_only_score}/${s.text_only_score_max}`, pct(s.text_only_score_pct)),
-    kinkiCard(run, (qid) => href('model', run.id, { q: qid })),
+    kinkiCard(run, (qid) => link({ ...state, q: qid })),
     card('Parsing', `${s.parse_failures}`, `parse failures · ${s.errors} errors`),
+    u.records_with_usage > 0 || u.latency_ms_mean !== null
+      ? card(
+          'Cost',
+          u.records_with_usage > 0 ? `${compact(u.prompt_tokens + u.completion_tokens)} tokens` : latency(u.latency_ms_mean),
+          [
+            u.records_with_usage > 0
+              ? `${tokens(u.prompt_tokens)} prompt · ${tokens(u.completion_tokens)} completion · ${tokens(u.reasoning_tokens)} reasoning`
+              : '',
+            u.latency_ms_mean !== null ? ` · mean latency ${latency(u.latency_ms_mean)}` : '',
+            run.behaviour.retried ? ` · ${run.behaviour.retried} retried` : '',
+            run.behaviour.truncated ? h('span', { class: 'bad' }, ` · ${run.behaviour.truncated} truncated`) : '',
+          ],
+          '',
+          'cost-card',
+        )
+      : null,
     run.examinees
       ? card(
           'Examinees',
@@ -253,123 +405,130 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     ),
   );
 
-  const filterBar = h(
-    'div',
-    { class: 'filters', 'data-testid': 'filters' },
-    filterSelect(
+  const searchBox = urlTextBox({
+    value: state.search,
+    placeholder: 'Search question and response (/)',
+    label: 'Search the questions and this model’s responses',
+    testid: 'search',
+    onChange: (v, replace) => set({ search: v.trim() }, replace),
+  });
+  const selects = {
+    block: filterSelect(
       'Block',
       'block',
-      filters.block,
-      data.exam.blocks.map((b) => [b, b]),
-      (v) => setFilter('block', v),
+      state.filters.block,
+      exam.blocks.map((b) => [b, b]),
+      (v) => set({ filters: { ...state.filters, block: v } }),
     ),
-    filterSelect(
+    result: filterSelect(
       'Result',
       'result',
-      filters.result,
+      state.filters.result,
       [
         ['correct', 'Correct'],
         ['incorrect', 'Incorrect'],
       ],
-      (v) => setFilter('result', v),
+      (v) => set({ filters: { ...state.filters, result: v as Filters['result'] } }),
     ),
-    filterSelect(
+    image: filterSelect(
       'Image',
       'image',
-      filters.image,
+      state.filters.image,
       [
         ['with', 'With image'],
         ['text', 'Text only'],
       ],
-      (v) => setFilter('image', v),
+      (v) => set({ filters: { ...state.filters, image: v as Filters['image'] } }),
     ),
-    filterSelect(
+    type: filterSelect(
       'Type',
       'type',
-      filters.type,
+      state.filters.type,
       [
         ['choice', 'Choice'],
         ['calculation', 'Calculation'],
       ],
-      (v) => setFilter('type', v),
+      (v) => set({ filters: { ...state.filters, type: v as Filters['type'] } }),
     ),
+  };
+  const filterBar = h(
+    'div',
+    { class: 'filters', 'data-testid': 'filters' },
+    Object.values(selects),
+    h('label', { class: 'filter searchfilter' }, h('span', null, 'Search'), searchBox),
   );
-  const filtered = h(
-    'p',
-    { class: 'filtered', 'data-testid': 'filtered' },
-    h('strong', null, `${list.length} question${list.length === 1 ? '' : 's'}`),
-    ` · score ${fEarned}/${fPoints} (${ratioPct(fEarned, fPoints)}) · accuracy ${ratioPct(fCorrect, scored.length)} (${fCorrect}/${scored.length})`,
-    scored.length < list.length ? ` · ${list.length - scored.length} excluded from scoring (0 points)` : '',
-  );
+  /** The selects show the state (a filter the URL named wrongly shows "All", as applied). */
+  const drawFilters = () => {
+    for (const name of ['block', 'result', 'image', 'type'] as const) {
+      const sel = selects[name].querySelector('select');
+      if (sel) sel.value = state.filters[name] ?? '';
+    }
+  };
 
+  let list: Row[] = [];
+  const computeList = () => {
+    const rows: Row[] = [];
+    for (const q of questions.list) {
+      const r = records.byQuestion.get(q.id);
+      if (!r || !matches(state.filters, q, r)) continue;
+      if (!isEmpty(query) && !searchQuestion(query, q, [[run.id, r]]).match) continue;
+      rows.push({ q, r });
+    }
+    list = sortRows(rows, cols, state.sort);
+  };
+
+  const noticeSlot = h('div');
+  const filtered = h('p', { class: 'filtered', 'data-testid': 'filtered' });
+  const thead = h('thead');
+  const tbody = h('tbody');
+  const tableWrap = h('div', { class: 'qlist tablewrap' }, h('table', { class: 'questions', 'data-testid': 'question-list' }, thead, tbody));
+  const detail = h('div', { class: 'detail', 'data-testid': 'detail' });
+  const split = h('div', { class: 'split' }, tableWrap, detail);
   const rowsById = new Map<string, HTMLTableRowElement>();
-  const select = (qid: string) => go(href('model', run.id, params(filters, qid)));
-  const tbody = h(
-    'tbody',
-    null,
-    list.map((q) => {
-      const r = records.byQuestion.get(q.id) as RecordView;
-      const tr = h(
-        'tr',
-        {
+
+  const drawList = () => {
+    const recs = list.map((x) => x.r);
+    const fPoints = recs.reduce((a, r) => a + r.points, 0);
+    const fEarned = recs.reduce((a, r) => a + r.earned, 0);
+    // Questions excluded from scoring (0 points) count for nothing, as in the summary.
+    const scored = recs.filter((r) => r.points > 0);
+    const fCorrect = scored.filter((r) => r.correct).length;
+    replaceChildren(
+      filtered,
+      h('strong', null, `${list.length} question${list.length === 1 ? '' : 's'}`),
+      ` · score ${fEarned}/${fPoints} (${ratioPct(fEarned, fPoints)}) · accuracy ${ratioPct(fCorrect, scored.length)} (${fCorrect}/${scored.length})`,
+      scored.length < list.length ? ` · ${list.length - scored.length} excluded from scoring (0 points)` : '',
+      isEmpty(query) ? '' : ` · matching “${query.raw}”`,
+    );
+    thead.replaceChildren(headerRow(cols, state.sort, (so) => set({ sort: so })));
+    rowsById.clear();
+    tbody.replaceChildren(
+      ...list.map(({ q, r }) => {
+        const tr = h('tr', {
           'data-qid': q.id,
           tabindex: 0,
           class: r.correct ? 'row-ok' : 'row-bad',
-          onclick: () => select(q.id),
-          onkeydown: (e) => (e as KeyboardEvent).key === 'Enter' && select(q.id),
-        },
-        h('td', null, q.id),
-        h('td', { class: 'wide' }, q.block),
-        h('td', { class: 'num' }, String(q.number)),
-        h('td', { class: 'num' }, String(q.points)),
-        h('td', { class: 'wide' }, typeLabel(q.type)),
-        h('td', { class: 'center' }, q.requiresImage ? h('span', { class: 'imgbadge' }, '画像') : ''),
-        h('td', { class: `center ${r.correct ? 'ok' : 'bad'}` }, r.correct ? '✓' : '✗'),
-        h(
-          'td',
-          { class: r.correct ? 'ok' : 'bad' },
-          answer(r.predicted),
-          r.kinki?.length ? h('span', { class: 'kinkibadge', title: `禁忌肢 selected: ${r.kinki.join(', ')}` }, '禁忌') : null,
-        ),
-        h('td', null, answer(r.gold)),
-      );
-      rowsById.set(q.id, tr);
-      return tr;
-    }),
-  );
-  const table = h(
-    'div',
-    { class: 'qlist tablewrap' },
-    h(
-      'table',
-      { class: 'questions', 'data-testid': 'question-list' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ['ID', 'Block', 'No.', 'Pts', 'Type', 'Image', 'Correct', 'Predicted', 'Gold'].map((c) =>
-            h('th', { scope: 'col', class: c === 'Block' || c === 'Type' ? 'wide' : null }, c),
-          ),
-        ),
-      ),
-      tbody,
-    ),
-  );
+          onclick: () => set({ q: q.id }),
+          onkeydown: (e) => (e as KeyboardEvent).key === 'Enter' && set({ q: q.id }),
+        });
+        for (const c of cols) tr.appendChild(c.cell({ q, r }));
+        rowsById.set(q.id, tr);
+        return tr;
+      }),
+    );
+    if (list.length === 0) tbody.appendChild(h('tr', { class: 'empty' }, h('td', { colspan: cols.length, class: 'muted' }, 'No question matches.')));
+  };
 
-  const detail = h('div', { class: 'detail', 'data-testid': 'detail' });
-  const split = h('div', { class: 'split' }, table, detail);
-
-  let selected: string | null = null;
-  const showQuestion = (qid: string | null) => {
-    if (selected) rowsById.get(selected)?.classList.remove('selected');
-    selected = qid;
+  let shownQ: string | null = null;
+  const showQuestion = () => {
+    if (shownQ) rowsById.get(shownQ)?.classList.remove('selected');
+    const qid = state.q;
+    shownQ = qid;
     const q = qid ? questions.byId.get(qid) : undefined;
     const r = qid ? records.byQuestion.get(qid) : undefined;
     split.classList.toggle('has-detail', Boolean(q && r));
     if (!q || !r) {
-      replaceChildren(detail, h('p', { class: 'muted' }, qid ? `No record for ${qid} in this run.` : 'Select a question to see the model’s answer.'));
+      replaceChildren(detail, h('p', { class: 'muted' }, 'Select a question to see the model’s answer (j / k or ← / → move through the list).'));
       return;
     }
     const row = rowsById.get(q.id);
@@ -377,11 +536,11 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     // Bring the row into view inside the list only (not the page), once laid out.
     requestAnimationFrame(() => {
       if (!row) return;
-      const box = table;
       const top = row.offsetTop;
-      if (top < box.scrollTop + 30 || top > box.scrollTop + box.clientHeight - 30) box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+      if (top < tableWrap.scrollTop + 30 || top > tableWrap.scrollTop + tableWrap.clientHeight - 30)
+        tableWrap.scrollTop = Math.max(0, top - tableWrap.clientHeight / 3);
     });
-    const idx = list.indexOf(q);
+    const idx = list.findIndex((x) => x.q.id === q.id);
     const prev = idx > 0 ? list[idx - 1] : undefined;
     const next = idx >= 0 ? list[idx + 1] : undefined;
     replaceChildren(
@@ -389,16 +548,29 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
       h(
         'nav',
         { class: 'pager' },
-        h('button', { type: 'button', disabled: !prev, 'data-testid': 'prev', onclick: () => prev && select(prev.id) }, '← prev'),
-        h('a', { href: href('question', q.id, { models: run.id }) }, `Compare models on ${q.id}`),
-        h('button', { type: 'button', disabled: !next, 'data-testid': 'next', onclick: () => next && select(next.id) }, 'next →'),
+        h(
+          'button',
+          { type: 'button', disabled: !prev, 'data-testid': 'prev', title: 'previous (k or ←)', onclick: () => prev && set({ q: prev.q.id }) },
+          '← prev',
+        ),
+        h('a', { href: href('question', q.id, { models: run.id, search: state.search || null }) }, `Compare models on ${q.id}`),
+        h('button', { type: 'button', disabled: !next, 'data-testid': 'next', title: 'next (j or →)', onclick: () => next && set({ q: next.q.id }) }, 'next →'),
       ),
-      questionBody(q, data.exam.id, false),
+      idx < 0 ? h('p', { class: 'muted', 'data-testid': 'not-in-list' }, `${q.id} is not in the filtered list.`) : null,
+      questionBody(q, exam.id, false, query),
       answerLine(r),
-      modelOutput(r, { reasoningOpen: true }),
+      modelOutput(r, { reasoningOpen: true, query }),
     );
   };
-  showQuestion(route.params.get('q'));
+
+  const drawAll = () => {
+    replaceChildren(noticeSlot, urlNotice(problems));
+    drawFilters();
+    computeList();
+    drawList();
+    showQuestion();
+  };
+  drawAll();
 
   const el = h(
     'div',
@@ -410,21 +582,56 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
       `${run.model} · image mode ${run.imageMode ?? 'unknown'} · ${run.file}${run.timestamp ? ` · ${run.timestamp}` : ''}${run.changed ? ` · ${run.changed} record(s) changed on rescoring` : ''}`,
     ),
     run.warnings.map((w) => h('p', { class: 'notice' }, w)),
+    noticeSlot,
     cards,
     byBlock,
-    examineeSection(records.examinees, (qid) => href('model', run.id, { q: qid })),
-    h('h3', null, 'Questions'),
+    examineeSection(records.examinees, (qid) => link({ ...state, q: qid })),
+    h(
+      'div',
+      { class: 'listhead' },
+      h('h3', null, 'Questions'),
+      downloadButtons(`${fileSafe(run.id)}-questions`, () => downloadTable([...cols, ...EXTRA], list)),
+    ),
     filterBar,
     filtered,
     split,
   );
 
+  const move = (step: 1 | -1) => {
+    if (list.length === 0) return;
+    const idx = state.q ? list.findIndex((x) => x.q.id === state.q) : -1;
+    const target = idx < 0 ? (step === 1 ? list[0] : list[list.length - 1]) : list[idx + step];
+    if (target) set({ q: target.q.id });
+  };
+
   return {
     el,
     update(next: Route) {
-      if (next.view !== 'model' || next.id !== run.id || JSON.stringify(readFilters(next.params)) !== filterKey) return false;
-      showQuestion(next.params.get('q'));
+      if (next.view !== 'model' || next.id !== run.id) return false;
+      const before = state;
+      const read2 = read(next);
+      state = read2.state;
+      problems = read2.problems;
+      const sameList =
+        JSON.stringify([before.filters, before.search, before.sort]) === JSON.stringify([state.filters, state.search, state.sort]) && problems.length === 0;
+      if (sameList && noticeSlot.childElementCount === 0) {
+        showQuestion(); // only the selection changed: instant
+        return true;
+      }
+      query = parseQuery(state.search);
+      if (document.activeElement !== searchBox) searchBox.value = state.search;
+      drawAll();
       return true;
+    },
+    keys: {
+      next: () => move(1),
+      prev: () => move(-1),
+      search: () => searchBox,
+      close: () => {
+        if (!state.q) return false;
+        set({ q: null });
+        return true;
+      },
     },
   };
 }

@@ -1,7 +1,7 @@
-import type { IndexPayload, SeriesCellView, SeriesPayload } from '../../../src/viewer/types';
-import { bar, h } from '../dom';
-import { pct } from '../format';
-import { href } from '../router';
+import type { IndexPayload, SeriesCellView, SeriesPayload } from '../../../src/viewer/types.js';
+import { bar, h } from '../dom.js';
+import { pct } from '../format.js';
+import { href } from '../router.js';
 
 /**
  * The series: one row per model, a column per exam (score, pass ✓/✗/?), and the
