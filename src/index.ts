@@ -65,5 +65,25 @@ export { compareRuns, comparisonText, comparisonJson, type Comparison } from './
 export { renderChartSvg, renderPng, writeChart } from './reports/chart.js';
 export { upsertReadmeRun, updateReadmeBlocks, type ReadmeRun } from './reports/readme.js';
 
+// Statistics: how sure the numbers are (README, "Uncertainty").
+export {
+  examDesign,
+  outcomesFromRecords,
+  runUncertainty,
+  leaderboardUncertainty,
+  pairedDifference,
+  passOnRerun,
+  passOnSimilarExam,
+  rankRanges,
+  wilsonInterval,
+  holmAdjust,
+  type ExamDesign,
+  type RunOutcomes,
+  type RunUncertainty,
+  type PassProbability,
+  type RankRange,
+  type Interval,
+} from './stats/index.js';
+
 export { UserError, DatasetError } from './util/errors.js';
 export { VERSION } from './version.js';
