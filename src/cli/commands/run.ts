@@ -6,16 +6,16 @@ import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
 import { runUncertaintyOf } from '../../reports/uncertainty.js';
 import { epochLists } from '../../results/epochs.js';
-import type { BatchEvent } from '../../runner/batch.js';
-import { runBenchmark, shownBaseUrl, type BenchmarkResult, type RunPlan } from '../../runner/benchmark.js';
+import { runBenchmark, shownBaseUrl, type BenchmarkResult } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
-import { loadPriorRun, recordedSettings, type PriorRun } from '../../runner/resume.js';
-import { resolveRunSpec, RUN_DEFAULTS, type RunSpec } from '../../runner/spec.js';
+import { loadPriorRun, recordedSettings } from '../../runner/resume.js';
+import { resolveRunSpec, type RunSpec } from '../../runner/spec.js';
 import { compareWithExaminees } from '../../scoring/examinees.js';
 import { UserError } from '../../util/errors.js';
 import { registerSecret } from '../../util/redact.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command, type Io, type Parsed } from '../command.js';
 import { Progress } from '../progress/run.js';
+import { batchNote, startLines } from '../progress/run-notes.js';
 import { asFlagError, modelAndProvider, resumeCommand, RUN_HELP, RUN_OPTIONS, specInputFromFlags } from '../run-flags.js';
 
 /** A retry wait from which on the user is told (a quiet minute looks like a hang). */
@@ -41,49 +41,6 @@ function interruptHandling(say: (line: string) => void): { stop: AbortController
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return { stop, abort, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
-}
-
-/** The lines a batch's life is worth (its polls go to the progress display). */
-function batchNote(e: BatchEvent): string | null {
-  switch (e.kind) {
-    case 'submitted':
-      return `  batch ${e.id} submitted: ${e.items} requests${e.parts > 1 ? ` (part ${e.part} of ${e.parts})` : ''}; Ctrl-C leaves it running and --resume attaches to it`;
-    case 'attached':
-      return `  batch ${e.id}: attached again, ${e.items} requests to collect`;
-    case 'ended':
-      return `  batch ${e.id} ${e.status}: ${e.answered} answered${e.rest > 0 ? `, ${e.rest} asked again one by one` : ''}${e.note ? ` (${e.note})` : ''}`;
-    case 'gone':
-      return `  ! batch ${e.id} is no longer there (${e.message}): its ${e.items} requests are asked one by one`;
-    default:
-      return null;
-  }
-}
-
-function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, prior: PriorRun | null): string[] {
-  const { task, model, schedule } = spec;
-  const random = model.provider === 'random';
-  const lines = [`  model:       ${model.model}${random ? ' (offline chance-level baseline)' : ''}`];
-  if (!random && model.provider !== RUN_DEFAULTS.provider) lines.push(`  provider:    ${model.provider}`);
-  if (baseUrl) lines.push(`  base_url:    ${baseUrl}`);
-  lines.push(`  exam:        ${task.exam.rules.title} (dataset ${task.exam.version.slice(0, 12)})`, `  image_mode:  ${task.imageMode}`);
-  if (model.settings.extraBody) lines.push(`  extra_body:  ${JSON.stringify(model.settings.extraBody)}`);
-  lines.push(`  questions:   ${plan.selected.length}${task.epochs > 1 ? ` × ${task.epochs} epochs` : ''}`);
-  if (plan.skippedImage) lines.push(`  skipped:     ${plan.skippedImage} (image questions)`);
-  if (prior !== null) {
-    const { tornLastLine, damagedLines } = prior.journalDamage;
-    const notes = [
-      ...(tornLastLine ? ['its torn last line skipped (normal after a crash)'] : []),
-      ...(damagedLines > 0
-        ? [`${damagedLines} damaged journal line(s) before the last skipped: a crash does not do that; check what else wrote to ${plan.journal}`]
-        : []),
-    ];
-    lines.push(`  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${notes.length ? ` (${notes.join('; ')})` : ''}`);
-  }
-  if (schedule.batch) lines.push(`  batch:       yes (the provider's batch API: half price, answers within 24 h)`);
-  const openBatches = prior?.openBatches.length ?? 0;
-  if (openBatches > 0) lines.push(`  batches:     ${openBatches} still open from the interrupted run: attaching`);
-  lines.push(`  parallel:    ${schedule.parallel}`, `  journal:     ${plan.journal}`);
-  return lines;
 }
 
 async function executeRun(args: Parsed, io: Io): Promise<number> {
