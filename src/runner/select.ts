@@ -9,40 +9,6 @@ export interface Selection {
   readonly skippedImage: number;
 }
 
-/** "A,b" → ["A","B"]; every letter must be a block of the exam. */
-export function parseBlocks(value: string, exam: Exam): string[] {
-  const letters = value
-    .split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter((s) => s !== '');
-  if (letters.length === 0) throw new UserError('--blocks is empty; give block letters such as A,B');
-  const unknown = letters.filter((l) => !exam.rules.blocks.includes(l));
-  if (unknown.length > 0) {
-    throw new UserError(`--blocks: unknown block ${unknown.map((u) => `"${u}"`).join(', ')}; exam ${exam.id} has blocks ${exam.rules.blocks.join(', ')}`);
-  }
-  return [...new Set(letters)];
-}
-
-/** "120A-1,120B-3" → ids; every id must be a question of the exam. */
-export function parseQuestionIds(value: string, exam: Exam): string[] {
-  const ids = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (ids.length === 0) throw new UserError('--questions is empty; give question ids such as 120A-1,120B-2');
-  const unknown = ids.filter((id) => !exam.byId.has(id));
-  if (unknown.length > 0) {
-    const example = exam.questions[0]?.id ?? '';
-    throw new UserError(
-      `--questions: unknown question ${unknown
-        .slice(0, 3)
-        .map((u) => `"${u}"`)
-        .join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} in exam ${exam.id} (ids look like "${example}")`,
-    );
-  }
-  return [...new Set(ids)];
-}
-
 export function selectQuestions(
   exam: Exam,
   opts: { blocks?: readonly string[] | null; questionIds?: readonly string[] | null; imageMode: ImageMode },
