@@ -1,99 +1,86 @@
+// The hand-written `fetch` on node:http that src/providers/ used until undici's `request` replaced it
+// (src/providers/transport.ts). Kept here, as JavaScript, only as a contender in bench/transport.mjs,
+// so the choice stays measurable. Not used by jmle-bench itself.
 import http from 'node:http';
 import https from 'node:https';
-
-/**
- * A small `fetch` for the OpenAI SDK on node:http(s) with keep-alive. The SDK
- * sends one JSON body and reads one JSON reply per request; Node's built-in
- * fetch (undici, web streams) spends about a millisecond of CPU on each, which
- * is most of the runner's cost. Anything unusual (a streamed body) goes to the
- * built-in fetch.
- */
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity }),
 };
 
-/** The part of `Headers` the SDK reads, over Node's parsed headers (no copy). */
 class SmallHeaders {
-  constructor(private readonly h: http.IncomingHttpHeaders) {}
-  get(name: string): string | null {
+  constructor(h) {
+    this.h = h;
+  }
+  get(name) {
     const v = this.h[name.toLowerCase()];
     return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
   }
-  has(name: string): boolean {
+  has(name) {
     return this.h[name.toLowerCase()] !== undefined;
   }
-  forEach(fn: (value: string, key: string) => void): void {
+  forEach(fn) {
     for (const [k, v] of this.entries()) fn(v, k);
   }
-  *entries(): IterableIterator<[string, string]> {
-    for (const k of Object.keys(this.h)) yield [k, this.get(k) as string];
+  *entries() {
+    for (const k of Object.keys(this.h)) yield [k, this.get(k)];
   }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
+  [Symbol.iterator]() {
     return this.entries();
   }
 }
 
 class SmallResponse {
-  readonly ok: boolean;
-  readonly body = null;
-  readonly bodyUsed = false;
-  constructor(
-    readonly status: number,
-    readonly statusText: string,
-    readonly headers: SmallHeaders,
-    readonly url: string,
-    private readonly bytes: Buffer,
-  ) {
+  constructor(status, statusText, headers, url, bytes) {
+    this.status = status;
+    this.statusText = statusText;
+    this.headers = headers;
+    this.url = url;
+    this.bytes = bytes;
     this.ok = status >= 200 && status < 300;
+    this.body = null;
+    this.bodyUsed = false;
   }
-  async text(): Promise<string> {
+  async text() {
     return this.bytes.toString('utf8');
   }
-  async json(): Promise<unknown> {
+  async json() {
     return JSON.parse(this.bytes.toString('utf8'));
-  }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes.buffer.slice(this.bytes.byteOffset, this.bytes.byteOffset + this.bytes.byteLength) as ArrayBuffer;
   }
 }
 
-function abortError(): Error {
+function abortError() {
   const e = new Error('This operation was aborted');
   e.name = 'AbortError';
   return e;
 }
 
-export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export async function handwrittenFetch(input, init = {}) {
   const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   const url = new URL(href);
   const body = init.body;
-  const agent = agents[url.protocol as keyof typeof agents];
+  const agent = agents[url.protocol];
   if (!agent || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) return fetch(input, init);
   const signal = init.signal ?? undefined;
   if (signal?.aborted) throw abortError();
-
-  const headers: Record<string, string> = {};
+  const headers = {};
   const given = init.headers;
   if (given instanceof Headers) given.forEach((v, k) => (headers[k] = v));
   else if (given) new Headers(given).forEach((v, k) => (headers[k] = v));
   const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
   if (payload) headers['content-length'] = String(payload.byteLength);
-
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
       res.on('error', reject);
       res.on('aborted', () => reject(new Error('connection closed before the reply was complete')));
       res.on('end', () => {
         signal?.removeEventListener('abort', onAbort);
         if (!res.complete) return reject(new Error('connection closed before the reply was complete'));
-        resolve(
-          new SmallResponse(res.statusCode ?? 0, res.statusMessage ?? '', new SmallHeaders(res.headers), href, Buffer.concat(chunks)) as unknown as Response,
-        );
+        resolve(new SmallResponse(res.statusCode ?? 0, res.statusMessage ?? '', new SmallHeaders(res.headers), href, Buffer.concat(chunks)));
       });
     });
     const onAbort = () => {
