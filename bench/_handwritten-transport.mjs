@@ -66,8 +66,8 @@ export async function handwrittenFetch(input, init = {}) {
   if (signal?.aborted) throw abortError();
   const headers = {};
   const given = init.headers;
-  if (given instanceof Headers) given.forEach((v, k) => (headers[k] = v));
-  else if (given) new Headers(given).forEach((v, k) => (headers[k] = v));
+  if (given instanceof globalThis.Headers) given.forEach((v, k) => (headers[k] = v));
+  else if (given) new globalThis.Headers(given).forEach((v, k) => (headers[k] = v));
   const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
   if (payload) headers['content-length'] = String(payload.byteLength);
   return new Promise((resolve, reject) => {

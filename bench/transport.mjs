@@ -78,9 +78,9 @@ async function transportOf(name) {
         init.headers.forEach((v, k) => (headers[k] = v));
         const r = await request(input, { dispatcher, method: init.method, headers, body: init.body, signal: init.signal });
         const bytes = Buffer.from(await r.body.arrayBuffer());
-        const h = new Headers();
+        const h = new globalThis.Headers();
         for (const [k, v] of Object.entries(r.headers)) if (typeof v === 'string') h.append(k, v);
-        return new Response(bytes, { status: r.statusCode, headers: h });
+        return new globalThis.Response(bytes, { status: r.statusCode, headers: h });
       };
     }
     case 'handwritten':

@@ -42,6 +42,8 @@ export const ResultRecordSchema = z.looseObject({
   truncated: z.boolean().optional(),
   /** Which sample of the question (repeated runs, `--epochs`); absent = 1. */
   epoch: z.number().int().min(1).optional(),
+  /** Answered from the local response cache (`--cache`), not by a request in this run: written only when true. */
+  cached: z.boolean().optional(),
 });
 export type ResultRecord = z.infer<typeof ResultRecordSchema>;
 

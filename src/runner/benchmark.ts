@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Question } from '../exam/types.js';
+import { AdaptiveConcurrency } from '../providers/adaptive.js';
+import { withCache, type CachedProvider, type ResponseStore } from '../providers/cache.js';
+import { responseCachePath, SqliteResponseStore } from '../providers/cache-sqlite.js';
 import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
@@ -22,8 +25,8 @@ import { type RunSpec } from './spec.js';
 /**
  * `runBenchmark`: run a spec. Select the questions, take over what a resumed
  * run already has, ask every missing sample (question × epoch) through
- * `withRetry(withRateLimit(provider))`, journal every answer, and write the
- * result file atomically. Everything a user can get wrong is checked before
+ * `withCache(withRetry(withRateLimit(provider)))` (the cache only with
+ * `schedule.cache`), journal every answer, and write the result file atomically. Everything a user can get wrong is checked before
  * the first request or file write.
  */
 
@@ -52,6 +55,12 @@ export interface RunOptions {
   readonly keyHint?: string;
   /** Backoff tuning (tests). */
   readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs'>;
+  /**
+   * The response cache when `schedule.cache` is on: a store of one's own, or
+   * the file to open (default: `responseCachePath()`, i.e. $JMLE_RESPONSE_CACHE or
+   * responses.sqlite in the cache folder). Offline providers are never cached.
+   */
+  readonly cache?: ResponseStore | { readonly path: string };
   readonly hooks?: RunHooks;
 }
 
@@ -88,6 +97,12 @@ export interface BenchmarkResult {
   readonly newRecords: number;
   /** Highest number of requests in flight. */
   readonly peakInFlight: number;
+  /** Requests the server rejected as over its limit (429, 503, 529). */
+  readonly rejectedRequests: number;
+  /** Samples answered from the response cache (0 without `--cache`). */
+  readonly cacheHits: number;
+  /** Why answers could not be stored in the cache, if some could not (the run went on). */
+  readonly cacheProblem: string | null;
   readonly wallMs: number;
 }
 
@@ -169,6 +184,22 @@ export function splitEpochs(records: readonly ResultRecord[]): { results: Result
 }
 
 export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promise<BenchmarkResult> {
+  // The cache file is opened here (better-sqlite3 loads only then) and closed whatever happens.
+  const wanted = spec.schedule.cache && !providerEntry(spec.model.provider).offline;
+  const given = opts.cache;
+  const owned = wanted && !isStore(given) ? await SqliteResponseStore.open(given?.path ?? responseCachePath(), { create: true }) : null;
+  try {
+    return await runOnce(spec, owned ? { ...opts, cache: owned } : opts);
+  } finally {
+    owned?.close();
+  }
+}
+
+function isStore(x: RunOptions['cache']): x is ResponseStore {
+  return x !== undefined && typeof (x as ResponseStore).get === 'function';
+}
+
+async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult> {
   const t0 = performance.now();
   const startedAt = new Date();
   const prior = opts.prior ?? null;
@@ -194,8 +225,15 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
       timeoutS: schedule.timeoutS,
       settings: spec.model.settings,
     }));
-  const limited = withRateLimit(bare, { concurrency: schedule.parallel, rpm: schedule.rpm });
-  const provider = withRetry(limited, { maxRetries: schedule.maxRetries, ...opts.retry, onRetry: hooks.onRetry });
+  const concurrency = schedule.parallel === 'auto' ? new AdaptiveConcurrency({ max: schedule.maxParallel }) : schedule.parallel;
+  const limited = withRateLimit(bare, { concurrency, rpm: schedule.rpm });
+  const retried = withRetry(limited, { maxRetries: schedule.maxRetries, ...opts.retry, onRetry: hooks.onRetry });
+  // Outermost, so an answer the cache holds costs no retry and no slot.
+  const store = schedule.cache && !entry.offline && isStore(opts.cache) ? opts.cache : undefined;
+  const cached: CachedProvider | null = store
+    ? withCache(retried, store, { provider: spec.model.provider, baseUrl: shownBaseUrl(spec, entry), model: spec.model.model, settings: spec.model.settings })
+    : null;
+  const provider = cached ?? retried;
 
   const recordedStart = typeof prior?.metadata['started_at'] === 'string' ? new Date(prior.metadata['started_at']) : startedAt;
   const state = (status: RunState['status'], attempted: number, finishedAt: Date | null, cost: number | null): RunState => ({
@@ -221,7 +259,7 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     samples: plan.toAsk,
     provider,
     imageMode: task.imageMode,
-    parallel: schedule.parallel,
+    parallel: schedule.parallel === 'auto' ? schedule.maxParallel : schedule.parallel,
     stopSignal: hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal,
     abortSignal: hooks.abortSignal,
     onRecord: (r) => {
@@ -262,7 +300,10 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
   const usage = summariseUsage(merged);
   const cost = costUsd(usage, spec.model.priceIn, spec.model.priceOut);
   const file: ResultFile = {
-    metadata: buildMetadata(spec, state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost)),
+    metadata: buildMetadata(spec, {
+      ...state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost),
+      traffic: { peak: limited.peak, rejected: limited.rejected },
+    }),
     summary,
     results,
     ...(extra.length > 0 ? { extra_epochs: extra } : {}),
@@ -275,6 +316,9 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     plan: publicPlan,
     newRecords: engine.records.length,
     peakInFlight: limited.peak,
+    rejectedRequests: limited.rejected,
+    cacheHits: cached?.hits ?? 0,
+    cacheProblem: cached?.storeProblem ?? null,
     wallMs: performance.now() - t0,
   };
   if (merged.length === 0) {

@@ -19,7 +19,14 @@ function specFor(argv: string[]) {
 describe('run flags become a spec; bad values are one line naming the flag', () => {
   it('the defaults live in one place', () => {
     const s = specFor(['--model', 'm']);
-    expect(s.schedule).toEqual({ parallel: RUN_DEFAULTS.parallel, rpm: null, maxRetries: RUN_DEFAULTS.maxRetries, timeoutS: RUN_DEFAULTS.timeoutS });
+    expect(s.schedule).toEqual({
+      parallel: RUN_DEFAULTS.parallel,
+      maxParallel: RUN_DEFAULTS.maxParallel,
+      rpm: null,
+      maxRetries: RUN_DEFAULTS.maxRetries,
+      timeoutS: RUN_DEFAULTS.timeoutS,
+      cache: false,
+    });
     expect(s.task).toMatchObject({ imageMode: RUN_DEFAULTS.imageMode, epochs: 1, blocks: null, questionIds: null });
     expect(s.model).toMatchObject({ provider: 'openai', baseUrl: null });
     expect(specFor(['--model', 'random']).model).toMatchObject({ provider: 'random', displayName: 'Random (chance level)', settings: { seed: 0 } });
@@ -38,6 +45,8 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
     [['--image-mode', 'eyes'], '--image-mode must be one of skip, blind, vision; got "eyes"'],
     [['--base-url', 'ftp://x'], '--base-url must be an http(s) URL; got "ftp://x"'],
     [['--blocks', 'A,Z'], '--blocks: unknown block "Z"; exam T has blocks A, B'],
+    [['--parallel', 'many'], '--parallel must be a whole number or auto, got "many"'],
+    [['--parallel', 'auto', '--max-parallel', '0'], '--max-parallel must be at least 1, got 0'],
   ])('%j → %s', (flags, message) => {
     expect(() => specFor(['--model', 'm', ...flags])).toThrow(message);
   });
@@ -52,6 +61,16 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
     const s = specFor(['--model', 'm', '--api-key', 'sk-secret', '--epochs', '3', '--parallel', '4', '--blocks', 'B', '--reasoning-effort', 'high']);
     expect(resumeCommand(s, 'https://api.openai.com/v1', 'https://api.openai.com/v1', undefined, undefined)).toBe(
       'jmle-bench run --model m --epochs 3 --reasoning-effort high --blocks B --parallel 4 --resume o.json',
+    );
+  });
+
+  it('--parallel auto with --max-parallel, and --cache, reach the spec and the resume command', () => {
+    const s = specFor(['--model', 'm', '--parallel', 'AUTO', '--max-parallel', '20', '--cache']);
+    expect(s.schedule).toMatchObject({ parallel: 'auto', maxParallel: 20, cache: true });
+    expect(resumeCommand(s, null, null, undefined, undefined)).toBe('jmle-bench run --model m --parallel auto --max-parallel 20 --cache --resume o.json');
+    // The default cap is not repeated.
+    expect(resumeCommand(specFor(['--model', 'm', '--parallel', 'auto']), null, null, undefined, undefined)).toBe(
+      'jmle-bench run --model m --parallel auto --resume o.json',
     );
   });
 });

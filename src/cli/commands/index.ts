@@ -8,6 +8,7 @@ import { viewCommand } from './view.js';
 import { exportSiteCommand } from './export-site.js';
 import { examsCommand } from './exams.js';
 import { importCommand } from './import.js';
+import { cacheCommand } from './cache.js';
 
 /** Every CLI command, in the order `--help` lists them. Add new commands here. */
 export const COMMANDS: readonly Command[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   exportSiteCommand,
   examsCommand,
   importCommand,
+  cacheCommand,
 ];

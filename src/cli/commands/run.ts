@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import { DEFAULT_EXAM } from '../../exam/editions.js';
+import { responseCachePath } from '../../providers/cache-sqlite.js';
 import { providerEntry, resolveApiKey } from '../../providers/registry.js';
 import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
@@ -40,7 +41,7 @@ function interruptHandling(say: (line: string) => void): { stop: AbortController
   return { stop, abort, release: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) };
 }
 
-function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJournalLines: number | null): string[] {
+function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJournalLines: number | null, cachePath: string): string[] {
   const { task, model, schedule } = spec;
   const random = model.provider === 'random';
   const lines = [`  model:       ${model.model}${random ? ' (offline chance-level baseline)' : ''}`];
@@ -54,7 +55,19 @@ function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, badJou
     const torn = badJournalLines > 0 ? ` (${badJournalLines} unreadable journal line(s) skipped: a crash tears at most the last)` : '';
     lines.push(`  resumed:     ${plan.kept} kept, ${plan.toAsk.length} to ask${torn}`);
   }
-  lines.push(`  parallel:    ${schedule.parallel}`, `  journal:     ${plan.journal}`);
+  lines.push(`  parallel:    ${schedule.parallel === 'auto' ? `auto (up to ${schedule.maxParallel})` : schedule.parallel}`);
+  if (schedule.cache) lines.push(`  cache:       ${cachePath}`);
+  lines.push(`  journal:     ${plan.journal}`);
+  return lines;
+}
+
+/** What `--parallel auto` settled on and what the cache answered, when either was used. */
+function trafficLines(spec: RunSpec, result: BenchmarkResult): string[] {
+  const lines: string[] = [];
+  if (spec.schedule.parallel === 'auto')
+    lines.push(`  parallel auto: at most ${result.peakInFlight} in flight, ${result.rejectedRequests} request(s) rejected by the server`);
+  if (spec.schedule.cache) lines.push(`  cache: ${result.cacheHits} of ${result.plan.toAsk.length} answered from the cache`);
+  if (result.cacheProblem) lines.push(`  warning: some answers were not stored in the cache: ${result.cacheProblem}`);
   return lines;
 }
 
@@ -94,6 +107,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const signals = interruptHandling(say);
   const progressMode = flag(args, 'no-progress') ? 'off' : io.stderr.isTTY ? 'bar' : 'lines';
   const retryBase = Number(io.env['JMLE_RETRY_BASE_MS']);
+  const cachePath = responseCachePath(io.env);
   let result: BenchmarkResult;
   try {
     result = await runBenchmark(spec, {
@@ -101,11 +115,12 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
       apiKey: key,
       keyHint: hint,
       retry: Number.isFinite(retryBase) && retryBase >= 0 && io.env['JMLE_RETRY_BASE_MS'] ? { baseDelayMs: retryBase } : {},
+      cache: { path: cachePath },
       hooks: {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
         onStart: (plan) => {
-          for (const line of startLines(spec, baseUrl, plan, prior ? prior.badJournalLines : null)) writeLine(io.stderr, line);
+          for (const line of startLines(spec, baseUrl, plan, prior ? prior.badJournalLines : null, cachePath)) writeLine(io.stderr, line);
           progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
         },
         onRecord: (r) => {
@@ -126,6 +141,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   }
 
   // 3. The summary, the README row, and how to resume.
+  for (const line of trafficLines(spec, result)) writeLine(io.stderr, line);
   const wrote = result.file.results.length > 0;
   const cost = typeof result.file.metadata['cost_usd'] === 'number' ? result.file.metadata['cost_usd'] : null;
   const examinees = compareWithExaminees(result.file.results, exam);

@@ -1,0 +1,213 @@
+/**
+ * `--parallel auto`: how many requests may be in flight, found while the run
+ * goes, for a server whose limit the client does not know.
+ *
+ * Rejections (429, 503, 529) come back at once while answers take seconds, so
+ * the controller learns the limit by growing slowly enough to hear a rejection
+ * before it has sent many more:
+ *
+ * - ramp: from `initial`, the limit grows one slot at a time, paced so it at
+ *   most doubles per (smoothed) answer latency, and never beyond where the
+ *   ramp began plus the answers received since (slow start's rule: no growth
+ *   without answers). It grows only while requests wait for a slot.
+ * - the first rejection of a request sent at `n` in flight ends the ramp: the
+ *   limit becomes `n − 1`, the highest level known to work (the ceiling `n`).
+ * - hold: after a quiet while (`probeAfter` latencies, doubling after each
+ *   failed probe), one probe raises the limit by one; a rejection there puts it
+ *   back, and if a full window of answers arrives at the higher level the ramp
+ *   resumes from it.
+ * - a rejection while holding means a level that worked no longer does (a
+ *   rate limit, a neighbour on the same key): the limit halves, and new
+ *   requests wait out the rejection's Retry-After (those in flight run on).
+ *   The ramp's and a probe's overshoot is answered by the lower limit alone;
+ *   the rejected request itself always waits its Retry-After (`withRetry`).
+ * - after a decrease, rejections of requests sent before it, or within one
+ *   latency after it (while the server still holds the older requests), say
+ *   nothing new, up to one per request then in flight beyond the new limit;
+ *   more than that (every request is being refused: a spent rate limit) is
+ *   read as a level that no longer works.
+ *
+ * Pure logic over the caller's clock; `withRateLimit` asks it for the limit.
+ */
+
+export interface AdaptiveOptions {
+  /** Highest limit (`--max-parallel`). */
+  readonly max: number;
+  /** Where the ramp starts (default 8, or `max` if lower). */
+  readonly initial?: number;
+  /** Latencies of quiet holding before the first probe (default 4; doubles after each failed probe, up to 64). */
+  readonly probeAfter?: number;
+}
+
+/** What the limiter keeps of a request it sent, to report how it ended. */
+export interface SendTicket {
+  /** Requests in flight when it was sent, itself included. */
+  readonly level: number;
+  readonly sentAt: number;
+}
+
+export type SendOutcome = { readonly kind: 'ok' } | { readonly kind: 'rejected'; readonly retryAfterMs: number | null } | { readonly kind: 'other' };
+
+/** What a run with `--parallel auto` did, for its metadata. */
+export interface AdaptiveStats {
+  readonly limit: number;
+  /** Rejected requests (429/503/529) the controller heard of. */
+  readonly rejected: number;
+  /** Times the limit was lowered. */
+  readonly decreases: number;
+}
+
+export const DEFAULT_INITIAL = 8;
+const MAX_PROBE_AFTER = 64;
+/** Smoothing of the answer latency (exponentially weighted: the newest answer counts this much). */
+const LATENCY_WEIGHT = 0.2;
+
+export class AdaptiveConcurrency {
+  private readonly max: number;
+  private readonly firstProbeAfter: number;
+  private current: number;
+  private phase: 'ramp' | 'hold' = 'ramp';
+  /** Ramp: the limit when it began, answers since, and the last step. */
+  private rampBase: number;
+  private rampAnswers = 0;
+  private lastStep: number | null = null;
+  /** Smoothed latency of answers, ms (null until the first). */
+  private latency: number | null = null;
+  private lastDecreaseAt: number | null = null;
+  /** Stale rejections since the last decrease, and how many the requests then in flight explain. */
+  private staleRejections = 0;
+  private explained = 0;
+  /** Hold: since when, and how many latencies to wait before probing. */
+  private holdSince = 0;
+  private probeAfter: number;
+  /** Probing at `current` (one above the held level): answers received at it so far. */
+  private probing = false;
+  private probeAnswers = 0;
+  private paused = 0;
+  private rejectedCount = 0;
+  private decreaseCount = 0;
+
+  constructor(opts: AdaptiveOptions) {
+    if (!Number.isInteger(opts.max) || opts.max < 1) throw new Error('max must be a positive integer');
+    this.max = opts.max;
+    this.current = Math.max(1, Math.min(opts.initial ?? DEFAULT_INITIAL, opts.max));
+    this.rampBase = this.current;
+    this.firstProbeAfter = opts.probeAfter ?? 4;
+    this.probeAfter = this.firstProbeAfter;
+  }
+
+  /** The limit now. `waiting`: requests queued for a slot (it grows only when there are some). */
+  limit(now: number, waiting: number): number {
+    if (waiting > 0) this.grow(now);
+    return this.current;
+  }
+
+  /** No request may be sent before this time (a Retry-After while holding). */
+  startsAt(): number {
+    return this.paused;
+  }
+
+  /** When the limit may next change by time alone (a ramp step, a probe, the end of a pause), or null. */
+  nextChange(now: number): number | null {
+    const times: number[] = [];
+    if (this.paused > now) times.push(this.paused);
+    if (this.latency !== null && this.current < this.max) {
+      if (this.phase === 'ramp' && this.current < this.rampCap()) times.push(Math.max(now, (this.lastStep ?? now) + this.pace()));
+      if (this.phase === 'hold' && !this.probing) times.push(Math.max(now, this.probeAt()));
+    }
+    return times.length > 0 ? Math.min(...times) : null;
+  }
+
+  sent(inFlight: number, now: number): SendTicket {
+    return { level: inFlight, sentAt: now };
+  }
+
+  /** `inFlight`: requests in flight as it ended, itself included. */
+  finished(ticket: SendTicket, outcome: SendOutcome, now: number, inFlight: number): void {
+    if (outcome.kind === 'ok') this.answered(ticket, now);
+    else if (outcome.kind === 'rejected') this.rejected(ticket, outcome.retryAfterMs, now, inFlight);
+  }
+
+  stats(): AdaptiveStats {
+    return { limit: this.current, rejected: this.rejectedCount, decreases: this.decreaseCount };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Ramp steps are paced to at most doubling per latency. */
+  private pace(): number {
+    return (this.latency ?? 0) / (2 * this.current);
+  }
+
+  private rampCap(): number {
+    return Math.min(this.max, this.rampBase + this.rampAnswers);
+  }
+
+  private probeAt(): number {
+    return this.holdSince + this.probeAfter * (this.latency ?? 0);
+  }
+
+  private grow(now: number): void {
+    if (now < this.paused || this.latency === null || this.current >= this.max) return;
+    if (this.phase === 'ramp') {
+      // One slot per pace step; steps missed while nobody waited are not made up in a burst.
+      if (this.current < this.rampCap() && (this.lastStep === null || now - this.lastStep >= this.pace())) {
+        this.current++;
+        this.lastStep = now;
+      }
+    } else if (!this.probing && now >= this.probeAt()) {
+      this.probing = true;
+      this.probeAnswers = 0;
+      this.current++;
+    }
+  }
+
+  /** Sent before the last decrease, or so soon after it that the server still held the older requests. */
+  private stale(ticket: SendTicket): boolean {
+    return this.lastDecreaseAt !== null && ticket.sentAt < this.lastDecreaseAt + (this.latency ?? 0);
+  }
+
+  private answered(ticket: SendTicket, now: number): void {
+    const took = Math.max(0, now - ticket.sentAt);
+    this.latency = this.latency === null ? took : this.latency + LATENCY_WEIGHT * (took - this.latency);
+    if (this.phase === 'ramp') {
+      this.rampAnswers++;
+    } else if (this.probing && ticket.level >= this.current) {
+      // A full window answered one above the held level: the limit is higher than it looked. Ramp on.
+      if (++this.probeAnswers >= this.current) {
+        this.phase = 'ramp';
+        this.probing = false;
+        this.rampBase = this.current;
+        this.rampAnswers = 0;
+        this.lastStep = now;
+        this.probeAfter = this.firstProbeAfter;
+      }
+    }
+  }
+
+  private rejected(ticket: SendTicket, retryAfterMs: number | null, now: number, inFlight: number): void {
+    this.rejectedCount++;
+    let overshoot = this.phase === 'ramp' || this.probing;
+    if (this.stale(ticket)) {
+      // Each request in flight beyond the new limit may come back rejected; more than that is news.
+      if (++this.staleRejections <= this.explained) return;
+      overshoot = false;
+    }
+    if (overshoot) {
+      // Overshoot: the level below the rejected one is the highest known to work.
+      if (this.probing) this.probeAfter = Math.min(this.probeAfter * 2, MAX_PROBE_AFTER);
+      this.current = Math.max(1, Math.min(this.current, ticket.level - 1));
+    } else {
+      // A level that worked no longer does: halve, and let everyone wait as the server asks.
+      this.current = Math.max(1, Math.floor(Math.min(this.current, ticket.level) / 2));
+      if (retryAfterMs !== null && retryAfterMs > 0) this.paused = Math.max(this.paused, now + retryAfterMs);
+    }
+    this.phase = 'hold';
+    this.probing = false;
+    this.holdSince = now;
+    this.lastDecreaseAt = now;
+    this.staleRejections = 0;
+    this.explained = Math.max(1, inFlight - this.current);
+    this.decreaseCount++;
+  }
+}

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AdaptiveConcurrency } from '../../src/providers/adaptive.js';
+import { withRateLimit } from '../../src/providers/limit.js';
+import { withRetry } from '../../src/providers/retry.js';
+import { ProviderError, type Completion, type CompletionRequest, type Provider } from '../../src/providers/types.js';
+
+const ok = { kind: 'ok' } as const;
+const rejected = (retryAfterMs: number | null = null) => ({ kind: 'rejected', retryAfterMs }) as const;
+
+describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', () => {
+  /** A controller that has seen one answer take `latency` ms, at `now`. */
+  function warmed(opts: { max?: number; initial?: number; probeAfter?: number }, latency: number) {
+    const c = new AdaptiveConcurrency({ max: opts.max ?? 64, initial: opts.initial, probeAfter: opts.probeAfter });
+    c.finished(c.sent(1, 0), ok, latency, 1);
+    return c;
+  }
+
+  it('starts at 8 (or the cap), and does not grow before anything has come back', () => {
+    expect(new AdaptiveConcurrency({ max: 64 }).limit(0, 100)).toBe(8);
+    expect(new AdaptiveConcurrency({ max: 3 }).limit(0, 100)).toBe(3);
+    const c = new AdaptiveConcurrency({ max: 64 });
+    expect(c.limit(10_000, 100)).toBe(8);
+    expect(c.nextChange(10_000)).toBeNull();
+  });
+
+  it('grows one slot per pace step while requests wait, never beyond its start plus the answers', () => {
+    const c = new AdaptiveConcurrency({ max: 64, initial: 4 });
+    for (let i = 1; i <= 4; i++) c.finished(c.sent(i, 0), ok, 1000, 5 - i); // latency 1000 ms
+    expect(c.limit(1000, 10)).toBe(5);
+    expect(c.limit(1000, 10)).toBe(5); // one step per pace interval: latency / (2 × limit)
+    expect(c.nextChange(1000)).toBe(1000 + 1000 / 10);
+    expect(c.limit(1100, 10)).toBe(6);
+    expect(c.limit(1100 + 1000 / 12, 0)).toBe(6); // nobody waiting: no growth
+    let t = 1200;
+    for (let i = 0; i < 20; i++) c.limit((t += 200), 10);
+    expect(c.limit((t += 200), 10)).toBe(8); // 4 + 4 answers
+    expect(c.nextChange(t)).toBeNull();
+  });
+
+  it('ends the ramp at the level below the first rejection, without waiting for its Retry-After', () => {
+    const c = warmed({ initial: 12 }, 500);
+    c.finished(c.sent(12, 600), rejected(5000), 601, 12);
+    expect(c.limit(602, 10)).toBe(11);
+    expect(c.startsAt()).toBe(0);
+    expect(c.stats()).toEqual({ limit: 11, rejected: 1, decreases: 1 });
+  });
+
+  it('ignores rejections of requests sent before a decrease or within a latency after it, as many as were in flight beyond the limit', () => {
+    const c = warmed({ initial: 12 }, 500);
+    const before = [c.sent(11, 590), c.sent(12, 595)];
+    c.finished(c.sent(12, 600), rejected(), 601, 14); // 14 in flight, limit now 11: 3 may still come back rejected
+    c.finished(before[0]!, rejected(), 602, 13);
+    c.finished(before[1]!, rejected(), 603, 12);
+    c.finished(c.sent(11, 700), rejected(), 701, 11); // sent after, but the server still held the older ones
+    expect(c.stats()).toEqual({ limit: 11, rejected: 4, decreases: 1 });
+    c.finished(c.sent(11, 710), rejected(), 711, 11); // a fifth: every request is refused
+    expect(c.stats()).toEqual({ limit: 5, rejected: 5, decreases: 2 });
+  });
+
+  it('probes one slot above the held level after a quiet while; a failed probe doubles the wait, a good one resumes the ramp', () => {
+    const c = warmed({ initial: 10, probeAfter: 2 }, 500);
+    c.finished(c.sent(10, 600), rejected(), 601, 10); // hold at 9 from 601
+    expect(c.limit(700, 5)).toBe(9);
+    expect(c.nextChange(700)).toBe(601 + 2 * 500);
+    expect(c.limit(1601, 5)).toBe(10); // the probe
+    c.finished(c.sent(10, 1601), rejected(), 1602, 10);
+    expect(c.limit(1603, 5)).toBe(9);
+    expect(c.nextChange(1603)).toBe(1602 + 4 * 500);
+    expect(c.limit(3602, 5)).toBe(10); // the second probe
+    for (let i = 0; i < 10; i++) c.finished(c.sent(10, 3602), ok, 4102, 10 - i);
+    c.finished(c.sent(9, 3700), ok, 4200, 1); // an answer in the new ramp
+    expect(c.limit(4300, 5)).toBe(11);
+  });
+
+  it('halves on a rejection at a level that worked, and then waits out its Retry-After', () => {
+    const c = warmed({ initial: 20 }, 1000);
+    c.finished(c.sent(21, 1000), rejected(), 1001, 21); // ramp overshoot: hold at 20
+    c.finished(c.sent(20, 2500), rejected(3000), 2501, 20); // capacity dropped
+    expect(c.limit(2502, 5)).toBe(10);
+    expect(c.startsAt()).toBe(5501);
+    expect(c.nextChange(2502)).toBe(5501);
+    expect(c.stats().decreases).toBe(2);
+  });
+});
+
+/**
+ * A server with a concurrency limit the client does not know: over it, a
+ * request is rejected at once (429, optionally with Retry-After); under it, it
+ * is answered after `latencyMs`. Runs on fake timers.
+ */
+function hiddenLimitServer(limit: number, latencyMs: number, retryAfterMs: number | null = null) {
+  const s = { inFlight: 0, peak: 0, answered: 0, rejected: 0 };
+  const provider: Provider = {
+    name: 'hidden-limit',
+    async complete(): Promise<Completion> {
+      await new Promise((r) => setTimeout(r, 1)); // the rejection's round trip
+      if (s.inFlight >= limit) {
+        s.rejected++;
+        throw new ProviderError('rate-limit', '429', { status: 429, retryAfterMs });
+      }
+      s.inFlight++;
+      s.peak = Math.max(s.peak, s.inFlight);
+      await new Promise((r) => setTimeout(r, latencyMs));
+      s.inFlight--;
+      s.answered++;
+      return { content: '【回答】a', reasoning: null, usage: null, finishReason: 'stop' };
+    },
+  };
+  return { provider, stats: s };
+}
+
+const request: CompletionRequest = { messages: [], answerFormat: { kind: 'choices', letters: ['a'], select: 1 }, epoch: 1, label: 'q' };
+
+/** `n` requests through retry + adaptive limit, `workers` at a time (the engine's pool); returns the fake time taken. */
+async function simulate(server: Provider, n: number, workers: number, control: AdaptiveConcurrency): Promise<number> {
+  const limited = withRateLimit(server, { concurrency: control });
+  const provider = withRetry(limited, { maxRetries: 10, random: () => 0.5 });
+  const t0 = Date.now();
+  let next = 0;
+  let end = 0;
+  const all = Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < n) {
+        next++;
+        await provider.complete(request);
+      }
+    }),
+  ).then(() => (end = Date.now()));
+  await vi.runAllTimersAsync();
+  await all;
+  return end - t0;
+}
+
+describe('withRateLimit + AdaptiveConcurrency against a hidden concurrency limit (simulated time)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  for (const limit of [8, 32]) {
+    it(`finds a limit of ${limit}: 400 answers, few rejections, close to --parallel ${limit}`, async () => {
+      const { provider, stats } = hiddenLimitServer(limit, 500);
+      const control = new AdaptiveConcurrency({ max: 64 });
+      const took = await simulate(provider, 400, 64, control);
+      const best = Math.ceil(400 / limit) * 500;
+      expect(stats.answered).toBe(400);
+      expect(stats.peak).toBe(limit);
+      expect(stats.rejected).toBeLessThanOrEqual(12); // 3% of 400
+      expect(took / best).toBeLessThan(1.15);
+      expect(control.stats().rejected).toBe(stats.rejected);
+    });
+  }
+
+  it('with Retry-After on every rejection, still finds the limit (the rejected requests wait it out)', async () => {
+    const { provider, stats } = hiddenLimitServer(8, 500, 1000);
+    const took = await simulate(provider, 400, 64, new AdaptiveConcurrency({ max: 64 }));
+    expect(stats.answered).toBe(400);
+    expect(stats.rejected).toBeLessThanOrEqual(12);
+    expect(took / (50 * 500)).toBeLessThan(1.15);
+  });
+
+  it('never exceeds --max-parallel', async () => {
+    const { provider, stats } = hiddenLimitServer(1000, 200);
+    await simulate(provider, 300, 64, new AdaptiveConcurrency({ max: 20 }));
+    expect(stats.peak).toBe(20);
+    expect(stats.rejected).toBe(0);
+  });
+});
