@@ -11,21 +11,22 @@
  *   ramp began plus the answers received since (slow start's rule: no growth
  *   without answers). It grows only while requests wait for a slot.
  * - the first rejection of a request sent at `n` in flight ends the ramp: the
- *   limit becomes `n − 1`, the highest level known to work (the ceiling `n`).
+ *   limit becomes `n − 1`, the highest level known to work. (The client counts
+ *   a request until its answer arrives, the server only until it sends it, so
+ *   the client's count is never below the server's: `n − 1` is never below the
+ *   server's real limit.)
  * - hold: after a quiet while (`probeAfter` latencies, doubling after each
  *   failed probe), one probe raises the limit by one; a rejection there puts it
  *   back, and if a full window of answers arrives at the higher level the ramp
  *   resumes from it.
- * - a rejection while holding means a level that worked no longer does (a
- *   rate limit, a neighbour on the same key): the limit halves, and new
- *   requests wait out the rejection's Retry-After (those in flight run on).
- *   The ramp's and a probe's overshoot is answered by the lower limit alone;
- *   the rejected request itself always waits its Retry-After (`withRetry`).
- * - after a decrease, rejections of requests sent before it, or within one
- *   latency after it (while the server still holds the older requests), say
- *   nothing new, up to one per request then in flight beyond the new limit;
- *   more than that (every request is being refused: a spent rate limit) is
- *   read as a level that no longer works.
+ * - a rejection of a request sent within the held limit means a level that
+ *   worked no longer does (a rate limit, a neighbour on the same key): the
+ *   limit halves, and new requests wait out the rejection's Retry-After (those
+ *   in flight run on). The ramp's and a probe's overshoot is answered by the
+ *   lower limit alone; the rejected request itself always waits its
+ *   Retry-After (`withRetry`).
+ * - a rejection of a request sent above the current limit (before a decrease)
+ *   says nothing new: it is counted and changes nothing.
  *
  * Pure logic over the caller's clock; `withRateLimit` asks it for the limit.
  */
@@ -73,10 +74,6 @@ export class AdaptiveConcurrency {
   private lastStep: number | null = null;
   /** Smoothed latency of answers, ms (null until the first). */
   private latency: number | null = null;
-  private lastDecreaseAt: number | null = null;
-  /** Stale rejections since the last decrease, and how many the requests then in flight explain. */
-  private staleRejections = 0;
-  private explained = 0;
   /** Hold: since when, and how many latencies to wait before probing. */
   private holdSince = 0;
   private probeAfter: number;
@@ -122,10 +119,9 @@ export class AdaptiveConcurrency {
     return { level: inFlight, sentAt: now };
   }
 
-  /** `inFlight`: requests in flight as it ended, itself included. */
-  finished(ticket: SendTicket, outcome: SendOutcome, now: number, inFlight: number): void {
+  finished(ticket: SendTicket, outcome: SendOutcome, now: number): void {
     if (outcome.kind === 'ok') this.answered(ticket, now);
-    else if (outcome.kind === 'rejected') this.rejected(ticket, outcome.retryAfterMs, now, inFlight);
+    else if (outcome.kind === 'rejected') this.rejected(ticket, outcome.retryAfterMs, now);
   }
 
   stats(): AdaptiveStats {
@@ -140,7 +136,7 @@ export class AdaptiveConcurrency {
   }
 
   private rampCap(): number {
-    return Math.min(this.max, this.rampBase + this.rampAnswers);
+    return Math.min(this.max, this.rampBase + 2 * this.rampAnswers);
   }
 
   private probeAt(): number {
@@ -162,11 +158,6 @@ export class AdaptiveConcurrency {
     }
   }
 
-  /** Sent before the last decrease, or so soon after it that the server still held the older requests. */
-  private stale(ticket: SendTicket): boolean {
-    return this.lastDecreaseAt !== null && ticket.sentAt < this.lastDecreaseAt + (this.latency ?? 0);
-  }
-
   private answered(ticket: SendTicket, now: number): void {
     const took = Math.max(0, now - ticket.sentAt);
     this.latency = this.latency === null ? took : this.latency + LATENCY_WEIGHT * (took - this.latency);
@@ -185,29 +176,22 @@ export class AdaptiveConcurrency {
     }
   }
 
-  private rejected(ticket: SendTicket, retryAfterMs: number | null, now: number, inFlight: number): void {
+  private rejected(ticket: SendTicket, retryAfterMs: number | null, now: number): void {
     this.rejectedCount++;
-    let overshoot = this.phase === 'ramp' || this.probing;
-    if (this.stale(ticket)) {
-      // Each request in flight beyond the new limit may come back rejected; more than that is news.
-      if (++this.staleRejections <= this.explained) return;
-      overshoot = false;
-    }
-    if (overshoot) {
+    // Sent at a level already given up (before a decrease): it says nothing new.
+    if (ticket.level > this.current) return;
+    if (this.phase === 'ramp' || (this.probing && ticket.level >= this.current)) {
       // Overshoot: the level below the rejected one is the highest known to work.
       if (this.probing) this.probeAfter = Math.min(this.probeAfter * 2, MAX_PROBE_AFTER);
-      this.current = Math.max(1, Math.min(this.current, ticket.level - 1));
+      this.current = Math.max(1, ticket.level - 1);
     } else {
       // A level that worked no longer does: halve, and let everyone wait as the server asks.
-      this.current = Math.max(1, Math.floor(Math.min(this.current, ticket.level) / 2));
+      this.current = Math.max(1, Math.floor(ticket.level / 2));
       if (retryAfterMs !== null && retryAfterMs > 0) this.paused = Math.max(this.paused, now + retryAfterMs);
     }
     this.phase = 'hold';
     this.probing = false;
     this.holdSince = now;
-    this.lastDecreaseAt = now;
-    this.staleRejections = 0;
-    this.explained = Math.max(1, inFlight - this.current);
     this.decreaseCount++;
   }
 }

@@ -163,12 +163,12 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
         const ticket = control?.sent(active, now());
         try {
           const c = await inner.complete(request, options);
-          if (ticket) control?.finished(ticket, { kind: 'ok' }, now(), active);
+          if (ticket) control?.finished(ticket, { kind: 'ok' }, now());
           return c;
         } catch (e) {
           const outcome = outcomeOf(e);
           if (outcome.kind === 'rejected') rejected++;
-          if (ticket) control?.finished(ticket, outcome, now(), active);
+          if (ticket) control?.finished(ticket, outcome, now());
           throw e;
         }
       } finally {

@@ -11,7 +11,7 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
   /** A controller that has seen one answer take `latency` ms, at `now`. */
   function warmed(opts: { max?: number; initial?: number; probeAfter?: number }, latency: number) {
     const c = new AdaptiveConcurrency({ max: opts.max ?? 64, initial: opts.initial, probeAfter: opts.probeAfter });
-    c.finished(c.sent(1, 0), ok, latency, 1);
+    c.finished(c.sent(1, 0), ok, latency);
     return c;
   }
 
@@ -23,9 +23,9 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     expect(c.nextChange(10_000)).toBeNull();
   });
 
-  it('grows one slot per pace step while requests wait, never beyond its start plus the answers', () => {
+  it('grows one slot per pace step while requests wait, never beyond its start plus twice the answers', () => {
     const c = new AdaptiveConcurrency({ max: 64, initial: 4 });
-    for (let i = 1; i <= 4; i++) c.finished(c.sent(i, 0), ok, 1000, 5 - i); // latency 1000 ms
+    for (let i = 1; i <= 2; i++) c.finished(c.sent(i, 0), ok, 1000); // latency 1000 ms
     expect(c.limit(1000, 10)).toBe(5);
     expect(c.limit(1000, 10)).toBe(5); // one step per pace interval: latency / (2 × limit)
     expect(c.nextChange(1000)).toBe(1000 + 1000 / 10);
@@ -33,49 +33,48 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     expect(c.limit(1100 + 1000 / 12, 0)).toBe(6); // nobody waiting: no growth
     let t = 1200;
     for (let i = 0; i < 20; i++) c.limit((t += 200), 10);
-    expect(c.limit((t += 200), 10)).toBe(8); // 4 + 4 answers
+    expect(c.limit((t += 200), 10)).toBe(8); // 4 + 2 × 2 answers
     expect(c.nextChange(t)).toBeNull();
   });
 
   it('ends the ramp at the level below the first rejection, without waiting for its Retry-After', () => {
     const c = warmed({ initial: 12 }, 500);
-    c.finished(c.sent(12, 600), rejected(5000), 601, 12);
+    c.finished(c.sent(12, 600), rejected(5000), 601);
     expect(c.limit(602, 10)).toBe(11);
     expect(c.startsAt()).toBe(0);
     expect(c.stats()).toEqual({ limit: 11, rejected: 1, decreases: 1 });
   });
 
-  it('ignores rejections of requests sent before a decrease or within a latency after it, as many as were in flight beyond the limit', () => {
+  it('ignores rejections of requests sent above the limit it has since come down to', () => {
     const c = warmed({ initial: 12 }, 500);
-    const before = [c.sent(11, 590), c.sent(12, 595)];
-    c.finished(c.sent(12, 600), rejected(), 601, 14); // 14 in flight, limit now 11: 3 may still come back rejected
-    c.finished(before[0]!, rejected(), 602, 13);
-    c.finished(before[1]!, rejected(), 603, 12);
-    c.finished(c.sent(11, 700), rejected(), 701, 11); // sent after, but the server still held the older ones
-    expect(c.stats()).toEqual({ limit: 11, rejected: 4, decreases: 1 });
-    c.finished(c.sent(11, 710), rejected(), 711, 11); // a fifth: every request is refused
-    expect(c.stats()).toEqual({ limit: 5, rejected: 5, decreases: 2 });
+    const before = [c.sent(12, 590), c.sent(11, 595)];
+    c.finished(c.sent(11, 600), rejected(), 601); // limit 10
+    c.finished(before[0]!, rejected(), 602);
+    c.finished(before[1]!, rejected(), 603);
+    expect(c.stats()).toEqual({ limit: 10, rejected: 3, decreases: 1 });
+    c.finished(c.sent(10, 700), rejected(), 701); // sent within the held limit: news
+    expect(c.stats()).toEqual({ limit: 5, rejected: 4, decreases: 2 });
   });
 
   it('probes one slot above the held level after a quiet while; a failed probe doubles the wait, a good one resumes the ramp', () => {
     const c = warmed({ initial: 10, probeAfter: 2 }, 500);
-    c.finished(c.sent(10, 600), rejected(), 601, 10); // hold at 9 from 601
+    c.finished(c.sent(10, 600), rejected(), 601); // hold at 9 from 601
     expect(c.limit(700, 5)).toBe(9);
     expect(c.nextChange(700)).toBe(601 + 2 * 500);
     expect(c.limit(1601, 5)).toBe(10); // the probe
-    c.finished(c.sent(10, 1601), rejected(), 1602, 10);
+    c.finished(c.sent(10, 1601), rejected(), 1602);
     expect(c.limit(1603, 5)).toBe(9);
     expect(c.nextChange(1603)).toBe(1602 + 4 * 500);
     expect(c.limit(3602, 5)).toBe(10); // the second probe
-    for (let i = 0; i < 10; i++) c.finished(c.sent(10, 3602), ok, 4102, 10 - i);
-    c.finished(c.sent(9, 3700), ok, 4200, 1); // an answer in the new ramp
+    for (let i = 0; i < 10; i++) c.finished(c.sent(10, 3602), ok, 4102);
+    c.finished(c.sent(9, 3700), ok, 4200); // an answer in the new ramp
     expect(c.limit(4300, 5)).toBe(11);
   });
 
   it('halves on a rejection at a level that worked, and then waits out its Retry-After', () => {
-    const c = warmed({ initial: 20 }, 1000);
-    c.finished(c.sent(21, 1000), rejected(), 1001, 21); // ramp overshoot: hold at 20
-    c.finished(c.sent(20, 2500), rejected(3000), 2501, 20); // capacity dropped
+    const c = warmed({ initial: 21 }, 1000);
+    c.finished(c.sent(21, 1000), rejected(), 1001); // ramp overshoot: hold at 20
+    c.finished(c.sent(20, 2500), rejected(3000), 2501); // capacity dropped
     expect(c.limit(2502, 5)).toBe(10);
     expect(c.startsAt()).toBe(5501);
     expect(c.nextChange(2502)).toBe(5501);
@@ -133,7 +132,7 @@ async function simulate(server: Provider, n: number, workers: number, control: A
 
 describe('withRateLimit + AdaptiveConcurrency against a hidden concurrency limit (simulated time)', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ loopLimit: 1_000_000 });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -159,6 +158,62 @@ describe('withRateLimit + AdaptiveConcurrency against a hidden concurrency limit
     expect(stats.answered).toBe(400);
     expect(stats.rejected).toBeLessThanOrEqual(12);
     expect(took / (50 * 500)).toBeLessThan(1.15);
+  });
+
+  it('follows a limit that drops mid-run: halves, then finds the new one', async () => {
+    const t0 = Date.now();
+    let inFlight = 0;
+    let rejections = 0;
+    let lateLevel = 0;
+    const server: Provider = {
+      name: 'shrinking',
+      async complete(): Promise<Completion> {
+        await new Promise((r) => setTimeout(r, 1));
+        const limit = Date.now() - t0 < 4000 ? 32 : 12;
+        if (inFlight >= limit) {
+          rejections++;
+          throw new ProviderError('rate-limit', '429', { status: 429 });
+        }
+        inFlight++;
+        if (Date.now() - t0 > 8000) lateLevel = Math.max(lateLevel, inFlight);
+        await new Promise((r) => setTimeout(r, 500));
+        inFlight--;
+        return { content: '【回答】a', reasoning: null, usage: null, finishReason: 'stop' };
+      },
+    };
+    const control = new AdaptiveConcurrency({ max: 64 });
+    await simulate(server, 600, 64, control);
+    expect(lateLevel).toBe(12);
+    expect(rejections).toBeLessThanOrEqual(30);
+    expect(control.stats().limit).toBeLessThanOrEqual(13);
+  });
+
+  it('under a requests-per-window rate limit, waits out its Retry-After instead of hammering', async () => {
+    // 100 requests per 10 s window; a refusal says how long until the window resets.
+    let windowStart = Date.now();
+    let used = 0;
+    let rejections = 0;
+    const server: Provider = {
+      name: 'rpm',
+      async complete(): Promise<Completion> {
+        await new Promise((r) => setTimeout(r, 1));
+        const now = Date.now();
+        if (now - windowStart >= 10_000) {
+          windowStart = now - ((now - windowStart) % 10_000);
+          used = 0;
+        }
+        if (used >= 100) {
+          rejections++;
+          throw new ProviderError('rate-limit', '429', { status: 429, retryAfterMs: 10_000 - (now - windowStart) });
+        }
+        used++;
+        await new Promise((r) => setTimeout(r, 500));
+        return { content: '【回答】a', reasoning: null, usage: null, finishReason: 'stop' };
+      },
+    };
+    const took = await simulate(server, 400, 64, new AdaptiveConcurrency({ max: 64 }));
+    expect(took).toBeLessThan(35_000); // 4 windows: at least 30 s for anyone
+    expect(rejections).toBeLessThanOrEqual(100); // without the pause, every waiting request is refused once per window and more
   });
 
   it('never exceeds --max-parallel', async () => {
