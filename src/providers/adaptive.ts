@@ -6,19 +6,20 @@
  * the controller learns the limit by growing slowly enough to hear a rejection
  * before it has sent many more:
  *
- * - ramp: from `initial`, the limit grows one slot at a time, paced so it at
- *   most doubles per (smoothed) answer latency, and never beyond where the
- *   ramp began plus the answers received since (slow start's rule: no growth
- *   without answers). It grows only while requests wait for a slot.
+ * - ramp: from `initial`, the limit grows one slot at a time, at most one per
+ *   latency / limit (so by at most ×e per smoothed answer latency, spread out
+ *   rather than in bursts), and never beyond where the ramp began plus twice
+ *   the answers received since (slow start's rule: no growth without answers).
+ *   It grows only while requests wait for a slot.
  * - the first rejection of a request sent at `n` in flight ends the ramp: the
  *   limit becomes `n − 1`, the highest level known to work. (The client counts
  *   a request until its answer arrives, the server only until it sends it, so
  *   the client's count is never below the server's: `n − 1` is never below the
  *   server's real limit.)
  * - hold: after a quiet while (`probeAfter` latencies, doubling after each
- *   failed probe), one probe raises the limit by one; a rejection there puts it
- *   back, and if a full window of answers arrives at the higher level the ramp
- *   resumes from it.
+ *   failed probe), and while a window's worth of requests waits, one probe
+ *   raises the limit by one; a rejection there puts it back, and if a full
+ *   window of answers arrives at the higher level the ramp resumes from it.
  * - a rejection of a request sent within the held limit means a level that
  *   worked no longer does (a rate limit, a neighbour on the same key): the
  *   limit halves, and new requests wait out the rejection's Retry-After (those
@@ -36,7 +37,7 @@ export interface AdaptiveOptions {
   readonly max: number;
   /** Where the ramp starts (default 8, or `max` if lower). */
   readonly initial?: number;
-  /** Latencies of quiet holding before the first probe (default 4; doubles after each failed probe, up to 64). */
+  /** Latencies of quiet holding before the first probe (default 8; doubles after each failed probe, up to 64). */
   readonly probeAfter?: number;
 }
 
@@ -89,13 +90,13 @@ export class AdaptiveConcurrency {
     this.max = opts.max;
     this.current = Math.max(1, Math.min(opts.initial ?? DEFAULT_INITIAL, opts.max));
     this.rampBase = this.current;
-    this.firstProbeAfter = opts.probeAfter ?? 4;
+    this.firstProbeAfter = opts.probeAfter ?? 8;
     this.probeAfter = this.firstProbeAfter;
   }
 
   /** The limit now. `waiting`: requests queued for a slot (it grows only when there are some). */
   limit(now: number, waiting: number): number {
-    if (waiting > 0) this.grow(now);
+    if (waiting > 0) this.grow(now, waiting);
     return this.current;
   }
 
@@ -130,9 +131,9 @@ export class AdaptiveConcurrency {
 
   // ---------------------------------------------------------------- internals
 
-  /** Ramp steps are paced to at most doubling per latency. */
+  /** Ramp steps are spread out: one per latency / limit. */
   private pace(): number {
-    return (this.latency ?? 0) / (2 * this.current);
+    return (this.latency ?? 0) / this.current;
   }
 
   private rampCap(): number {
@@ -143,7 +144,7 @@ export class AdaptiveConcurrency {
     return this.holdSince + this.probeAfter * (this.latency ?? 0);
   }
 
-  private grow(now: number): void {
+  private grow(now: number, waiting: number): void {
     if (now < this.paused || this.latency === null || this.current >= this.max) return;
     if (this.phase === 'ramp') {
       // One slot per pace step; steps missed while nobody waited are not made up in a burst.
@@ -151,7 +152,9 @@ export class AdaptiveConcurrency {
         this.current++;
         this.lastStep = now;
       }
-    } else if (!this.probing && now >= this.probeAt()) {
+    } else if (!this.probing && now >= this.probeAt() && waiting >= this.current) {
+      // Only with a window's worth of requests still waiting: near the end of a run one more slot
+      // gains little, and a refused probe would be retried after everyone else.
       this.probing = true;
       this.probeAnswers = 0;
       this.current++;

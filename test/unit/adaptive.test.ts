@@ -27,11 +27,11 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     const c = new AdaptiveConcurrency({ max: 64, initial: 4 });
     for (let i = 1; i <= 2; i++) c.finished(c.sent(i, 0), ok, 1000); // latency 1000 ms
     expect(c.limit(1000, 10)).toBe(5);
-    expect(c.limit(1000, 10)).toBe(5); // one step per pace interval: latency / (2 × limit)
-    expect(c.nextChange(1000)).toBe(1000 + 1000 / 10);
-    expect(c.limit(1100, 10)).toBe(6);
-    expect(c.limit(1100 + 1000 / 12, 0)).toBe(6); // nobody waiting: no growth
-    let t = 1200;
+    expect(c.limit(1000, 10)).toBe(5); // one step per latency / limit
+    expect(c.nextChange(1000)).toBe(1000 + 1000 / 5);
+    expect(c.limit(1200, 10)).toBe(6);
+    expect(c.limit(1200 + 1000 / 6, 0)).toBe(6); // nobody waiting: no growth
+    let t = 1400;
     for (let i = 0; i < 20; i++) c.limit((t += 200), 10);
     expect(c.limit((t += 200), 10)).toBe(8); // 4 + 2 × 2 answers
     expect(c.nextChange(t)).toBeNull();
@@ -61,14 +61,15 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     c.finished(c.sent(10, 600), rejected(), 601); // hold at 9 from 601
     expect(c.limit(700, 5)).toBe(9);
     expect(c.nextChange(700)).toBe(601 + 2 * 500);
-    expect(c.limit(1601, 5)).toBe(10); // the probe
+    expect(c.limit(1601, 5)).toBe(9); // time to probe, but fewer requests wait than a window: not worth it
+    expect(c.limit(1601, 20)).toBe(10); // the probe
     c.finished(c.sent(10, 1601), rejected(), 1602);
-    expect(c.limit(1603, 5)).toBe(9);
+    expect(c.limit(1603, 20)).toBe(9);
     expect(c.nextChange(1603)).toBe(1602 + 4 * 500);
-    expect(c.limit(3602, 5)).toBe(10); // the second probe
+    expect(c.limit(3602, 20)).toBe(10); // the second probe
     for (let i = 0; i < 10; i++) c.finished(c.sent(10, 3602), ok, 4102);
     c.finished(c.sent(9, 3700), ok, 4200); // an answer in the new ramp
-    expect(c.limit(4300, 5)).toBe(11);
+    expect(c.limit(4300, 20)).toBe(11);
   });
 
   it('halves on a rejection at a level that worked, and then waits out its Retry-After', () => {
