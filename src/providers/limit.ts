@@ -20,7 +20,8 @@ export interface RateLimitOptions {
 interface Waiter {
   resolve: () => void;
   reject: (e: unknown) => void;
-  signal?: AbortSignal;
+  /** Either ends the wait (abort, or the first Ctrl-C's stop). */
+  signals: readonly AbortSignal[];
   onAbort?: () => void;
 }
 
@@ -75,13 +76,13 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
   function pump(): void {
     while (queue.length > 0) {
       const w = queue[0] as Waiter;
-      if (w.signal?.aborted) {
+      if (w.signals.some((x) => x.aborted)) {
         queue.shift();
         continue;
       }
       if (!mayStart(queue.length)) break;
       queue.shift();
-      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      if (w.onAbort) for (const x of w.signals) x.removeEventListener('abort', w.onAbort);
       take();
       w.resolve();
     }
@@ -104,21 +105,24 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
     }
   }
 
-  function acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortError());
+  /** A slot, at once if one is free; otherwise wait in line until one is, or until a signal ends the wait. */
+  function acquire(signals: readonly AbortSignal[]): Promise<void> {
+    if (signals.some((x) => x.aborted)) return Promise.reject(abortError());
     if (queue.length === 0 && mayStart(1)) {
       take();
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
-      const w: Waiter = { resolve, reject, signal };
-      if (signal) {
+      const w: Waiter = { resolve, reject, signals };
+      if (signals.length > 0) {
         w.onAbort = () => {
           const i = queue.indexOf(w);
           if (i >= 0) queue.splice(i, 1);
+          for (const x of signals) x.removeEventListener('abort', onAbort);
           reject(abortError());
         };
-        signal.addEventListener('abort', w.onAbort, { once: true });
+        const onAbort = w.onAbort;
+        for (const x of signals) x.addEventListener('abort', onAbort, { once: true });
       }
       queue.push(w);
       pump();
@@ -155,10 +159,12 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
     },
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       // Waiting for a slot or a start time ends on stop as well as on abort: nothing new is sent after Ctrl-C.
-      const waitSignal = eitherSignal(options.signal, options.stop);
-      await acquire(waitSignal);
+      // (The two signals are watched apart: combining them per request costs more than the rest of the limiter.)
+      const waitSignals = [options.signal, options.stop].filter((x): x is AbortSignal => x !== undefined);
+      await acquire(waitSignals);
       try {
-        await sleep(reserveStart(), waitSignal, abortError);
+        const wait = reserveStart();
+        if (wait > 0) await sleep(wait, eitherSignal(options.signal, options.stop), abortError);
         options.onSend?.();
         const ticket = control?.sent(active, now());
         try {
