@@ -17,7 +17,7 @@
  *   the client's count is never below the server's: `n − 1` is never below the
  *   server's real limit.)
  * - hold: after a quiet while (`probeAfter` latencies, doubling after each
- *   failed probe), and while a window's worth of requests waits, one probe
+ *   failed probe), and while the queue is not running dry, one probe
  *   raises the limit by one; a rejection there puts it back, and if a full
  *   window of answers arrives at the higher level the ramp resumes from it.
  * - a rejection of a request sent within the held limit means a level that
@@ -105,13 +105,16 @@ export class AdaptiveConcurrency {
     return this.paused;
   }
 
-  /** When the limit may next change by time alone (a ramp step, a probe, the end of a pause), or null. */
-  nextChange(now: number): number | null {
+  /**
+   * When the limit may next change by time alone (a ramp step, a probe, the end of a pause), with
+   * `waiting` requests queued; null when only an answer or a new request can change it.
+   */
+  nextChange(now: number, waiting: number): number | null {
     const times: number[] = [];
     if (this.paused > now) times.push(this.paused);
-    if (this.latency !== null && this.current < this.max) {
+    if (this.latency !== null && this.current < this.max && waiting > 0) {
       if (this.phase === 'ramp' && this.current < this.rampCap()) times.push(Math.max(now, (this.lastStep ?? now) + this.pace()));
-      if (this.phase === 'hold' && !this.probing) times.push(Math.max(now, this.probeAt()));
+      if (this.phase === 'hold' && !this.probing && this.busy(waiting)) times.push(Math.max(now, this.probeAt()));
     }
     return times.length > 0 ? Math.min(...times) : null;
   }
@@ -140,6 +143,15 @@ export class AdaptiveConcurrency {
     return Math.min(this.max, this.rampBase + 2 * this.rampAnswers);
   }
 
+  /**
+   * Worth a probe: a window's worth of requests waits (or as many as can, `max` callers in all).
+   * Near the end of a run the queue runs dry: one more slot gains little then, and a refused
+   * probe would be retried after everyone else.
+   */
+  private busy(waiting: number): boolean {
+    return waiting >= Math.min(this.current, this.max - this.current);
+  }
+
   private probeAt(): number {
     return this.holdSince + this.probeAfter * (this.latency ?? 0);
   }
@@ -152,9 +164,7 @@ export class AdaptiveConcurrency {
         this.current++;
         this.lastStep = now;
       }
-    } else if (!this.probing && now >= this.probeAt() && waiting >= this.current) {
-      // Only with a window's worth of requests still waiting: near the end of a run one more slot
-      // gains little, and a refused probe would be retried after everyone else.
+    } else if (!this.probing && now >= this.probeAt() && this.busy(waiting)) {
       this.probing = true;
       this.probeAnswers = 0;
       this.current++;

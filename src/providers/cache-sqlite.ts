@@ -9,8 +9,10 @@ import type { CachedAnswer, CacheScope, ResponseStore } from './cache.js';
  * The response cache on disk: one SQLite file (`<cache folder>/responses.sqlite`,
  * or `$JMLE_RESPONSE_CACHE`), one row per answer. WAL mode and a busy timeout
  * let several runs share it at once (readers never wait; a writer waits for
- * another's commit). better-sqlite3 is a native module, loaded only when the
- * cache is used, so start-up does not pay for it.
+ * another's commit). better-sqlite3 is a native module and an optional
+ * dependency (an install that can neither fetch nor build it still works,
+ * without --cache), loaded only when the cache is used, so start-up does not
+ * pay for it.
  */
 
 const SCHEMA_VERSION = 1;
@@ -35,7 +37,7 @@ async function loadDriver(): Promise<typeof BetterSqlite3> {
     return (await import('better-sqlite3')).default;
   } catch (e) {
     throw new UserError(
-      `the response cache needs better-sqlite3, which did not load (${(e as Error).message.split('\n')[0]}); reinstall jmle-bench (npm ci builds it), or run without --cache`,
+      `the response cache needs better-sqlite3, an optional dependency that is not installed or does not load here (${(e as Error).message.split('\n')[0]}); install it with \`npm install better-sqlite3@12\` (a prebuilt binary from GitHub, else a build with python3, make and a C++ compiler), or run without --cache`,
     );
   }
 }

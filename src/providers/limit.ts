@@ -92,7 +92,7 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
       timer = null;
     }
     if (control && queue.length > 0 && timer === null) {
-      const at = control.nextChange(now());
+      const at = control.nextChange(now(), queue.length);
       if (at !== null) {
         timer = setTimeout(
           () => {

@@ -20,7 +20,7 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     expect(new AdaptiveConcurrency({ max: 3 }).limit(0, 100)).toBe(3);
     const c = new AdaptiveConcurrency({ max: 64 });
     expect(c.limit(10_000, 100)).toBe(8);
-    expect(c.nextChange(10_000)).toBeNull();
+    expect(c.nextChange(10_000, 100)).toBeNull();
   });
 
   it('grows one slot per pace step while requests wait, never beyond its start plus twice the answers', () => {
@@ -28,13 +28,13 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     for (let i = 1; i <= 2; i++) c.finished(c.sent(i, 0), ok, 1000); // latency 1000 ms
     expect(c.limit(1000, 10)).toBe(5);
     expect(c.limit(1000, 10)).toBe(5); // one step per latency / limit
-    expect(c.nextChange(1000)).toBe(1000 + 1000 / 5);
+    expect(c.nextChange(1000, 20)).toBe(1000 + 1000 / 5);
     expect(c.limit(1200, 10)).toBe(6);
     expect(c.limit(1200 + 1000 / 6, 0)).toBe(6); // nobody waiting: no growth
     let t = 1400;
     for (let i = 0; i < 20; i++) c.limit((t += 200), 10);
     expect(c.limit((t += 200), 10)).toBe(8); // 4 + 2 × 2 answers
-    expect(c.nextChange(t)).toBeNull();
+    expect(c.nextChange(t, 20)).toBeNull();
   });
 
   it('ends the ramp at the level below the first rejection, without waiting for its Retry-After', () => {
@@ -60,12 +60,13 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     const c = warmed({ initial: 10, probeAfter: 2 }, 500);
     c.finished(c.sent(10, 600), rejected(), 601); // hold at 9 from 601
     expect(c.limit(700, 5)).toBe(9);
-    expect(c.nextChange(700)).toBe(601 + 2 * 500);
+    expect(c.nextChange(700, 20)).toBe(601 + 2 * 500);
     expect(c.limit(1601, 5)).toBe(9); // time to probe, but fewer requests wait than a window: not worth it
+    expect(c.nextChange(1601, 5)).toBeNull(); // nor a reason to wake up until more wait
     expect(c.limit(1601, 20)).toBe(10); // the probe
     c.finished(c.sent(10, 1601), rejected(), 1602);
     expect(c.limit(1603, 20)).toBe(9);
-    expect(c.nextChange(1603)).toBe(1602 + 4 * 500);
+    expect(c.nextChange(1603, 20)).toBe(1602 + 4 * 500);
     expect(c.limit(3602, 20)).toBe(10); // the second probe
     for (let i = 0; i < 10; i++) c.finished(c.sent(10, 3602), ok, 4102);
     c.finished(c.sent(9, 3700), ok, 4200); // an answer in the new ramp
@@ -78,7 +79,7 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
     c.finished(c.sent(20, 2500), rejected(3000), 2501); // capacity dropped
     expect(c.limit(2502, 5)).toBe(10);
     expect(c.startsAt()).toBe(5501);
-    expect(c.nextChange(2502)).toBe(5501);
+    expect(c.nextChange(2502, 20)).toBe(5501);
     expect(c.stats().decreases).toBe(2);
   });
 });
