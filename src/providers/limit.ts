@@ -22,7 +22,6 @@ interface Waiter {
   reject: (e: unknown) => void;
   /** Either ends the wait (abort, or the first Ctrl-C's stop). */
   signals: readonly AbortSignal[];
-  onAbort?: () => void;
 }
 
 export interface LimitedProvider extends Provider {
@@ -59,6 +58,45 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
   let rejected = 0;
   const queue: Waiter[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The waiters on each signal, with one listener per signal: the stop signal is shared by every
+   * request, and a listener per waiter on it would be dozens (and Node's leak warning).
+   */
+  const watched = new Map<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
+
+  function watch(w: Waiter): void {
+    for (const x of w.signals) {
+      let entry = watched.get(x);
+      if (!entry) {
+        const waiters = new Set<Waiter>();
+        const onAbort = () => {
+          watched.delete(x);
+          for (const v of waiters) {
+            const i = queue.indexOf(v);
+            if (i >= 0) queue.splice(i, 1);
+            unwatch(v);
+            v.reject(abortError());
+          }
+        };
+        entry = { waiters, onAbort };
+        watched.set(x, entry);
+        x.addEventListener('abort', onAbort, { once: true });
+      }
+      entry.waiters.add(w);
+    }
+  }
+
+  function unwatch(w: Waiter): void {
+    for (const x of w.signals) {
+      const entry = watched.get(x);
+      if (!entry) continue;
+      entry.waiters.delete(w);
+      if (entry.waiters.size === 0) {
+        x.removeEventListener('abort', entry.onAbort);
+        watched.delete(x);
+      }
+    }
+  }
 
   /** Whether one more request may start now (a queued one counts as waiting). */
   function mayStart(waiting: number): boolean {
@@ -82,7 +120,7 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
       }
       if (!mayStart(queue.length)) break;
       queue.shift();
-      if (w.onAbort) for (const x of w.signals) x.removeEventListener('abort', w.onAbort);
+      unwatch(w);
       take();
       w.resolve();
     }
@@ -114,16 +152,7 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
     }
     return new Promise((resolve, reject) => {
       const w: Waiter = { resolve, reject, signals };
-      if (signals.length > 0) {
-        w.onAbort = () => {
-          const i = queue.indexOf(w);
-          if (i >= 0) queue.splice(i, 1);
-          for (const x of signals) x.removeEventListener('abort', onAbort);
-          reject(abortError());
-        };
-        const onAbort = w.onAbort;
-        for (const x of signals) x.addEventListener('abort', onAbort, { once: true });
-      }
+      watch(w);
       queue.push(w);
       pump();
     });

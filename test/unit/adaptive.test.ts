@@ -84,6 +84,37 @@ describe('AdaptiveConcurrency: the controller alone, on a hand-driven clock', ()
   });
 });
 
+describe('withRateLimit: callers waiting for a slot', () => {
+  it('all end on the shared stop signal, which carries one listener however many wait; their own abort ends one', async () => {
+    const release: (() => void)[] = [];
+    const held: Provider = {
+      name: 'held',
+      complete: () => new Promise<Completion>((r) => release.push(() => r({ content: '', reasoning: null, usage: null, finishReason: null }))),
+    };
+    const limited = withRateLimit(held, { concurrency: 1 });
+    const stop = new AbortController();
+    let listeners = 0;
+    const add = stop.signal.addEventListener.bind(stop.signal);
+    stop.signal.addEventListener = ((...a: Parameters<AbortSignal['addEventListener']>) => {
+      listeners++;
+      add(...a);
+    }) as AbortSignal['addEventListener'];
+    const first = limited.complete(request, { stop: stop.signal });
+    const own = new AbortController();
+    const mine = limited.complete(request, { stop: stop.signal, signal: own.signal }).catch((e: unknown) => e);
+    const waiting = Array.from({ length: 30 }, () => limited.complete(request, { stop: stop.signal }).catch((e: unknown) => e));
+    expect(listeners).toBe(1);
+    own.abort();
+    expect(((await mine) as ProviderError).kind).toBe('aborted');
+    stop.abort();
+    const ended = (await Promise.all(waiting)) as ProviderError[];
+    expect(ended.every((e) => e.kind === 'aborted')).toBe(true);
+    release.forEach((r) => r());
+    await first; // the one in flight runs on
+    expect(limited.inFlight).toBe(0);
+  });
+});
+
 /**
  * A server with a concurrency limit the client does not know: over it, a
  * request is rejected at once (429, optionally with Retry-After); under it, it
