@@ -13,6 +13,7 @@
 //
 // Writes bench/out/parallel-auto.json and the "parallel auto" section of BENCHMARKS.md. Needs `npm run build` first.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,6 +96,7 @@ function cli(args) {
 }
 
 async function main() {
+  const loadBefore = loadavg()[0];
   const server = spawn(process.execPath, [self, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((res) => server.stdout.once('data', (d) => res(Number(String(d).trim()))));
   const base = `http://127.0.0.1:${port}`;
@@ -171,6 +173,7 @@ async function main() {
     server.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+  results.load_average = [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))];
   writeRawFigures('parallel-auto', results);
   writeBenchmarksSection('parallel auto', section(results));
   console.log('written: bench/out/parallel-auto.json, BENCHMARKS.md (parallel auto)');
@@ -201,7 +204,7 @@ function section(r) {
   );
   return `## parallel auto
 
-\`node bench/parallel-auto.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LIMITS\`, \`BENCH_LATENCY_MS\`, \`BENCH_REPS\` change the ${Object.keys(r.limits).join(',')} / ${r.latency_ms} ms / ${r.reps} defaults). A fake server (its own process) answers each of the ${r.questions} questions after ${r.latency_ms} ms, and answers a request that arrives while \`limit\` are in progress with an immediate 429; the client is not told the limit. Each contender is a \`jmle-bench run\` (a fresh process), run ${r.reps} times interleaved with the others; the row is its median run (${r.reps === 2 ? 'of two, the faster; ' : ''}all wall times in brackets). Wall time is the run's own (result file's \`started_at\` → \`finished_at\`: start-up and data loading excluded, alike for all). Fixed values over the limit are rejected and retried with the usual backoff. Goals: auto ≤ 1.15 × the best fixed \`--parallel\`, ≤ 3% of requests rejected.
+\`node bench/parallel-auto.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LIMITS\`, \`BENCH_LATENCY_MS\`, \`BENCH_REPS\` change the ${Object.keys(r.limits).join(',')} / ${r.latency_ms} ms / ${r.reps} defaults). A fake server (its own process) answers each of the ${r.questions} questions after ${r.latency_ms} ms, and answers a request that arrives while \`limit\` are in progress with an immediate 429; the client is not told the limit. Each contender is a \`jmle-bench run\` (a fresh process), run ${r.reps} times interleaved with the others; the row is its median run (${r.reps === 2 ? 'of two, the faster; ' : ''}all wall times in brackets). Wall time is the run's own (result file's \`started_at\` → \`finished_at\`: start-up and data loading excluded, alike for all). Fixed values over the limit are rejected and retried with the usual backoff. The machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after. Goals: auto ≤ 1.15 × the best fixed \`--parallel\`, ≤ 3% of requests rejected.
 
 | hidden limit | contender | wall | auto / best fixed | rejected requests | peak in flight (client / server) |
 |---|---|---|---|---|---|

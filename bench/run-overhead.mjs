@@ -18,6 +18,7 @@
 // Writes bench/out/run-overhead.json and the "run overhead" section of BENCHMARKS.md (`--render` rewrites the section
 // from the last raw figures without measuring). Needs `npm run build` first.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +106,7 @@ const median = (xs) => {
 const round = (x, d) => Number(x.toFixed(d));
 
 async function main() {
+  const loadBefore = loadavg()[0];
   const server = spawn(process.execPath, [self, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((res) => server.stdout.once('data', (d) => res(Number(String(d).trim()))));
   const base = `http://127.0.0.1:${port}`;
@@ -183,6 +185,7 @@ async function main() {
     questions: n,
     reps: REPS,
     ideal_ms: idealMs,
+    load_average: [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))],
     contenders: { reference_loop: summarise(runs.reference), jmle_bench_run: summarise(runs.jmle), jmle_bench_run_offline: summarise(runs.offline) },
   };
   writeRawFigures('run-overhead', results);
@@ -204,7 +207,7 @@ function section(r) {
   const split = `Of that, ${s(jb.to_first_request_ms - ref.to_first_request_ms)} is before the first request (start-up: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench: node, the CLI's modules, the exam with its checks, the OpenAI SDK); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}`;
   return `## run overhead
 
-\`node bench/run-overhead.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LATENCY_MS\`, \`BENCH_PARALLEL\`, \`BENCH_REPS\` change the ${r.latency_ms} ms / ${r.parallel} / ${r.reps} defaults). One fake OpenAI-compatible server (its own process) answers each of the ${r.questions} questions with its key after ${r.latency_ms} ms. Every figure is **whole-process**: each contender is a fresh \`node\` process measured from spawn to exit, so start-up, module loading, reading the data, the requests, scoring and writing the result file are all included; CPU (user + system) and peak RSS are the process's own, read at exit. The contenders ran interleaved, ${r.reps} times; medians. Ideal wall time = ceil(${r.questions}/${r.parallel}) × ${r.latency_ms / 1000} s = ${s(r.ideal_ms)}.
+\`node bench/run-overhead.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LATENCY_MS\`, \`BENCH_PARALLEL\`, \`BENCH_REPS\` change the ${r.latency_ms} ms / ${r.parallel} / ${r.reps} defaults). One fake OpenAI-compatible server (its own process) answers each of the ${r.questions} questions with its key after ${r.latency_ms} ms. Every figure is **whole-process**: each contender is a fresh \`node\` process measured from spawn to exit, so start-up, module loading, reading the data, the requests, scoring and writing the result file are all included; CPU (user + system) and peak RSS are the process's own, read at exit. The contenders ran interleaved, ${r.reps} times; medians. The machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after (other work shares it; start-up times move most with it). Ideal wall time = ceil(${r.questions}/${r.parallel}) × ${r.latency_ms / 1000} s = ${s(r.ideal_ms)}.
 
 | contender (${r.parallel} in flight, ${r.latency_ms} ms latency) | wall | wall / ideal | CPU / question | peak RSS | spawn → first request | server peak in flight |
 |---|---|---|---|---|---|---|

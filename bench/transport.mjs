@@ -20,6 +20,7 @@
 // Writes bench/out/transport.json and the "transport" section of BENCHMARKS.md (`--render` rewrites the section from
 // the last raw figures without measuring). Needs `npm run build` first.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,6 +179,7 @@ const median = (xs) => {
 const round = (x, d) => Number(x.toFixed(d));
 
 async function main() {
+  const loadBefore = loadavg()[0];
   const server = spawn(process.execPath, [self, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((res) => server.stdout.once('data', (d) => res(Number(String(d).trim()))));
   const url = `http://127.0.0.1:${port}/v1`;
@@ -222,6 +224,7 @@ async function main() {
     in_flight: IN_FLIGHT,
     reps: REPS,
     ideal_ms: idealMs,
+    load_average: [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))],
     summary,
     runs,
   };
@@ -257,7 +260,7 @@ function section(r) {
     : "By the bar set for keeping it (a quarter less CPU per request, or as little CPU and 20 MB less memory) the `node:http` client is **not** much better in this run: undici's `request` should replace it.";
   return `## transport
 
-\`node bench/transport.mjs\` (${r.date}, Node ${r.node}): the OpenAI SDK's \`chat.completions.create\` through each HTTP client, ${r.requests} requests, ${r.in_flight} in flight, against a local server answering after ${r.latency_ms} ms (ideal wall ${(r.ideal_ms / 1000).toFixed(1)} s). Each contender is a fresh process; they run interleaved, ${r.reps} times, and the table gives medians (CPU/request: median and range). CPU/request and wall cover the requests only; import CPU is loading the SDK and the transport; peak RSS is the whole process.
+\`node bench/transport.mjs\` (${r.date}, Node ${r.node}): the OpenAI SDK's \`chat.completions.create\` through each HTTP client, ${r.requests} requests, ${r.in_flight} in flight, against a local server answering after ${r.latency_ms} ms (ideal wall ${(r.ideal_ms / 1000).toFixed(1)} s). Each contender is a fresh process; they run interleaved, ${r.reps} times, and the table gives medians (CPU/request: median and range)${r.load_average ? `; the machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after` : ''}. CPU/request and wall cover the requests only; import CPU is loading the SDK and the transport; peak RSS is the whole process.
 
 | transport | CPU / request | wall (/ ideal) | import CPU | peak RSS | heap after |
 |---|---|---|---|---|---|
