@@ -1,255 +1,225 @@
 #!/usr/bin/env node
-// run overhead: how close `jmle-bench run` gets to the ideal wall time, and what it costs in CPU and memory.
+// run overhead: `jmle-bench run` against the reference harness's own loop, side by side, as whole processes.
 //
-// A fake OpenAI-compatible server (a child process) answers every question with the gold key after a
-// fixed latency (BENCH_LATENCY_MS, default 1000). 400 questions at --parallel 32 (BENCH_PARALLEL):
-//   ideal wall = ceil(400 / 32) × latency.
-// Each runner is a child process of its own, measured with process.cpuUsage() and resourceUsage().maxRSS:
-//   pool   — jmle-bench's runner, in a fresh process (cold: JIT warm-up and first connections included)
-//   pool-warm — the same after one unmeasured run in the same process (steady state)
-//            (runBenchmark: worker pool, retry/limit wrappers, journal, atomic result file)
-//   batch  — the reference-style sequential-batch approach (send `parallel`, wait for the whole batch, repeat)
-//   runner-only — the offline random provider through runBenchmark: the runner's own CPU, without HTTP
-//   cli    — the real CLI end to end (node startup and data loading included; wall time only)
-// A second scenario gives each question its own latency (0.5–1.5 × latency, seeded), where batches wait
-// for their slowest member; its lower bound is total latency / parallel.
+// One fake OpenAI-compatible server (its own process) answers every question of the 120th exam with its key
+// after BENCH_LATENCY_MS (default 1000) and counts the requests in flight. Against it, BENCH_PARALLEL (default 32)
+// in flight, every contender is a fresh process measured from spawn to exit — node's start-up, module loading,
+// reading the data, the requests, scoring and writing the result file all included:
+//   reference loop — bench/_reference-loop.mjs: benchmark.py's loop re-expressed in Node (dataset JSON, a pool
+//                    of `parallel` workers, the reference's parsing and summary, indent-2 JSON) with a bare
+//                    keep-alive node:http client standing in for the Python SDK
+//   jmle-bench run — `node dist/cli/main.js run --model bench --base-url … --parallel 32 --no-progress --no-readme`
+//   jmle-bench run --model random — the same CLI with the offline baseline: no HTTP, no waiting (what the runner
+//                    itself costs, start-up included)
+// CPU (user + system) and peak RSS come from the process itself at exit (bench/_rusage.mjs, preloaded in every
+// contender); "to first request" is from spawn to the server seeing the first request. The contenders run
+// interleaved BENCH_REPS times (default 3); the tables give medians. Ideal wall = ceil(400 / parallel) × latency.
 //
-// Writes bench/out/run-overhead.json. Needs `npm run build` first.
+// Writes bench/out/run-overhead.json and the "run overhead" section of BENCHMARKS.md (`--render` rewrites the section
+// from the last raw figures without measuring). Needs `npm run build` first.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dataRoot, repo, writeRawFigures } from './_shared.mjs';
+import { benchDir, dataRoot, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 32);
-const lib = () => import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
-
-function hashUnit(s) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return (h >>> 0) / 4294967296;
-}
-const latencyOf = (id, variable) => (variable ? LATENCY * (0.5 + hashUnit(id)) : LATENCY);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const self = fileURLToPath(import.meta.url);
+const rusage = join(repo, 'bench', '_rusage.mjs');
 
 // ---------------------------------------------------------------- server (child)
 async function serve() {
-  const { loadExam, userText } = await lib();
+  const { loadExam, userText } = await import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
   const { exam } = loadExam({ dataDir: dataRoot });
   const byText = new Map(exam.questions.map((q) => [userText(q), q]));
-  let variable = false;
   let inFlight = 0;
-  let peak = 0;
-  let requests = 0;
+  let stats;
+  const reset = () => (stats = { requests: 0, peak: 0, first: null, last: null });
+  reset();
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      if (req.url === '/reset') {
-        variable = req.headers['x-variable'] === '1';
-        peak = 0;
-        requests = 0;
-        res.end('{}');
-        return;
-      }
-      if (req.url === '/stats') {
-        res.end(JSON.stringify({ peak, requests }));
-        return;
-      }
+      if (req.url === '/reset') return (reset(), res.end('{}'));
+      if (req.url === '/stats') return res.end(JSON.stringify(stats));
+      const now = Date.now();
+      stats.first ??= now;
+      stats.requests++;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const user = body.messages.find((m) => m.role === 'user');
       const text = typeof user.content === 'string' ? user.content : user.content.find((p) => p.type === 'text').text;
       const q = byText.get(text);
       inFlight++;
-      requests++;
-      peak = Math.max(peak, inFlight);
-      setTimeout(
-        () => {
-          inFlight--;
-          const out = JSON.stringify({
-            id: 'x',
-            object: 'chat.completion',
-            created: 0,
-            model: body.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: `【回答】${q.answer.join(',')}` }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
-          });
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
-          res.end(out);
-        },
-        latencyOf(q.id, variable),
-      );
+      stats.peak = Math.max(stats.peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        stats.last = Date.now();
+        const out = JSON.stringify({
+          id: `chatcmpl-${stats.requests}`,
+          object: 'chat.completion',
+          created: 0,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: q ? `【回答】${q.answer.join(',')}` : 'unknown question' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
+        });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+        res.end(out);
+      }, LATENCY);
     });
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 }
 
-// ---------------------------------------------------------------- runners (child)
-async function client(mode, url, warm) {
-  const { loadExam, openAICompatible, randomProvider, runBenchmark, buildPrompt, scoreResponse, computeSummary, writeResultFile } = await lib();
-  const { exam } = loadExam({ dataDir: dataRoot });
-  const dir = mkdtempSync(join(tmpdir(), 'jmle-bench-'));
-  const provider = openAICompatible({ baseUrl: url, apiKey: 'EMPTY', timeoutS: 300 });
-  if (warm === 'warm') {
-    // The same run once before measuring: JIT compilation and first connections are then paid already,
-    // which is what CPU per question looks like over a long run (several exams, many models).
-    await runBenchmark({ exam, model: 'bench', provider, out: join(dir, 'warmup.json'), parallel: PARALLEL, baseUrl: url });
-  }
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let correct;
-  if (mode === 'offline') {
-    // The runner alone (no HTTP): the offline random baseline through the same pool, journal and file writing.
-    const r = await runBenchmark({ exam, model: 'random', provider: randomProvider(1), out: join(dir, 'out.json'), parallel: PARALLEL });
-    correct = r.summary.correct;
-  } else if (mode === 'pool') {
-    const r = await runBenchmark({ exam, model: 'bench', provider, out: join(dir, 'out.json'), parallel: PARALLEL, baseUrl: url });
-    correct = r.summary.correct;
-  } else {
-    // Reference-style: a batch of `parallel` requests, wait for all of them, then the next batch.
-    const records = [];
-    for (let i = 0; i < exam.questions.length; i += PARALLEL) {
-      const batch = exam.questions.slice(i, i + PARALLEL);
-      const done = await Promise.all(
-        batch.map(async (q) => {
-          const c = await provider.complete({ model: 'bench', messages: buildPrompt(exam, q, 'blind').messages, question: q });
-          const s = scoreResponse(q, c.content, c.reasoning);
-          return {
-            question_id: q.id,
-            predicted: s.predicted,
-            gold: s.gold,
-            correct: s.correct,
-            raw_response: c.content,
-            parse_success: s.parse_success,
-            error: null,
-          };
-        }),
-      );
-      records.push(...done);
-    }
-    records.sort((a, b) => (a.question_id < b.question_id ? -1 : 1));
-    const summary = computeSummary(records, exam);
-    await writeResultFile(join(dir, 'out.json'), { metadata: { model: 'bench' }, summary, results: records });
-    correct = summary.correct;
-  }
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  rmSync(dir, { recursive: true, force: true });
-  process.stdout.write(
-    JSON.stringify({
-      mode,
-      wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      userMs: cpu.user / 1000,
-      sysMs: cpu.system / 1000,
-      maxRssMB: process.resourceUsage().maxRSS / 1024,
-      correct,
-      questions: exam.questions.length,
-    }) + '\n',
-  );
-}
-
 // ---------------------------------------------------------------- orchestrator
-function run(args, env = {}) {
+/** Run a command as a measured whole process: wall from spawn to exit, its own CPU and peak RSS. */
+function measured(args, dir) {
+  const out = join(dir, `rusage-${Math.random().toString(36).slice(2)}.json`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+    const spawnedAt = Date.now();
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--import', pathToFileURL(rusage).href, ...args], {
+      env: { ...process.env, BENCH_RUSAGE_OUT: out, JMLE_DATA_DIR: dataRoot },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => {
+      const wallMs = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-1000)}`));
+      const u = JSON.parse(readFileSync(out, 'utf8'));
+      resolvePromise({ spawnedAt, wallMs, cpuMs: u.userMs + u.systemMs, maxRssMB: u.maxRssKB / 1024 });
+    });
   });
 }
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d) => Number(x.toFixed(d));
+
 async function main() {
-  const server = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const loadBefore = loadavg()[0];
+  const server = spawn(process.execPath, [self, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((res) => server.stdout.once('data', (d) => res(Number(String(d).trim()))));
   const base = `http://127.0.0.1:${port}`;
   const url = `${base}/v1`;
-  const reset = (variable) => fetch(`${base}/reset`, { method: 'POST', headers: { 'x-variable': variable ? '1' : '0' } });
-  const stats = async () => (await fetch(`${base}/stats`, { method: 'POST' })).json();
-  const { loadExam } = await lib();
-  const { exam } = loadExam({ dataDir: dataRoot });
-  const n = exam.questions.length;
-  const results = { latency_ms: LATENCY, parallel: PARALLEL, questions: n, node: process.version, scenarios: {} };
+  const post = async (path) => (await fetch(`${base}${path}`, { method: 'POST' })).json();
+  const dataset = JSON.parse(readFileSync(join(dataRoot, 'jmle2026', 'jmle2026_dataset.json'), 'utf8'));
+  const n = dataset.length;
+  const idealMs = Math.ceil(n / PARALLEL) * LATENCY;
+  const dir = mkdtempSync(join(tmpdir(), 'jmle-bench-overhead-'));
+  const cli = join(repo, 'dist', 'cli', 'main.js');
+  const contenders = {
+    reference: (o) => [join(repo, 'bench', '_reference-loop.mjs'), dataRoot, url, String(PARALLEL), o],
+    jmle: (o) => [
+      cli,
+      'run',
+      '--model',
+      'bench',
+      '--base-url',
+      url,
+      '--parallel',
+      String(PARALLEL),
+      '--out',
+      o,
+      '--no-progress',
+      '--no-readme',
+      '--data-dir',
+      dataRoot,
+    ],
+    offline: (o) => [cli, 'run', '--model', 'random', '--out', o, '--no-progress', '--no-readme', '--data-dir', dataRoot],
+  };
+  const runs = { reference: [], jmle: [], offline: [] };
   try {
-    for (const variable of [false, true]) {
-      const name = variable ? 'variable_latency' : 'fixed_latency';
-      const sum = exam.questions.reduce((s, q) => s + latencyOf(q.id, variable), 0);
-      const ideal = variable ? sum / PARALLEL : Math.ceil(n / PARALLEL) * LATENCY;
-      const sc = { ideal_ms: Math.round(ideal), runs: {} };
-      const modes = variable ? ['pool', 'batch'] : ['pool', 'pool-warm', 'batch'];
-      for (const m of modes) {
-        const mode = m === 'pool-warm' ? 'pool' : m;
-        await reset(variable);
-        const r = JSON.parse(await run([fileURLToPath(import.meta.url), '--client', mode, url, m === 'pool-warm' ? 'warm' : 'cold']));
-        const st = await stats();
-        sc.runs[m] = {
-          wall_ms: Math.round(r.wallMs),
-          wall_over_ideal: Number((r.wallMs / ideal).toFixed(4)),
-          cpu_ms_per_question: Number((r.cpuMs / n).toFixed(3)),
-          user_ms_per_question: Number((r.userMs / n).toFixed(3)),
-          sys_ms_per_question: Number((r.sysMs / n).toFixed(3)),
-          max_rss_mb: Number(r.maxRssMB.toFixed(1)),
-          server_peak_in_flight: st.peak,
-          requests: m === 'pool-warm' ? st.requests / 2 : st.requests,
-          correct: r.correct,
+    for (let rep = 1; rep <= REPS; rep++) {
+      for (const [name, args] of Object.entries(contenders)) {
+        await post('/reset');
+        const o = join(dir, `${name}-${rep}.json`);
+        const m = await measured(args(o), dir);
+        const st = await post('/stats');
+        const file = JSON.parse(readFileSync(o, 'utf8'));
+        const r = {
+          ...m,
+          correct: file.summary.correct,
+          requests: st.requests,
+          serverPeak: st.peak,
+          toFirstRequestMs: st.first === null ? null : st.first - m.spawnedAt,
         };
+        runs[name].push(r);
         console.log(
-          `${name.padEnd(17)} ${m.padEnd(9)} wall ${(r.wallMs / 1000).toFixed(2)}s = ${(r.wallMs / ideal).toFixed(3)}× ideal (${(ideal / 1000).toFixed(2)}s), ${(r.cpuMs / n).toFixed(3)} ms CPU/question (user ${(r.userMs / n).toFixed(3)}, sys ${(r.sysMs / n).toFixed(3)}), peak RSS ${r.maxRssMB.toFixed(0)} MB, server peak ${st.peak}`,
+          `rep ${rep} ${name.padEnd(9)} wall ${(r.wallMs / 1000).toFixed(2)} s, ${(r.cpuMs / n).toFixed(3)} ms CPU/question, peak RSS ${r.maxRssMB.toFixed(0)} MB, ` +
+            `first request after ${r.toFirstRequestMs ?? '—'} ms, ${r.requests} requests (peak ${r.serverPeak} in flight), ${r.correct} correct`,
         );
       }
-      if (!variable) {
-        await reset(false);
-        const dir = mkdtempSync(join(tmpdir(), 'jmle-bench-cli-'));
-        const t0 = performance.now();
-        await run([
-          join(repo, 'dist', 'cli', 'main.js'),
-          'run',
-          '--model',
-          'bench',
-          '--base-url',
-          url,
-          '--parallel',
-          String(PARALLEL),
-          '--out',
-          join(dir, 'o.json'),
-          '--no-progress',
-          '--no-readme',
-          '--json',
-          '--data-dir',
-          dataRoot,
-        ]);
-        const wall = performance.now() - t0;
-        rmSync(dir, { recursive: true, force: true });
-        sc.runs.cli = { wall_ms: Math.round(wall), wall_over_ideal: Number((wall / ideal).toFixed(4)) };
-        console.log(
-          `${name.padEnd(17)} cli       wall ${(wall / 1000).toFixed(2)}s = ${(wall / ideal).toFixed(3)}× ideal (process start and data loading included)`,
-        );
-      }
-      if (!variable) {
-        const r = JSON.parse(await run([fileURLToPath(import.meta.url), '--client', 'offline', url, 'cold']));
-        sc.runs.runner_only = { wall_ms: Math.round(r.wallMs), cpu_ms_per_question: Number((r.cpuMs / n).toFixed(3)) };
-        console.log(`${name.padEnd(17)} runner-only (offline provider, no HTTP): ${(r.cpuMs / n).toFixed(3)} ms CPU/question`);
-      }
-      results.scenarios[name] = sc;
     }
   } finally {
     server.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const f = results.scenarios.fixed_latency.runs.pool;
-  const w = results.scenarios.fixed_latency.runs['pool-warm'];
-  results.targets = {
-    within_5pct_of_ideal: f.wall_over_ideal <= 1.05,
-    under_1ms_cpu_per_question_cold: f.cpu_ms_per_question < 1,
-    under_1ms_cpu_per_question_warm: w.cpu_ms_per_question < 1,
+  const summarise = (rs) => ({
+    wall_ms: Math.round(median(rs.map((r) => r.wallMs))),
+    wall_over_ideal: round(median(rs.map((r) => r.wallMs)) / idealMs, 4),
+    wall_ms_all: rs.map((r) => Math.round(r.wallMs)),
+    cpu_ms_per_question: round(median(rs.map((r) => r.cpuMs / n)), 3),
+    cpu_ms_per_question_all: rs.map((r) => round(r.cpuMs / n, 3)),
+    max_rss_mb: round(median(rs.map((r) => r.maxRssMB)), 1),
+    to_first_request_ms: rs[0].toFirstRequestMs === null ? null : Math.round(median(rs.map((r) => r.toFirstRequestMs))),
+    after_first_request_ms: rs[0].toFirstRequestMs === null ? null : Math.round(median(rs.map((r) => r.wallMs - r.toFirstRequestMs))),
+    server_peak_in_flight: Math.max(...rs.map((r) => r.serverPeak)),
+    requests: rs[0].requests,
+    correct: rs[0].correct,
+  });
+  const results = {
+    date: new Date().toISOString().slice(0, 10),
+    node: process.version,
+    latency_ms: LATENCY,
+    parallel: PARALLEL,
+    questions: n,
+    reps: REPS,
+    ideal_ms: idealMs,
+    load_average: [Number(loadBefore.toFixed(1)), Number(loadavg()[0].toFixed(1))],
+    contenders: { reference_loop: summarise(runs.reference), jmle_bench_run: summarise(runs.jmle), jmle_bench_run_offline: summarise(runs.offline) },
   };
   writeRawFigures('run-overhead', results);
-  console.log(`targets: ${JSON.stringify(results.targets)}`);
-  console.log('written: bench/out/run-overhead.json');
+  writeBenchmarksSection('run overhead', section(results));
+  console.log('written: bench/out/run-overhead.json, BENCHMARKS.md (run overhead)');
 }
 
-const [flag, a, b, c] = process.argv.slice(2);
+function section(r) {
+  const { reference_loop: ref, jmle_bench_run: jb, jmle_bench_run_offline: off } = r.contenders;
+  const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const row = (label, x, http) =>
+    `| ${label} | ${s(x.wall_ms)} | ${http ? x.wall_over_ideal.toFixed(3) : '—'} | ${x.cpu_ms_per_question.toFixed(3)} ms | ${x.max_rss_mb.toFixed(0)} MB | ${x.to_first_request_ms === null ? '—' : `${x.to_first_request_ms} ms`} | ${http ? x.server_peak_in_flight : '—'} |`;
+  const dWall = jb.wall_ms - ref.wall_ms;
+  const verdict =
+    dWall <= 0
+      ? `\`jmle-bench run\` finished ${s(-dWall)} sooner than the reference loop`
+      : `\`jmle-bench run\` finished ${s(dWall)} later than the reference loop`;
+  const after = (x) => x.after_first_request_ms;
+  const split = `Of that, ${s(jb.to_first_request_ms - ref.to_first_request_ms)} is before the first request (start-up: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench: node, the CLI's modules, the exam with its checks, the OpenAI SDK); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}`;
+  return `## run overhead
+
+\`node bench/run-overhead.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LATENCY_MS\`, \`BENCH_PARALLEL\`, \`BENCH_REPS\` change the ${r.latency_ms} ms / ${r.parallel} / ${r.reps} defaults). One fake OpenAI-compatible server (its own process) answers each of the ${r.questions} questions with its key after ${r.latency_ms} ms. Every figure is **whole-process**: each contender is a fresh \`node\` process measured from spawn to exit, so start-up, module loading, reading the data, the requests, scoring and writing the result file are all included; CPU (user + system) and peak RSS are the process's own, read at exit. The contenders ran interleaved, ${r.reps} times; medians. The machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after (other work shares it; start-up times move most with it). Ideal wall time = ceil(${r.questions}/${r.parallel}) × ${r.latency_ms / 1000} s = ${s(r.ideal_ms)}.
+
+| contender (${r.parallel} in flight, ${r.latency_ms} ms latency) | wall | wall / ideal | CPU / question | peak RSS | spawn → first request | server peak in flight |
+|---|---|---|---|---|---|---|
+${row("reference loop: benchmark.py's loop in Node, bare keep-alive `node:http` client, no SDK", ref, true)}
+${row('`jmle-bench run` (OpenAI SDK over `node:http`, fsynced journal, atomic result file)', jb, true)}
+${row('`jmle-bench run --model random` (offline: no HTTP, no waiting)', off, false)}
+
+${verdict} (wall times per run: reference ${ref.wall_ms_all.map(s).join(', ')}; jmle-bench ${jb.wall_ms_all.map(s).join(', ')}). ${split}. jmle-bench used ${(jb.cpu_ms_per_question / ref.cpu_ms_per_question).toFixed(2)}× its CPU per question and ${(jb.max_rss_mb / ref.max_rss_mb).toFixed(2)}× its peak memory. Both answered ${ref.correct} / ${jb.correct} questions correctly with ${ref.requests} / ${jb.requests} requests. Raw figures: \`bench/out/run-overhead.json\`.
+`;
+}
+
+const [flag] = process.argv.slice(2);
 if (flag === '--serve') await serve();
-else if (flag === '--client') await client(a, b, c);
+else if (flag === '--render') writeBenchmarksSection('run overhead', section(JSON.parse(readFileSync(join(benchDir, 'out', 'run-overhead.json'), 'utf8'))));
 else await main();

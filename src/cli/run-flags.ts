@@ -21,6 +21,8 @@ export const RUN_OPTIONS: OptionSpec = {
   'base-url': { type: 'string' },
   'api-key': { type: 'string' },
   parallel: { type: 'string' },
+  'max-parallel': { type: 'string' },
+  cache: { type: 'boolean' },
   timeout: { type: 'string' },
   'image-mode': { type: 'string' },
   'extra-body': { type: 'string' },
@@ -62,7 +64,11 @@ Options:
   --api-key KEY          API key (default: the provider's variable: $OPENAI_API_KEY ($OPENROUTER_API_KEY
                          for openrouter.ai), $ANTHROPIC_API_KEY, $GEMINI_API_KEY or $GOOGLE_API_KEY;
                          none needed for localhost servers)
-  --parallel N           requests in flight at most, every epoch's included (default ${RUN_DEFAULTS.parallel})
+  --parallel N|auto      requests in flight at most, every epoch's included (default ${RUN_DEFAULTS.parallel}); auto: start
+                         at 8, grow while answers come back, back off on 429/503 (honouring Retry-After)
+  --max-parallel N       the most --parallel auto may reach (default ${RUN_DEFAULTS.maxParallel})
+  --cache                answer from the local response cache what it already holds (same provider,
+                         URL, model, request and epoch) and store every new answer; see \`jmle-bench cache\`
   --timeout SECONDS      per-request timeout (default ${RUN_DEFAULTS.timeoutS})
   --image-mode MODE      skip | blind | vision (default ${RUN_DEFAULTS.imageMode})
   --extra-body JSON      merged into every request body, e.g. '{"reasoning":{"enabled":true}}'
@@ -131,6 +137,7 @@ export const SETTING_FLAGS: Readonly<Record<SettingName, string>> = {
   'model.priceIn': '--price-in',
   'model.priceOut': '--price-out',
   'schedule.parallel': '--parallel',
+  'schedule.maxParallel': '--max-parallel',
   'schedule.rpm': '--rpm',
   'schedule.maxRetries': '--max-retries',
   'schedule.timeoutS': '--timeout',
@@ -141,6 +148,16 @@ export const SETTING_FLAGS: Readonly<Record<SettingName, string>> = {
 /** A library `SettingError` worded as the flag ("--parallel must be at least 1, got 0"); other errors unchanged. */
 export function asFlagError(e: unknown): unknown {
   return e instanceof SettingError ? new UserError(`${SETTING_FLAGS[e.setting]} ${e.problem}`) : e;
+}
+
+/** `--parallel`: a whole number, or `auto`. */
+function parallelFlag(args: Parsed): number | 'auto' | undefined {
+  const v = str(args, 'parallel');
+  if (v === undefined) return undefined;
+  if (v.trim().toLowerCase() === 'auto') return 'auto';
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isInteger(n)) throw new UserError(`--parallel must be a whole number or auto, got "${v}"`);
+  return n;
 }
 
 /** A number flag as typed (range checks are the spec's). */
@@ -248,7 +265,9 @@ export function specInputFromFlags(args: Parsed, exam: Exam, recorded: RecordedS
       priceOut: numberFlag(args, 'price-out', false) ?? rm?.priceOut,
     },
     schedule: {
-      parallel: numberFlag(args, 'parallel', true),
+      parallel: parallelFlag(args),
+      maxParallel: numberFlag(args, 'max-parallel', true),
+      cache: flag(args, 'cache') || undefined,
       rpm: numberFlag(args, 'rpm', true),
       maxRetries: numberFlag(args, 'max-retries', true),
       timeoutS: numberFlag(args, 'timeout', false),
@@ -292,6 +311,8 @@ export function resumeCommand(
   if (task.blocks) a.push('--blocks', task.blocks.join(','));
   if (task.questionIds) a.push('--questions', task.questionIds.join(','));
   if (schedule.parallel !== RUN_DEFAULTS.parallel) a.push('--parallel', String(schedule.parallel));
+  if (schedule.parallel === 'auto' && schedule.maxParallel !== RUN_DEFAULTS.maxParallel) a.push('--max-parallel', String(schedule.maxParallel));
+  if (schedule.cache) a.push('--cache');
   if (schedule.timeoutS !== RUN_DEFAULTS.timeoutS) a.push('--timeout', String(schedule.timeoutS));
   if (schedule.maxRetries !== RUN_DEFAULTS.maxRetries) a.push('--max-retries', String(schedule.maxRetries));
   if (schedule.rpm !== null) a.push('--rpm', String(schedule.rpm));

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { redact } from '../util/redact.js';
-import { nodeFetch } from './node-fetch.js';
+import { sdkFetch } from './transport.js';
 import {
   parseRetryAfter,
   ProviderError,
@@ -110,7 +110,7 @@ export function openAICompatible(opts: ProviderOptions): Provider {
     timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
     // Our withRetry owns retries (backoff, Retry-After, fail-fast); the SDK must not retry on its own.
     maxRetries: 0,
-    fetch: nodeFetch,
+    fetch: sdkFetch,
   });
   const extra = opts.settings.extraBody ?? {};
   return {

@@ -63,8 +63,10 @@ export interface Completion {
   readonly finishReason: string | null;
   /** Cut off by the token limit (finish reason `length`, `max_tokens`, `MAX_TOKENS`, …). */
   readonly truncated?: boolean;
-  /** Requests sent for this completion (set by `withRetry`; 1 otherwise). */
+  /** Requests sent for this completion (set by `withRetry`; 1 otherwise; 0 when answered from the cache). */
   readonly attempts?: number;
+  /** Answered from the response cache (`withCache`): no request was sent. */
+  readonly cached?: boolean;
 }
 
 export interface CompleteOptions {

@@ -44,6 +44,8 @@ export const ResultRecordSchema = z.looseObject({
   epoch: z.number().int().min(1).optional(),
   /** Answered through a provider's batch API (`--batch`, priced at half): written only when true. */
   batch: z.boolean().optional(),
+  /** Answered from the local response cache (`--cache`), not by a request in this run: written only when true. */
+  cached: z.boolean().optional(),
 });
 export type ResultRecord = z.infer<typeof ResultRecordSchema>;
 

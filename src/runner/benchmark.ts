@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Question } from '../exam/types.js';
+import { AdaptiveConcurrency } from '../providers/adaptive.js';
+import { withCache, type CachedProvider, type ResponseStore } from '../providers/cache.js';
+import { responseCachePath, SqliteResponseStore } from '../providers/cache-sqlite.js';
 import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
@@ -23,8 +26,8 @@ import { type RunSpec } from './spec.js';
 /**
  * `runBenchmark`: run a spec. Select the questions, take over what a resumed
  * run already has, ask every missing sample (question × epoch) through
- * `withRetry(withRateLimit(provider))`, journal every answer, and write the
- * result file atomically. Everything a user can get wrong is checked before
+ * `withCache(withRetry(withRateLimit(provider)))` (the cache only with
+ * `schedule.cache`), journal every answer, and write the result file atomically. Everything a user can get wrong is checked before
  * the first request or file write.
  */
 
@@ -57,6 +60,12 @@ export interface RunOptions {
   readonly retry?: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'maxRetryAfterMs' | 'unreachableAfterMs'>;
   /** A fixed wait between batch polls, ms (tests; default: growing from 5 s to a minute). */
   readonly batchPollMs?: number;
+  /**
+   * The response cache when `schedule.cache` is on: a store of one's own, or
+   * the file to open (default: `responseCachePath()`, i.e. $JMLE_RESPONSE_CACHE or
+   * responses.sqlite in the cache folder). Offline providers are never cached.
+   */
+  readonly cache?: ResponseStore | { readonly path: string };
   readonly hooks?: RunHooks;
 }
 
@@ -95,6 +104,12 @@ export interface BenchmarkResult {
   readonly peakInFlight: number;
   /** Batches still running at the provider (the run stopped while polling): the journal is kept for `--resume`. */
   readonly openBatches: number;
+  /** Requests the server rejected as over its limit (429, 503, 529). */
+  readonly rejectedRequests: number;
+  /** Samples answered from the response cache (0 without `--cache`). */
+  readonly cacheHits: number;
+  /** Why answers could not be stored in the cache, if some could not (the run went on). */
+  readonly cacheProblem: string | null;
   readonly wallMs: number;
 }
 
@@ -179,6 +194,22 @@ export function splitEpochs(records: readonly ResultRecord[]): { results: Result
 }
 
 export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promise<BenchmarkResult> {
+  // The cache file is opened here (better-sqlite3 loads only then) and closed whatever happens.
+  const wanted = spec.schedule.cache && !providerEntry(spec.model.provider).offline;
+  const given = opts.cache;
+  const owned = wanted && !isStore(given) ? await SqliteResponseStore.open(given?.path ?? responseCachePath(), { create: true }) : null;
+  try {
+    return await runOnce(spec, owned ? { ...opts, cache: owned } : opts);
+  } finally {
+    owned?.close();
+  }
+}
+
+function isStore(x: RunOptions['cache']): x is ResponseStore {
+  return x !== undefined && typeof (x as ResponseStore).get === 'function';
+}
+
+async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult> {
   const t0 = performance.now();
   const startedAt = new Date();
   const prior = opts.prior ?? null;
@@ -203,14 +234,21 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     settings: spec.model.settings,
   };
   const bare = opts.provider ?? (await entry.create(providerOptions));
-  const limited = withRateLimit(bare, { concurrency: schedule.parallel, rpm: schedule.rpm });
-  const provider = withRetry(limited, {
+  const concurrency = schedule.parallel === 'auto' ? new AdaptiveConcurrency({ max: schedule.maxParallel }) : schedule.parallel;
+  const limited = withRateLimit(bare, { concurrency, rpm: schedule.rpm });
+  const retried = withRetry(limited, {
     maxRetries: schedule.maxRetries,
     failFastUntilAnswered: true,
     unreachableAfterMs: UNREACHABLE_AFTER_MS,
     ...opts.retry,
     onRetry: hooks.onRetry,
   });
+  // Outermost, so an answer the cache holds costs no retry and no slot.
+  const store = schedule.cache && !entry.offline && isStore(opts.cache) ? opts.cache : undefined;
+  const cached: CachedProvider | null = store
+    ? withCache(retried, store, { provider: spec.model.provider, baseUrl: shownBaseUrl(spec, entry), model: spec.model.model, settings: spec.model.settings })
+    : null;
+  const provider = cached ?? retried;
 
   const recordedStart = typeof prior?.metadata['started_at'] === 'string' ? new Date(prior.metadata['started_at']) : startedAt;
   const state = (status: RunState['status'], attempted: number, finishedAt: Date | null, cost: number | null): RunState => ({
@@ -277,7 +315,7 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     provider,
     imageMode: task.imageMode,
     extraction: task.extraction,
-    parallel: schedule.parallel,
+    parallel: schedule.parallel === 'auto' ? schedule.maxParallel : schedule.parallel,
     stopSignal,
     abortSignal: hooks.abortSignal,
     onRecord,
@@ -311,7 +349,10 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
   const summary = computeRunSummary([results, ...extra.map((e) => e.results)], exam, task.extraction);
   const cost = recordsCostUsd(merged, spec.model.priceIn, spec.model.priceOut);
   const file: ResultFile = {
-    metadata: buildMetadata(spec, state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost)),
+    metadata: buildMetadata(spec, {
+      ...state(stopped ? 'interrupted' : 'complete', results.length, new Date(), cost),
+      traffic: { peak: limited.peak, rejected: limited.rejected },
+    }),
     summary,
     results,
     ...(extra.length > 0 ? { extra_epochs: extra } : {}),
@@ -325,6 +366,9 @@ export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promis
     newRecords: answered.length,
     peakInFlight: limited.peak,
     openBatches: batched?.open.length ?? 0,
+    rejectedRequests: limited.rejected,
+    cacheHits: cached?.hits ?? 0,
+    cacheProblem: cached?.storeProblem ?? null,
     wallMs: performance.now() - t0,
   };
   if (merged.length === 0) {

@@ -7,7 +7,8 @@ import { buildRecord } from '../scoring/record.js';
 /**
  * A run's records: the one record builder, with the request's details
  * appended (epoch after the first, usage, latency, attempts, finish reason,
- * and `truncated` when the token limit cut the answer).
+ * `truncated` when the token limit cut the answer, and `cached` when the
+ * answer came from the response cache).
  */
 
 export function answeredRecord(q: Question, c: Completion, latencyMs: number, epoch = 1, rule: ExtractionRule = 'jmle-bench'): ResultRecord {
@@ -22,6 +23,7 @@ export function answeredRecord(q: Question, c: Completion, latencyMs: number, ep
         attempts: c.attempts ?? 1,
         finish_reason: c.finishReason,
         ...(c.truncated ? { truncated: true } : {}),
+        ...(c.cached ? { cached: true } : {}),
       },
       rule,
     },

@@ -24,6 +24,8 @@ export interface RunState {
   readonly costUsd: number | null;
   /** `interrupted`: stopped before every sample was answered (resumable). */
   readonly status: 'running' | 'complete' | 'interrupted';
+  /** What the requests met, once the run has ended: the most in flight at once and the rejections (429/503/529). */
+  readonly traffic?: { readonly peak: number; readonly rejected: number };
 }
 
 /** The reference's `datetime.now(timezone.utc).strftime("%Y%m%d_%H%M%S")`. */
@@ -56,6 +58,9 @@ export function buildMetadata(spec: RunSpec, st: RunState): Metadata {
     ...(model.settings.reasoningEffort !== null ? { reasoning_effort: model.settings.reasoningEffort } : {}),
     ...(model.settings.thinkingBudget !== null ? { thinking_budget: model.settings.thinkingBudget } : {}),
     parallel: schedule.parallel,
+    ...(schedule.parallel === 'auto' ? { max_parallel: schedule.maxParallel } : {}),
+    ...(schedule.parallel === 'auto' && st.traffic ? { parallel_peak: st.traffic.peak, rejected_requests: st.traffic.rejected } : {}),
+    ...(schedule.cache ? { cache: true } : {}),
     max_retries: schedule.maxRetries,
     rpm: schedule.rpm,
     ...(schedule.batch ? { batch: true } : {}),

@@ -22,18 +22,22 @@ export const RUN_DEFAULTS = {
   extraction: 'jmle-bench',
   provider: 'openai',
   parallel: 8,
+  maxParallel: 64,
   maxRetries: 5,
   timeoutS: 300,
   batch: false,
+  cache: false,
 } as const satisfies {
   imageMode: ImageMode;
   epochs: number;
   extraction: ExtractionRule;
   provider: string;
   parallel: number;
+  maxParallel: number;
   maxRetries: number;
   timeoutS: number;
   batch: boolean;
+  cache: boolean;
 };
 
 /** Node's timers hold at most 2^31−1 ms; a longer timeout would fire at once. */
@@ -69,8 +73,10 @@ export interface ModelSpec {
 }
 
 export interface ScheduleSpec {
-  /** Requests in flight at most (every epoch's requests count). */
-  readonly parallel: number;
+  /** Requests in flight at most (every epoch's requests count), or `auto`: found while the run goes (providers/adaptive.ts). */
+  readonly parallel: number | 'auto';
+  /** With `parallel: 'auto'`, the most it may reach. */
+  readonly maxParallel: number;
   /** Requests started per minute at most (null: no cap). */
   readonly rpm: number | null;
   /** Retries per request on 429/5xx/timeouts/dropped connections. */
@@ -83,6 +89,8 @@ export interface ScheduleSpec {
    * whether or not this is set; it decides only whether new ones are submitted.
    */
   readonly batch: boolean;
+  /** Answer from the local response cache what it holds, and store every new answer (providers/cache.ts). */
+  readonly cache: boolean;
 }
 
 export interface OutputSpec {
@@ -127,6 +135,7 @@ export type SettingName =
   | 'model.priceIn'
   | 'model.priceOut'
   | 'schedule.parallel'
+  | 'schedule.maxParallel'
   | 'schedule.rpm'
   | 'schedule.maxRetries'
   | 'schedule.timeoutS'
@@ -250,11 +259,13 @@ export function resolveRunSpec(input: RunSpecInput): RunSpec {
   if (timeoutS > MAX_TIMEOUT_S)
     throw new SettingError('schedule.timeoutS', `must be at most ${MAX_TIMEOUT_S} seconds (24.8 days, the longest timer Node.js keeps), got ${timeoutS}`);
   const schedule: ScheduleSpec = {
-    parallel: int('schedule.parallel', sc.parallel ?? RUN_DEFAULTS.parallel, 1, MAX_PARALLEL),
+    parallel: sc.parallel === 'auto' ? 'auto' : int('schedule.parallel', sc.parallel ?? RUN_DEFAULTS.parallel, 1, MAX_PARALLEL),
+    maxParallel: int('schedule.maxParallel', sc.maxParallel ?? RUN_DEFAULTS.maxParallel, 1, MAX_PARALLEL),
     rpm: sc.rpm === undefined || sc.rpm === null ? null : int('schedule.rpm', sc.rpm, 1, Number.MAX_SAFE_INTEGER),
     maxRetries: int('schedule.maxRetries', sc.maxRetries ?? RUN_DEFAULTS.maxRetries, 0, 100),
     timeoutS,
     batch: sc.batch ?? RUN_DEFAULTS.batch,
+    cache: sc.cache ?? RUN_DEFAULTS.cache,
   };
   if (schedule.batch) checkBatch(provider, model.settings);
 

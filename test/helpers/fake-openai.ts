@@ -74,6 +74,12 @@ export interface FakeOptions {
   apiKey?: string;
   /** Keep each request's body in the log (default true; off for benches). */
   keepBodies?: boolean;
+  /**
+   * A concurrency limit the client is not told: a request arriving while this
+   * many are being answered gets a 429 at once (with `Retry-After: retryAfter`
+   * when set), as a gateway in front of a model server does.
+   */
+  concurrencyLimit?: { limit: number; retryAfter?: string };
 }
 
 export interface FakeServer {
@@ -83,6 +89,8 @@ export interface FakeServer {
   readonly requests: LoggedRequest[];
   readonly peak: number;
   readonly inFlight: number;
+  /** Requests refused with 429 by `concurrencyLimit` (logged with attempt 0, not counted in `peak`). */
+  readonly rejectedOverLimit: number;
   /** Questions answered with a 200 and a full body. */
   readonly answered: Map<string, number>;
   options: FakeOptions;
@@ -149,6 +157,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
   let peak = 0;
   let index = 0;
   let generation = 0;
+  let rejectedOverLimit = 0;
 
   const state = {
     options,
@@ -159,6 +168,9 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     },
     get inFlight() {
       return inFlight;
+    },
+    get rejectedOverLimit() {
+      return rejectedOverLimit;
     },
   };
 
@@ -186,6 +198,23 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     const text = userMessageText(body);
     const q = text !== null ? (byText.get(text) ?? null) : null;
     const qid = q?.id ?? null;
+    const hidden = state.options.concurrencyLimit;
+    if (hidden && inFlight >= hidden.limit) {
+      if (gen === generation) {
+        rejectedOverLimit++;
+        requests.push({
+          questionId: qid,
+          attempt: 0,
+          t: performance.now() - started,
+          concurrency: inFlight + 1,
+          model: typeof body['model'] === 'string' ? body['model'] : null,
+          body: {},
+          outcome: 429,
+        });
+      }
+      json(res, 429, { error: { message: 'Too many concurrent requests' } }, hidden.retryAfter !== undefined ? { 'retry-after': hidden.retryAfter } : {});
+      return;
+    }
     const attempt = (attempts.get(qid ?? '') ?? 0) + 1;
     if (gen === generation) attempts.set(qid ?? '', attempt);
     inFlight++;
@@ -362,6 +391,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       requests.length = 0;
       attempts.clear();
       answered.clear();
+      rejectedOverLimit = 0;
       peak = inFlight;
     },
     close() {

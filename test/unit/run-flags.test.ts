@@ -21,10 +21,12 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
     const s = specFor(['--model', 'm']);
     expect(s.schedule).toEqual({
       parallel: RUN_DEFAULTS.parallel,
+      maxParallel: RUN_DEFAULTS.maxParallel,
       rpm: null,
       maxRetries: RUN_DEFAULTS.maxRetries,
       timeoutS: RUN_DEFAULTS.timeoutS,
       batch: false,
+      cache: false,
     });
     expect(s.task).toMatchObject({ imageMode: RUN_DEFAULTS.imageMode, epochs: 1, blocks: null, questionIds: null });
     expect(s.model).toMatchObject({ provider: 'openai', baseUrl: null });
@@ -67,6 +69,8 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
       ['--provider', 'gemini', '--batch', '--extra-body', '{"generationConfig":{"temperature":0}}'],
       "--extra-body cannot be used in batch mode for provider gemini: the SDK's inlined batch requests carry no extra body",
     ],
+    [['--parallel', 'many'], '--parallel must be a whole number or auto, got "many"'],
+    [['--parallel', 'auto', '--max-parallel', '0'], '--max-parallel must be at least 1, got 0'],
   ])('%j → %s', (flags, message) => {
     expect(() => specFor(['--model', 'm', ...flags])).toThrow(message);
   });
@@ -96,6 +100,16 @@ describe('run flags become a spec; bad values are one line naming the flag', () 
     const b = specFor(['--model', 'claude', '--provider', 'anthropic', '--batch', '--thinking-budget', '2048', '--image-mode', 'vision']);
     expect(resumeCommand(b, 'https://api.anthropic.com/', 'https://api.anthropic.com', undefined, undefined)).toBe(
       'jmle-bench run --model claude --provider anthropic --image-mode vision --max-tokens 10048 --thinking-budget 2048 --batch --resume o.json',
+    );
+  });
+
+  it('--parallel auto with --max-parallel, and --cache, reach the spec and the resume command', () => {
+    const s = specFor(['--model', 'm', '--parallel', 'AUTO', '--max-parallel', '20', '--cache']);
+    expect(s.schedule).toMatchObject({ parallel: 'auto', maxParallel: 20, cache: true });
+    expect(resumeCommand(s, null, null, undefined, undefined)).toBe('jmle-bench run --model m --parallel auto --max-parallel 20 --cache --resume o.json');
+    // The default cap is not repeated.
+    expect(resumeCommand(specFor(['--model', 'm', '--parallel', 'auto']), null, null, undefined, undefined)).toBe(
+      'jmle-bench run --model m --parallel auto --resume o.json',
     );
   });
 });

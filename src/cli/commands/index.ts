@@ -54,4 +54,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: "Import published predictions (IgakuQA's baselines) as result files",
     load: async () => (await import('./import.js')).importCommand,
   },
+  {
+    name: 'cache',
+    summary: 'Show (info) or empty (clear) the response cache that run --cache uses',
+    load: async () => (await import('./cache.js')).cacheCommand,
+  },
 ];

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
 import { DEFAULT_EXAM } from '../../exam/editions.js';
+import { responseCachePath } from '../../providers/cache-sqlite.js';
 import { providerEntry, resolveApiKey } from '../../providers/registry.js';
 import { upsertReadmeRun } from '../../reports/readme.js';
 import { formatSummaryBlock } from '../../reports/terminal.js';
@@ -15,7 +16,7 @@ import { UserError } from '../../util/errors.js';
 import { registerSecret } from '../../util/redact.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command, type Io, type Parsed } from '../command.js';
 import { Progress } from '../progress/run.js';
-import { batchNote, startLines } from '../progress/run-notes.js';
+import { batchNote, startLines, trafficLines } from '../progress/run-notes.js';
 import { asFlagError, modelAndProvider, resumeCommand, RUN_HELP, RUN_OPTIONS, specInputFromFlags } from '../run-flags.js';
 
 /** A retry wait from which on the user is told (a quiet minute looks like a hang). */
@@ -82,6 +83,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const retryBase = Number(io.env['JMLE_RETRY_BASE_MS']);
   const unreachable = Number(io.env['JMLE_UNREACHABLE_AFTER_MS']);
   const pollMs = Number(io.env['JMLE_BATCH_POLL_MS']);
+  const cachePath = responseCachePath(io.env);
   let result: BenchmarkResult;
   try {
     result = await runBenchmark(spec, {
@@ -93,11 +95,12 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         ...(Number.isFinite(unreachable) && unreachable > 0 ? { unreachableAfterMs: unreachable } : {}),
       },
       ...(Number.isFinite(pollMs) && pollMs >= 0 && io.env['JMLE_BATCH_POLL_MS'] ? { batchPollMs: pollMs } : {}),
+      cache: { path: cachePath },
       hooks: {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
         onStart: (plan) => {
-          for (const line of startLines(spec, baseUrl, plan, prior)) writeLine(io.stderr, line);
+          for (const line of startLines(spec, baseUrl, plan, prior, cachePath)) writeLine(io.stderr, line);
           progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
         },
         onRecord: (r) => {
@@ -125,6 +128,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   }
 
   // 3. The summary, the README row, and how to resume.
+  for (const line of trafficLines(spec, result)) writeLine(io.stderr, line);
   const wrote = result.file.results.length > 0;
   const cost = typeof result.file.metadata['cost_usd'] === 'number' ? result.file.metadata['cost_usd'] : null;
   const examinees = compareWithExaminees(result.file.results, exam);

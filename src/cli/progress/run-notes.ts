@@ -1,5 +1,5 @@
 import type { BatchEvent } from '../../runner/batch.js';
-import type { RunPlan } from '../../runner/benchmark.js';
+import type { BenchmarkResult, RunPlan } from '../../runner/benchmark.js';
 import type { PriorRun } from '../../runner/resume.js';
 import { RUN_DEFAULTS, type RunSpec } from '../../runner/spec.js';
 
@@ -24,7 +24,7 @@ export function batchNote(e: BatchEvent): string | null {
   }
 }
 
-export function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, prior: PriorRun | null): string[] {
+export function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan, prior: PriorRun | null, cachePath: string): string[] {
   const { task, model, schedule } = spec;
   const random = model.provider === 'random';
   const lines = [`  model:       ${model.model}${random ? ' (offline chance-level baseline)' : ''}`];
@@ -47,6 +47,18 @@ export function startLines(spec: RunSpec, baseUrl: string | null, plan: RunPlan,
   if (schedule.batch) lines.push(`  batch:       yes (the provider's batch API: half price, answers within 24 h)`);
   const openBatches = prior?.openBatches.length ?? 0;
   if (openBatches > 0) lines.push(`  batches:     ${openBatches} still open from the interrupted run: attaching`);
-  lines.push(`  parallel:    ${schedule.parallel}`, `  journal:     ${plan.journal}`);
+  lines.push(`  parallel:    ${schedule.parallel === 'auto' ? `auto (up to ${schedule.maxParallel})` : schedule.parallel}`);
+  if (schedule.cache) lines.push(`  cache:       ${cachePath}`);
+  lines.push(`  journal:     ${plan.journal}`);
+  return lines;
+}
+
+/** What `--parallel auto` settled on and what the cache answered, when either was used. */
+export function trafficLines(spec: RunSpec, result: BenchmarkResult): string[] {
+  const lines: string[] = [];
+  if (spec.schedule.parallel === 'auto')
+    lines.push(`  parallel auto: at most ${result.peakInFlight} in flight, ${result.rejectedRequests} request(s) rejected by the server`);
+  if (spec.schedule.cache) lines.push(`  cache: ${result.cacheHits} of ${result.plan.toAsk.length} answered from the cache`);
+  if (result.cacheProblem) lines.push(`  warning: some answers were not stored in the cache: ${result.cacheProblem}`);
   return lines;
 }

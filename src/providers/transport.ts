@@ -2,11 +2,20 @@ import http from 'node:http';
 import https from 'node:https';
 
 /**
- * A small `fetch` for the OpenAI SDK on node:http(s) with keep-alive. The SDK
- * sends one JSON body and reads one JSON reply per request; Node's built-in
- * fetch (undici, web streams) spends about a millisecond of CPU on each, which
- * is most of the runner's cost. Anything unusual (a streamed body) goes to the
- * built-in fetch.
+ * The HTTP transport the OpenAI SDK is given (`new OpenAI({ fetch: sdkFetch })`):
+ * Node's own `http`/`https` with one keep-alive agent per protocol, behind the
+ * small part of `fetch` the SDK uses. The SDK sends one JSON body and reads
+ * one JSON reply per request; for that, this costs markedly less than the
+ * alternatives measured side by side in bench/transport.mjs (the SDK's default
+ * WHATWG `fetch`, undici's `fetch` and undici's `request` with its own agent):
+ * CPU per request, memory and start-up (BENCHMARKS.md, "transport", says by
+ * how much and why it was kept).
+ *
+ * The reply is read whole before the promise resolves, so the SDK's timeout
+ * (which it clears once `fetch` resolves) also covers a body that trickles in
+ * and never ends; a reply cut short is an error, never a truncated body.
+ * Anything unusual (a streamed body, another protocol) goes to the built-in
+ * `fetch`.
  */
 
 const agents = {
@@ -14,48 +23,51 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity }),
 };
 
-/** The part of `Headers` the SDK reads, over Node's parsed headers (no copy). */
-class SmallHeaders {
-  constructor(private readonly h: http.IncomingHttpHeaders) {}
+/** The part of `Headers` the SDK reads, over Node's parsed reply headers (no copy). */
+class ReplyHeaders {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
   get(name: string): string | null {
-    const v = this.h[name.toLowerCase()];
+    const v = this.raw[name.toLowerCase()];
     return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
   }
   has(name: string): boolean {
-    return this.h[name.toLowerCase()] !== undefined;
+    return this.raw[name.toLowerCase()] !== undefined;
   }
   forEach(fn: (value: string, key: string) => void): void {
     for (const [k, v] of this.entries()) fn(v, k);
   }
   *entries(): IterableIterator<[string, string]> {
-    for (const k of Object.keys(this.h)) yield [k, this.get(k) as string];
+    for (const k of Object.keys(this.raw)) {
+      const v = this.get(k);
+      if (v !== null) yield [k, v];
+    }
   }
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries();
   }
 }
 
-class SmallResponse {
+/** A reply read whole: the part of `Response` the SDK uses (`status`, `ok`, `headers`, `json()`, `text()`). */
+class BufferedReply {
   readonly ok: boolean;
   readonly body = null;
   readonly bodyUsed = false;
+  readonly headers: ReplyHeaders;
   constructor(
     readonly status: number,
     readonly statusText: string,
-    readonly headers: SmallHeaders,
+    raw: http.IncomingHttpHeaders,
     readonly url: string,
     private readonly bytes: Buffer,
   ) {
     this.ok = status >= 200 && status < 300;
+    this.headers = new ReplyHeaders(raw);
   }
   async text(): Promise<string> {
     return this.bytes.toString('utf8');
   }
   async json(): Promise<unknown> {
     return JSON.parse(this.bytes.toString('utf8'));
-  }
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return this.bytes.buffer.slice(this.bytes.byteOffset, this.bytes.byteOffset + this.bytes.byteLength) as ArrayBuffer;
   }
 }
 
@@ -65,19 +77,20 @@ function abortError(): Error {
   return e;
 }
 
-export async function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+const CUT_SHORT = 'connection closed before the reply was complete';
+
+export async function sdkFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
   const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
   const url = new URL(href);
   const body = init.body;
   const agent = agents[url.protocol as keyof typeof agents];
-  if (!agent || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) return fetch(input, init);
+  if (!agent || input instanceof Request || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) return fetch(input, init);
   const signal = init.signal ?? undefined;
   if (signal?.aborted) throw abortError();
 
   const headers: Record<string, string> = {};
   const given = init.headers;
-  if (given instanceof Headers) given.forEach((v, k) => (headers[k] = v));
-  else if (given) new Headers(given).forEach((v, k) => (headers[k] = v));
+  if (given) (given instanceof Headers ? given : new Headers(given)).forEach((v, k) => (headers[k] = v));
   const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
   if (payload) headers['content-length'] = String(payload.byteLength);
 
@@ -87,13 +100,12 @@ export async function nodeFetch(input: string | URL | Request, init: RequestInit
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('aborted', () => reject(new Error('connection closed before the reply was complete')));
+      res.on('aborted', () => reject(new Error(CUT_SHORT)));
       res.on('end', () => {
         signal?.removeEventListener('abort', onAbort);
-        if (!res.complete) return reject(new Error('connection closed before the reply was complete'));
-        resolve(
-          new SmallResponse(res.statusCode ?? 0, res.statusMessage ?? '', new SmallHeaders(res.headers), href, Buffer.concat(chunks)) as unknown as Response,
-        );
+        if (!res.complete) return reject(new Error(CUT_SHORT));
+        const reply = new BufferedReply(res.statusCode ?? 0, res.statusMessage ?? '', res.headers, href, Buffer.concat(chunks));
+        resolve(reply as unknown as Response);
       });
     });
     const onAbort = () => {
