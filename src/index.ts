@@ -42,7 +42,8 @@ export { importIgakuqa, type Imported, type ImportOptions } from './runs/import-
 // Running a model.
 export { resolveRunSpec, RUN_DEFAULTS, SettingError, type RunSpec, type RunSpecInput, type SettingName } from './runner/spec.js';
 export { runBenchmark, planRun, RunFailedError, type RunOptions, type RunHooks, type RunPlan, type RunStop, type BenchmarkResult } from './runner/benchmark.js';
-export { loadPriorRun, type PriorRun } from './runner/resume.js';
+export { loadPriorRun } from './runner/prior-run.js';
+export type { PriorRun } from './runner/resume.js';
 export { registerProvider, providerEntry, providerIds, type ProviderEntry } from './providers/registry.js';
 export { withRetry, type RetryOptions } from './providers/retry.js';
 export { withRateLimit, type RateLimitOptions } from './providers/limit.js';

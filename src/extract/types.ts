@@ -6,7 +6,7 @@
 
 /** Which rule extracts answers: ours (default) or exactly the reference harness's `parse_answer`. */
 /** The rules a result file can be scored with (the file format's vocabulary, results/summary.ts). */
-export { EXTRACTION_RULES, type ExtractionRule } from '../results/summary.js';
+export { EXTRACTION_RULES, type ExtractionRule } from '../results/vocabulary.js';
 
 export type ExtractionNote =
   | 'last-marker' // several 【回答】: the last one that is the model's answer wins

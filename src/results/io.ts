@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describeFsError, UserError } from '../util/errors.js';
-import { writeFileAtomic, writeFileAtomicSync } from '../util/atomic.js';
 import { ResultFileSchema, type ResultFile } from './schema.js';
 
 /** Validate parsed JSON as a result file; the error names the file and the first bad field. */
@@ -55,28 +54,4 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   return parseResultText(text, path);
 }
 
-/** The reference writes `json.dump(..., ensure_ascii=False, indent=2)`; JSON.stringify with 2 spaces is the same shape. */
-export function serialiseResultFile(file: ResultFile): string {
-  return JSON.stringify(file, null, 2);
-}
-
-function writeError(e: unknown, path: string): UserError {
-  return new UserError(`cannot write ${path}: ${describeFsError(e)}; check that its folder exists and is writable, or choose another path`);
-}
-
-/** Write atomically (a temporary file, then rename); a failure is a one-line `UserError`, the old file untouched. */
-export function writeResultFileSync(path: string, file: ResultFile): void {
-  try {
-    writeFileAtomicSync(path, serialiseResultFile(file));
-  } catch (e) {
-    throw writeError(e, path);
-  }
-}
-
-export async function writeResultFile(path: string, file: ResultFile): Promise<void> {
-  try {
-    await writeFileAtomic(path, serialiseResultFile(file));
-  } catch (e) {
-    throw writeError(e, path);
-  }
-}
+export { serialiseResultFile, writeResultFile, writeResultFileSync } from './write.js';

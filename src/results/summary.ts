@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { EXTRACTION_RULES, VERDICTS } from './vocabulary.js';
+
+export { EXTRACTION_RULES, VERDICTS, type ExtractionRule, type Verdict } from './vocabulary.js';
 
 /**
  * The summary of a result file: field names and rounding (4 decimals, Python's)
@@ -6,14 +9,6 @@ import { z } from 'zod';
  * additions. It is always recomputed from the records (scoring/summary.ts);
  * a stored summary is read only so that a file round-trips, never trusted.
  */
-
-/** How answers are read: jmle-bench's rule, or the reference harness's exactly. */
-export const EXTRACTION_RULES = ['jmle-bench', 'reference'] as const;
-export type ExtractionRule = (typeof EXTRACTION_RULES)[number];
-
-/** The official verdict of a run (scoring/verdict.ts says how it is reached). */
-export const VERDICTS = ['pass', 'fail', 'pass-unless-kinki', 'incomplete'] as const;
-export type Verdict = (typeof VERDICTS)[number];
 
 export const TallySchema = z.object({
   correct: z.number(),

@@ -8,7 +8,7 @@ import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
 import type { Provider, ProviderError } from '../providers/types.js';
-import { writeResultFile } from '../results/io.js';
+import { writeResultFile } from '../results/write.js';
 import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
 import { computeRunSummary, type Summary } from '../scoring/summary.js';

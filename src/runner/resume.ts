@@ -1,10 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { readResultFileSync } from '../results/io.js';
-import { allRecords } from '../results/epochs.js';
 import type { Metadata, ResultRecord } from '../results/schema.js';
 import { UserError } from '../util/errors.js';
-import { journalPathFor, readJournal, type JournaledBatch } from './journal.js';
+import type { JournaledBatch } from './journal.js';
 import { isSuccessful } from '../scoring/record.js';
 import type { RunSpec, RunSpecInput } from './spec.js';
 
@@ -48,27 +44,6 @@ export function mergeRecords(...lists: readonly (readonly ResultRecord[])[]): Re
     }
   }
   return [...byKey.values()];
-}
-
-/** `given` may be relative to `cwd`; messages use it as given. */
-export function loadPriorRun(given: string, cwd = process.cwd()): PriorRun {
-  const outPath = given.endsWith('.jsonl') ? given.slice(0, -'.jsonl'.length) : given;
-  const journalPath = journalPathFor(outPath);
-  const hasFile = existsSync(resolve(cwd, outPath));
-  const hasJournal = existsSync(resolve(cwd, journalPath));
-  if (!hasFile && !hasJournal) throw new UserError(`--resume: ${given} not found (neither ${outPath} nor ${journalPath} exists)`);
-  const file = hasFile ? readResultFileSync(resolve(cwd, outPath)) : null;
-  const journal = hasJournal ? readJournal(resolve(cwd, journalPath)) : null;
-  const metadata = file?.metadata ?? journal?.metadata ?? null;
-  if (!metadata) throw new UserError(`--resume: ${journalPath} has no readable header; cannot tell which model and dataset it belongs to`);
-  return {
-    given,
-    outPath,
-    metadata,
-    records: mergeRecords(file ? allRecords(file) : [], journal?.records ?? []),
-    openBatches: journal?.openBatches ?? [],
-    journalDamage: { tornLastLine: journal?.tornLastLine ?? false, damagedLines: journal?.damagedLines ?? 0 },
-  };
 }
 
 function strings(x: unknown): string[] | null {

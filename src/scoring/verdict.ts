@@ -15,8 +15,8 @@
  * and general, 禁忌肢 ignored): that is `referenceBold`, and only the README
  * tables it writes use it.
  */
-export type { Verdict } from '../results/summary.js';
-import type { Verdict } from '../results/summary.js';
+export type { Verdict } from '../results/vocabulary.js';
+import type { Verdict } from '../results/vocabulary.js';
 
 /** The parts of a summary the verdict reads. */
 export interface VerdictInput {

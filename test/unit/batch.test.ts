@@ -10,10 +10,10 @@ import { ProviderError, type Completion } from '../../src/providers/types.js';
 import type { ResultFile } from '../../src/results/schema.js';
 import { pollDelay, splitBatches, type BatchEvent } from '../../src/runner/batch.js';
 import { runBenchmark, RunFailedError, type RunOptions } from '../../src/runner/benchmark.js';
-import { readJournal } from '../../src/runner/journal.js';
+import { readJournal } from '../../src/runner/journal-read.js';
 import { recordsCostUsd } from '../../src/runner/metadata.js';
 import { batchRecord } from '../../src/runner/completion-record.js';
-import { loadPriorRun } from '../../src/runner/resume.js';
+import { loadPriorRun } from '../../src/runner/prior-run.js';
 import { resolveRunSpec, type RunSpecInput } from '../../src/runner/spec.js';
 import { fixtureExam, goldProvider, questionOf } from '../fixtures/exam.js';
 

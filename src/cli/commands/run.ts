@@ -9,7 +9,7 @@ import { runUncertaintyOf } from '../../reports/uncertainty.js';
 import { epochLists } from '../../results/epochs.js';
 import { runBenchmark, shownBaseUrl, type BenchmarkResult } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
-import { loadPriorRun, recordedSettings } from '../../runner/resume.js';
+import { recordedSettings } from '../../runner/resume.js';
 import { resolveRunSpec, type RunSpec } from '../../runner/spec.js';
 import { compareWithExaminees } from '../../scoring/examinees.js';
 import { UserError } from '../../util/errors.js';
@@ -47,7 +47,8 @@ function interruptHandling(say: (line: string) => void): { stop: AbortController
 async function executeRun(args: Parsed, io: Io): Promise<number> {
   // 1. Flags, and what a resumed run recorded: all checked before anything is sent or written.
   const resumeArg = str(args, 'resume');
-  const prior = resumeArg ? loadPriorRun(resumeArg, io.cwd) : null;
+  // Loaded only to resume: reading a run back validates it (the schema library), which a fresh run does not need.
+  const prior = resumeArg ? (await import('../../runner/prior-run.js')).loadPriorRun(resumeArg, io.cwd) : null;
   const recorded = prior ? recordedSettings(prior) : null;
   const examFlag = str(args, 'exam');
   const dataDir = str(args, 'data-dir');
