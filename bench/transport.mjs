@@ -1,21 +1,21 @@
 #!/usr/bin/env node
-// transport: which HTTP client the OpenAI SDK should be given, measured side by side.
+// transport: how the OpenAI-compatible provider should reach the server, measured side by side.
 //
 // A local server (its own process) answers every chat completion after BENCH_LATENCY_MS (default 1000) with
-// a small realistic reply. Each contender is a fresh client process that imports the SDK and its transport,
-// then sends BENCH_REQUESTS (default 320) chat completions, BENCH_IN_FLIGHT (default 32) at a time, through
-// `client.chat.completions.create` — the path a run takes. Measured per contender:
-//   import CPU   — process.cpuUsage() around importing the SDK and the transport (start-up cost)
+// a small realistic reply. Each contender is a fresh client process that imports its client, then sends
+// BENCH_REQUESTS (default 320) chat completions, BENCH_IN_FLIGHT (default 32) at a time. Measured per contender:
+//   import CPU   — process.cpuUsage() around importing the client (start-up cost)
 //   CPU/request  — process.cpuUsage() over the requests only, divided by their number (user + system)
 //   wall         — the requests only (ideal: ceil(requests / in flight) × latency)
 //   peak RSS     — the process's maxRSS (everything included); heap after the requests
 // Contenders run interleaved (A B C … A B C …) BENCH_REPS times (default 3); the tables give medians.
-//   builtin-fetch   — Node's global fetch (bundled undici, WHATWG streams): the SDK's default
-//   undici-fetch    — undici 7's fetch with its own Agent (keep-alive, no undici timeouts)
-//   undici-request  — undici 7's request + Agent, the reply read whole behind a light Response/Headers view
-//                     (the maintained-library candidate the issue suggested)
-//   node-http       — src/providers/transport.ts: node:http(s) with keep-alive agents, reply read whole
-//                     behind the same light view (kept)
+//   sdk-fetch          — the OpenAI SDK's `chat.completions.create` over Node's global fetch (the SDK's default)
+//   sdk-undici-request — the SDK over undici 7's request + Agent, the reply read whole behind a light
+//                        Response/Headers view (the maintained-library candidate issue 9 suggested)
+//   sdk-node-http      — the SDK over node:http(s) keep-alive agents behind the same light view
+//                        (what jmle-bench used until the SDK was dropped from this path)
+//   direct             — jmle-bench's provider (dist/providers/openai.js): no SDK, one JSON POST over
+//                        src/providers/transport.ts (node:http keep-alive agents), the reply read whole (kept)
 //
 // Writes bench/out/transport.json and the "transport" section of BENCHMARKS.md (`--render` rewrites the section from
 // the last raw figures without measuring). Needs `npm run build` first.
@@ -31,7 +31,7 @@ const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 320);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-const CONTENDERS = (process.env.BENCH_CONTENDERS ?? 'builtin-fetch,undici-fetch,undici-request,node-http').split(',');
+const CONTENDERS = (process.env.BENCH_CONTENDERS ?? 'sdk-fetch,sdk-undici-request,sdk-node-http,direct').split(',');
 const self = fileURLToPath(import.meta.url);
 
 // ---------------------------------------------------------------- server (child)
@@ -86,47 +86,72 @@ class LightHeaders {
   }
 }
 
-async function transportOf(name) {
+/** A reply read whole, behind the part of `Response` the SDK uses. */
+function lightResponse(status, headers, url, text) {
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    headers: new LightHeaders(headers),
+    url: String(url),
+    body: null,
+    text: async () => text,
+    json: async () => JSON.parse(text),
+  };
+}
+
+async function sdkTransportOf(name) {
   switch (name) {
-    case 'builtin-fetch':
+    case 'sdk-fetch':
       return undefined; // the SDK's default: globalThis.fetch
-    case 'undici-fetch': {
-      const { Agent, fetch } = await import('undici');
-      const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
-      return (input, init) => fetch(input, { ...init, dispatcher });
-    }
-    case 'undici-request': {
+    case 'sdk-undici-request': {
       const { Agent, request } = await import('undici');
       const dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
       return async (input, init) => {
         const headers = {};
         init.headers.forEach((v, k) => (headers[k] = v));
         const r = await request(input, { dispatcher, method: init.method, headers, body: init.body, signal: init.signal });
-        const text = await r.body.text();
-        const ok = r.statusCode >= 200 && r.statusCode < 300;
-        return {
-          status: r.statusCode,
-          ok,
-          headers: new LightHeaders(r.headers),
-          url: String(input),
-          body: null,
-          text: async () => text,
-          json: async () => JSON.parse(text),
-        };
+        return lightResponse(r.statusCode, r.headers, input, await r.body.text());
       };
     }
-    case 'node-http':
-      return (await import(pathToFileURL(join(repo, 'dist', 'providers', 'transport.js')).href)).sdkFetch;
+    case 'sdk-node-http': {
+      const http = await import('node:http');
+      const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+      return (input, init) =>
+        new Promise((resolve, reject) => {
+          const headers = {};
+          init.headers.forEach((v, k) => (headers[k] = v));
+          const req = http.request(String(input), { method: init.method, headers, agent }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve(lightResponse(res.statusCode, res.headers, input, Buffer.concat(chunks).toString('utf8'))));
+            res.on('error', reject);
+          });
+          req.on('error', reject);
+          req.end(init.body);
+        });
+    }
   }
   throw new Error(`unknown contender ${name}`);
 }
 
+/** A client that sends one chat completion and resolves to its answer text. */
+async function clientOf(name, url) {
+  if (name === 'direct') {
+    const { openAICompatible } = await import(pathToFileURL(join(repo, 'dist', 'providers', 'openai.js')).href);
+    const settings = { seed: null, maxTokens: null, reasoningEffort: null, thinkingBudget: null, extraBody: null };
+    const provider = openAICompatible({ model: 'bench', baseUrl: url, apiKey: 'EMPTY', timeoutS: 300, settings });
+    return async (messages) => (await provider.complete({ messages, answerFormat: { kind: 'choices', letters: ['a', 'b', 'c', 'd', 'e'], select: 1 }, epoch: 1, label: 'bench' })).content;
+  }
+  const { default: OpenAI } = await import('openai');
+  const fetchFn = await sdkTransportOf(name);
+  const sdk = new OpenAI({ baseURL: url, apiKey: 'EMPTY', maxRetries: 0, timeout: 300_000, ...(fetchFn ? { fetch: fetchFn } : {}) });
+  return async (messages) => (await sdk.chat.completions.create({ model: 'bench', messages })).choices[0].message.content;
+}
+
 async function client(name, url) {
   const c0 = process.cpuUsage();
-  const { default: OpenAI } = await import('openai');
-  const fetchFn = await transportOf(name);
+  const ask = await clientOf(name, url);
   const ci = process.cpuUsage(c0);
-  const sdk = new OpenAI({ baseURL: url, apiKey: 'EMPTY', maxRetries: 0, timeout: 300_000, ...(fetchFn ? { fetch: fetchFn } : {}) });
   // A prompt of the size the exam's questions have (~600 characters of Japanese).
   const text = '次の症例について最も適切なものはどれか。'.repeat(30);
   const messages = [
@@ -141,8 +166,7 @@ async function client(name, url) {
     Array.from({ length: IN_FLIGHT }, async () => {
       while (next < REQUESTS) {
         next++;
-        const r = await sdk.chat.completions.create({ model: 'bench', messages });
-        if (r.choices[0].message.content.includes('【回答】')) ok++;
+        if ((await ask(messages)).includes('【回答】')) ok++;
       }
     }),
   );
@@ -234,39 +258,40 @@ async function main() {
 }
 
 const LABELS = {
-  'builtin-fetch': "Node's global `fetch` (the SDK's default)",
-  'undici-fetch': 'undici 7 `fetch` + own `Agent`',
-  'undici-request': 'undici 7 `request` + `Agent`, reply read whole',
-  'node-http': '**`node:http` keep-alive agent, reply read whole (kept: src/providers/transport.ts)**',
+  'sdk-fetch': "OpenAI SDK over Node's global `fetch` (the SDK's default)",
+  'sdk-undici-request': 'OpenAI SDK over undici 7 `request` + `Agent`, reply read whole',
+  'sdk-node-http': 'OpenAI SDK over `node:http` keep-alive agents, reply read whole (used until now)',
+  direct: '**no SDK: one JSON POST over `node:http` keep-alive agents, reply read whole (kept: src/providers/openai.ts + transport.ts)**',
 };
 
 function section(r) {
   const s = r.summary;
-  const rows = CONTENDERS.map((c) => {
+  const rows = CONTENDERS.filter((c) => s[c]).map((c) => {
     const x = s[c];
     return `| ${LABELS[c] ?? c} | ${x.cpu_ms_per_request.toFixed(3)} ms (${x.cpu_ms_per_request_min_max[0].toFixed(3)}–${x.cpu_ms_per_request_min_max[1].toFixed(3)}) | ${(x.wall_ms / 1000).toFixed(2)} s (${x.wall_over_ideal.toFixed(3)}×) | ${x.import_cpu_ms.toFixed(0)} ms | ${x.max_rss_mb.toFixed(0)} MB | ${x.heap_mb.toFixed(0)} MB |`;
   });
-  const kept = s['node-http'];
-  const lib = s['undici-request'];
-  const sdk = s['builtin-fetch'];
+  const kept = s['direct'];
+  const lib = s['sdk-undici-request'];
+  const sdk = s['sdk-fetch'];
+  const old = s['sdk-node-http'];
+  const less = (a, b) => `${Math.round(100 * (1 - b / a))}%`;
   const cpuRatio = lib.cpu_ms_per_request / kept.cpu_ms_per_request;
   const rssLess = lib.max_rss_mb - kept.max_rss_mb;
   // "Much better": a quarter less CPU per request, or no more CPU and 20 MB less memory.
   const much = cpuRatio >= 1.25 || (cpuRatio >= 1 && rssLess >= 20);
-  const less = (a, b) => `${Math.round(100 * (1 - b / a))}%`;
-  const verdict = `Against undici's \`request\` (the best maintained-library contender), the \`node:http\` client used ${less(lib.cpu_ms_per_request, kept.cpu_ms_per_request)} less CPU per request (${kept.cpu_ms_per_request.toFixed(2)} vs ${lib.cpu_ms_per_request.toFixed(2)} ms), ${rssLess.toFixed(0)} MB less memory and ${(lib.import_cpu_ms - kept.import_cpu_ms).toFixed(0)} ms less CPU to start (undici, its WebAssembly HTTP parser included, loads on top of Node's own HTTP stack, which is in the binary already); against the SDK's default \`fetch\`, ${less(sdk.cpu_ms_per_request, kept.cpu_ms_per_request)} less CPU per request.`;
+  const verdict = `Against the SDK over undici's \`request\` (the maintained-library contender), the direct client used ${less(lib.cpu_ms_per_request, kept.cpu_ms_per_request)} less CPU per request (${kept.cpu_ms_per_request.toFixed(2)} vs ${lib.cpu_ms_per_request.toFixed(2)} ms), ${rssLess.toFixed(0)} MB less memory and ${(lib.import_cpu_ms - kept.import_cpu_ms).toFixed(0)} ms less CPU to start; against the SDK's default \`fetch\`, ${less(sdk.cpu_ms_per_request, kept.cpu_ms_per_request)} less CPU per request; against the SDK over the same \`node:http\` agents, ${less(old.cpu_ms_per_request, kept.cpu_ms_per_request)} less CPU per request and ${(old.import_cpu_ms - kept.import_cpu_ms).toFixed(0)} ms less to start (the SDK itself: its request building, headers and ~100 modules to load).`;
   const decision = much
-    ? "Issue 9 asked to replace the hand-written transport with a maintained library unless it is measurably much better (here: a quarter less CPU per request, or as little CPU and 20 MB less memory); it is, and per-request weight and start-up are what `bench/run-overhead.mjs` holds against the reference loop, so it was kept (renamed from `node-fetch.ts`, a well-known package's name, to `transport.ts`)."
-    : "By the bar set for keeping it (a quarter less CPU per request, or as little CPU and 20 MB less memory) the `node:http` client is **not** much better in this run: undici's `request` should replace it.";
+    ? "Issue 9 asked to replace the hand-written transport with a maintained library unless it is measurably much better (here: a quarter less CPU per request, or as little CPU and 20 MB less memory); it is, and per-request weight and start-up are what `bench/run-overhead.mjs` holds against the reference loop, so it was kept. The SDK is still used where it earns its weight: the Batch API's file uploads (`providers/openai-batch.ts`), loaded only with `--batch`."
+    : "By the bar set for keeping it (a quarter less CPU per request, or as little CPU and 20 MB less memory) the direct client is **not** much better in this run: the SDK over undici's `request` should replace it.";
   return `## transport
 
-\`node bench/transport.mjs\` (${r.date}, Node ${r.node}): the OpenAI SDK's \`chat.completions.create\` through each HTTP client, ${r.requests} requests, ${r.in_flight} in flight, against a local server answering after ${r.latency_ms} ms (ideal wall ${(r.ideal_ms / 1000).toFixed(1)} s). Each contender is a fresh process; they run interleaved, ${r.reps} times, and the table gives medians (CPU/request: median and range)${r.load_average ? `; the machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after` : ''}. CPU/request and wall cover the requests only; import CPU is loading the SDK and the transport; peak RSS is the whole process.
+\`node bench/transport.mjs\` (${r.date}, Node ${r.node}): one chat completion per request through each client, ${r.requests} requests, ${r.in_flight} in flight, against a local server answering after ${r.latency_ms} ms (ideal wall ${(r.ideal_ms / 1000).toFixed(1)} s). Each contender is a fresh process; they run interleaved, ${r.reps} times, and the table gives medians (CPU/request: median and range)${r.load_average ? `; the machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after` : ''}. CPU/request and wall cover the requests only; import CPU is loading the client; peak RSS is the whole process.
 
-| transport | CPU / request | wall (/ ideal) | import CPU | peak RSS | heap after |
+| client | CPU / request | wall (/ ideal) | import CPU | peak RSS | heap after |
 |---|---|---|---|---|---|
 ${rows.join('\n')}
 
-${verdict} ${decision} What it leans on is maintained: connection pooling, keep-alive and HTTP parsing are Node's \`http\`; the module itself only reads a reply whole (so \`--timeout\` covers a body that trickles in) and hands the SDK a \`Response\`-shaped view of it; the provider tests run every fault (drops, cut-off bodies, hangs, trickles, HTML pages) through it. Raw figures: \`bench/out/transport.json\`.
+${verdict} ${decision} What the direct client leans on is maintained: connection pooling, keep-alive and HTTP parsing are Node's \`http\`; the code itself builds one JSON body, reads the reply whole (so \`--timeout\` covers a body that trickles in) and maps statuses to retry decisions; the provider tests run every fault (drops, cut-off bodies, hangs, trickles, HTML pages, every error status) through it. Raw figures: \`bench/out/transport.json\`.
 `;
 }
 

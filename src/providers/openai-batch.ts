@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import type { BatchApi, BatchItem, BatchItemResult, BatchStatus } from './batch-api.js';
-import { classifyError, OPENAI_DEFAULT_BASE_URL, openAIBodyFields } from './openai.js';
-import type { Completion, ProviderOptions, TokenUsage } from './types.js';
+import { chatCompletionOf, OPENAI_DEFAULT_BASE_URL, openAIBodyFields, statusError } from './openai.js';
+import { ProviderError, type ProviderOptions } from './types.js';
 import { bufferedFetch, field, num, oneLine, str } from './wire.js';
 
 /**
@@ -19,41 +19,34 @@ export const OPENAI_BATCH_LIMITS = { maxItems: 50_000, maxBytes: 190 * 1024 * 10
 
 const ENDED: ReadonlySet<string> = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
+/** An SDK error → what scheduling needs to know (messages redacted). */
+export function classifySdkError(e: unknown, timeoutS?: number): ProviderError {
+  if (e instanceof ProviderError) return e;
+  if (e instanceof OpenAI.APIUserAbortError) return new ProviderError('aborted', 'request aborted');
+  if (e instanceof OpenAI.APIConnectionTimeoutError) {
+    return new ProviderError('timeout', timeoutS === undefined ? 'request timed out' : `request timed out after ${timeoutS} s (--timeout)`);
+  }
+  if (e instanceof OpenAI.APIConnectionError) {
+    const cause = (e as { cause?: { message?: string } }).cause?.message;
+    return new ProviderError('connection', oneLine(`connection error${cause ? `: ${cause}` : ''}`));
+  }
+  if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
+    const headers: unknown = e.headers;
+    const header = (name: string) => (headers && typeof (headers as Headers).get === 'function' ? (headers as Headers).get(name) : null);
+    // An error whose body is no JSON: a static file server, a proxy's HTML page, a wrong port.
+    return statusError(e.status, e.message, header, (e as { error?: unknown }).error === undefined);
+  }
+  if (e instanceof OpenAI.APIError) return new ProviderError('connection', oneLine(e.message));
+  const err = e as Error;
+  if (err?.name === 'AbortError') return new ProviderError('aborted', 'request aborted');
+  // A body that is not JSON, or a truncated one: the server misbehaved; worth another try.
+  return new ProviderError('bad-response', oneLine(`bad response: ${err?.message ?? String(e)}`));
+}
+
 function call<T>(p: () => Promise<T>, timeoutS: number): Promise<T> {
   return p().catch((e: unknown) => {
-    throw classifyError(e, timeoutS);
+    throw classifySdkError(e, timeoutS);
   });
-}
-
-function readUsage(u: unknown): TokenUsage | null {
-  if (!u || typeof u !== 'object') return null;
-  const cached = num(field(field(u, 'prompt_tokens_details'), 'cached_tokens'));
-  return {
-    prompt_tokens: num(field(u, 'prompt_tokens')),
-    completion_tokens: num(field(u, 'completion_tokens')),
-    reasoning_tokens: num(field(field(u, 'completion_tokens_details'), 'reasoning_tokens')),
-    ...(cached !== null ? { cached_tokens: cached } : {}),
-    total_tokens: num(field(u, 'total_tokens')),
-  };
-}
-
-/** A chat completion body (as an output line carries it) → the completion, read as the single-request path reads it. */
-export function chatCompletionOf(body: unknown): Completion | null {
-  const choices = field(body, 'choices');
-  if (!Array.isArray(choices) || choices.length === 0) return null;
-  const choice: unknown = choices[0];
-  const msg = field(choice, 'message');
-  const content = field(msg, 'content');
-  const reasoning = [field(msg, 'reasoning'), field(msg, 'reasoning_content')].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
-  const finish = str(field(choice, 'finish_reason'));
-  return {
-    content: typeof content === 'string' ? content : '',
-    reasoning,
-    usage: readUsage(field(body, 'usage')),
-    finishReason: finish,
-    truncated: finish === 'length',
-    attempts: 1,
-  };
 }
 
 /** One line of an output or error file → the item's result. */

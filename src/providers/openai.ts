@@ -1,6 +1,5 @@
-import OpenAI from 'openai';
-import { redact } from '../util/redact.js';
-import { sdkFetch } from './transport.js';
+import { HARNESS } from '../version.js';
+import { headerValue, postJson, TransportError, type HttpReply } from './transport.js';
 import {
   parseRetryAfter,
   ProviderError,
@@ -12,29 +11,20 @@ import {
   type ProviderOptions,
   type TokenUsage,
 } from './types.js';
+import { field, num, oneLine } from './wire.js';
 
 /**
  * Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM,
- * SGLang, Ollama, … Settings map to the request body: `seed` (plus the epoch's
- * index), `max_completion_tokens` on api.openai.com and `max_tokens` elsewhere,
+ * SGLang, Ollama, … One POST to `<base URL>/chat/completions` over
+ * transport.ts (no SDK: a chat completion is one JSON body each way, and the
+ * SDK cost start-up time and CPU per request; bench/transport.mjs). Settings
+ * map to the request body: `seed` (plus the epoch's index),
+ * `max_completion_tokens` on api.openai.com and `max_tokens` elsewhere,
  * `reasoning_effort`; `extraBody` is merged last, so it can override any of them.
  */
-const MAX_ERROR_CHARS = 500;
 
-function oneLine(s: string): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return redact(flat.length > MAX_ERROR_CHARS ? `${flat.slice(0, MAX_ERROR_CHARS)}…` : flat);
-}
-
-function num(x: unknown): number | null {
-  return typeof x === 'number' && Number.isFinite(x) ? x : null;
-}
-
-function field(o: unknown, key: string): unknown {
-  return o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined;
-}
-
-function readUsage(u: unknown): TokenUsage | null {
+/** The reply's token counts (`usage` of a chat completion). */
+export function readUsage(u: unknown): TokenUsage | null {
   if (!u || typeof u !== 'object') return null;
   const cached = num(field(field(u, 'prompt_tokens_details'), 'cached_tokens'));
   return {
@@ -56,105 +46,127 @@ export function openAIBodyFields(settings: GenerationSettings, epoch: number, ba
   };
 }
 
-function headerOf(headers: unknown, name: string): string | null {
-  if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
-  return null;
+const BASE_URL_HINT = 'is --base-url the API (it usually ends in /v1)?';
+
+/**
+ * An HTTP error status → what scheduling needs to know. `message` is the
+ * API's own (redacted here); `notApi` says the body was no JSON at all (a
+ * static file server, a proxy's HTML page, a wrong port). Shared with the
+ * Batch API's client.
+ */
+export function statusError(status: number, message: string, header: (name: string) => string | null, notApi: boolean): ProviderError {
+  const msg = oneLine(message || `HTTP ${status}`);
+  const ms = header('retry-after-ms');
+  const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(header('retry-after'));
+  if (notApi && status !== 429) {
+    return new ProviderError(status >= 500 ? 'server' : 'bad-response', `not an API reply (${msg}); ${BASE_URL_HINT}`, { status, notApi: true });
+  }
+  if (status === 401 || status === 403) return new ProviderError('auth', msg, { status });
+  if (status === 404) return new ProviderError('not-found', msg, { status });
+  if (status === 429) return new ProviderError('rate-limit', msg, { status, retryAfterMs });
+  if (status === 408 || status === 409 || status >= 500) return new ProviderError('server', msg, { status, retryAfterMs });
+  return new ProviderError('bad-request', msg, { status });
 }
 
-/** Map an SDK (or fetch) error to what scheduling needs to know. Messages are redacted. */
-export function classifyError(e: unknown, timeoutS?: number): ProviderError {
-  if (e instanceof ProviderError) return e;
-  if (e instanceof OpenAI.APIUserAbortError) return new ProviderError('aborted', 'request aborted');
-  if (e instanceof OpenAI.APIConnectionTimeoutError) {
-    return new ProviderError('timeout', timeoutS === undefined ? 'request timed out' : `request timed out after ${timeoutS} s (--timeout)`);
+/** What an error reply says: `error.message` as OpenAI and most servers send it, else the body itself. */
+function errorMessage(status: number, data: unknown, text: string): string {
+  const err = field(data, 'error');
+  const said = field(err, 'message') ?? field(data, 'message') ?? (typeof err === 'string' ? err : undefined);
+  if (typeof said === 'string' && said !== '') return `${status} ${said}`;
+  if (data !== undefined) return `${status} ${JSON.stringify(err ?? data)}`;
+  return text.trim() === '' ? `${status} status code (no body)` : `${status} ${text}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
-  if (e instanceof OpenAI.APIConnectionError) {
-    const cause = (e as { cause?: { message?: string } }).cause?.message;
-    return new ProviderError('connection', oneLine(`connection error${cause ? `: ${cause}` : ''}`));
+}
+
+/** A whole reply → the completion, or the error it is. */
+export function readChatReply(reply: HttpReply): Completion {
+  const data = parseJson(reply.text);
+  const header = (name: string) => headerValue(reply.headers, name);
+  if (reply.status < 200 || reply.status >= 300) throw statusError(reply.status, errorMessage(reply.status, data, reply.text), header, data === undefined);
+  if (data === null || typeof data !== 'object') {
+    const json = /json/i.test(header('content-type') ?? '');
+    throw new ProviderError(
+      'bad-response',
+      json
+        ? oneLine(`bad response: the reply is not valid JSON ("${reply.text.slice(0, 120)}")`)
+        : oneLine(`bad response: not JSON but "${reply.text.slice(0, 120)}"; ${BASE_URL_HINT}`),
+    );
   }
-  if (e instanceof OpenAI.APIError) {
-    const status: number | null = (e.status as number | undefined) ?? null;
-    const msg = oneLine(e.message || `HTTP ${status}`);
-    const headers: unknown = e.headers;
-    const ms = headerOf(headers, 'retry-after-ms');
-    const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(headerOf(headers, 'retry-after'));
-    // An error whose body is no JSON: a static file server, a proxy's HTML page, a wrong port.
-    const notApi = (e as { error?: unknown }).error === undefined && status !== null;
-    if (notApi && status !== 429) {
-      const what = oneLine(e.message || `HTTP ${status}`);
-      return new ProviderError(status >= 500 ? 'server' : 'bad-response', `not an API reply (${what}); is --base-url the API (it usually ends in /v1)?`, {
-        status,
-        notApi: true,
-      });
-    }
-    if (status === 401 || status === 403) return new ProviderError('auth', msg, { status });
-    if (status === 404) return new ProviderError('not-found', msg, { status });
-    if (status === 429) return new ProviderError('rate-limit', msg, { status, retryAfterMs });
-    if (status === 408 || status === 409 || (status !== null && status >= 500)) return new ProviderError('server', msg, { status, retryAfterMs });
-    if (status === null) return new ProviderError('connection', msg);
-    return new ProviderError('bad-request', msg, { status });
-  }
-  const err = e as Error;
-  if (err?.name === 'AbortError') return new ProviderError('aborted', 'request aborted');
-  // A body that is not JSON, or a truncated one: the server misbehaved; worth another try.
-  return new ProviderError('bad-response', oneLine(`bad response: ${err?.message ?? String(e)}`));
+  const completion = chatCompletionOf(data);
+  if (!completion) throw new ProviderError('bad-response', 'bad response: no choices in the reply');
+  return completion;
+}
+
+/** A chat completion body (a reply, or a batch output line's) → the completion; null when it has no choices. */
+export function chatCompletionOf(body: unknown): Completion | null {
+  const choices = field(body, 'choices');
+  if (!Array.isArray(choices) || choices.length === 0) return null;
+  const choice: unknown = choices[0];
+  const msg = field(choice, 'message');
+  const content = field(msg, 'content');
+  // As the reference: `msg.reasoning or msg.reasoning_content`.
+  const reasoning = [field(msg, 'reasoning'), field(msg, 'reasoning_content')].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
+  const finish = field(choice, 'finish_reason');
+  return {
+    content: typeof content === 'string' ? content : '',
+    reasoning,
+    usage: readUsage(field(body, 'usage')),
+    finishReason: typeof finish === 'string' ? finish : null,
+    truncated: finish === 'length',
+    attempts: 1,
+  };
 }
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
+/** `<base URL>/<path>`, whatever slashes the base URL ends with; its query (e.g. an api-version) kept. */
+export function endpoint(baseUrl: string, path: string): URL {
+  const u = new URL(baseUrl);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/${path}`;
+  return u;
+}
+
 export function openAICompatible(opts: ProviderOptions): Provider {
   const baseURL = opts.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  const client = new OpenAI({
-    baseURL,
-    apiKey: opts.apiKey ?? 'EMPTY',
-    timeout: Math.max(1, Math.round(opts.timeoutS * 1000)),
-    // Our withRetry owns retries (backoff, Retry-After, fail-fast); the SDK must not retry on its own.
-    maxRetries: 0,
-    fetch: sdkFetch,
-  });
+  const url = endpoint(baseURL, 'chat/completions');
+  const timeoutMs = Math.max(1, Math.round(opts.timeoutS * 1000));
+  const headers = {
+    accept: 'application/json',
+    authorization: `Bearer ${opts.apiKey ?? 'EMPTY'}`,
+    'user-agent': `${HARNESS.name}/${HARNESS.version}`,
+  };
   const extra = opts.settings.extraBody ?? {};
   return {
     name: 'openai-compatible',
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
-      const body = {
-        model: opts.model,
-        messages: request.messages,
-        ...openAIBodyFields(opts.settings, request.epoch, baseURL),
-        ...extra,
-      } as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-      // The SDK ignores a signal that is already aborted (it listens for the event only): never send then.
       if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
-      let resp: OpenAI.Chat.ChatCompletion;
+      const body = JSON.stringify({ model: opts.model, messages: request.messages, ...openAIBodyFields(opts.settings, request.epoch, baseURL), ...extra });
+      // The timeout covers the whole exchange, the reply's body included (transport.ts reads it whole).
+      const ctl = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => ((timedOut = true), ctl.abort()), timeoutMs);
+      const onAbort = () => ctl.abort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      let reply: HttpReply;
       try {
-        resp = await client.chat.completions.create(body, { signal: options.signal });
+        reply = await postJson(url, headers, body, ctl.signal);
       } catch (e) {
-        throw classifyError(e, opts.timeoutS);
+        if (timedOut) throw new ProviderError('timeout', `request timed out after ${opts.timeoutS} s (--timeout)`);
+        if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
+        const message = e instanceof TransportError ? e.message : String(e);
+        throw new ProviderError('connection', oneLine(`connection error: ${message}`));
+      } finally {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
       }
-      // The SDK hands back the text of a reply that is not JSON (an HTML page, "Ollama is running").
-      if (typeof resp !== 'object' || resp === null) {
-        throw new ProviderError(
-          'bad-response',
-          oneLine(`bad response: not JSON but "${String(resp).slice(0, 120)}"; is --base-url the API (it usually ends in /v1)?`),
-        );
-      }
-      const choices = (resp as { choices?: unknown }).choices;
-      if (!Array.isArray(choices) || choices.length === 0) {
-        throw new ProviderError('bad-response', 'bad response: no choices in the reply');
-      }
-      const choice: unknown = choices[0];
-      const msg = field(choice, 'message');
-      const content = field(msg, 'content');
-      // As the reference: `msg.reasoning or msg.reasoning_content`.
-      const reasoning = [field(msg, 'reasoning'), field(msg, 'reasoning_content')].find((x): x is string => typeof x === 'string' && x !== '') ?? null;
-      const finish = field(choice, 'finish_reason');
-      return {
-        content: typeof content === 'string' ? content : '',
-        reasoning,
-        usage: readUsage((resp as { usage?: unknown }).usage),
-        finishReason: typeof finish === 'string' ? finish : null,
-        truncated: finish === 'length',
-        attempts: 1,
-      };
+      return readChatReply(reply);
     },
   };
 }

@@ -2,20 +2,17 @@ import http from 'node:http';
 import https from 'node:https';
 
 /**
- * The HTTP transport the OpenAI SDK is given (`new OpenAI({ fetch: sdkFetch })`):
- * Node's own `http`/`https` with one keep-alive agent per protocol, behind the
- * small part of `fetch` the SDK uses. The SDK sends one JSON body and reads
- * one JSON reply per request; for that, this costs markedly less than the
- * alternatives measured side by side in bench/transport.mjs (the SDK's default
- * WHATWG `fetch`, undici's `fetch` and undici's `request` with its own agent):
- * CPU per request, memory and start-up (BENCHMARKS.md, "transport", says by
- * how much and why it was kept).
+ * The HTTP client of the OpenAI-compatible provider: Node's own `http` and
+ * `https` with one keep-alive agent per protocol. A chat completion is one
+ * JSON body up and one JSON reply down, so the provider speaks it directly
+ * instead of loading an SDK for it: measured side by side in
+ * bench/transport.mjs against the OpenAI SDK over its default `fetch`, over
+ * undici and over this client (BENCHMARKS.md, "transport", says by how much
+ * and why this was kept). Pooling, keep-alive and HTTP parsing are Node's.
  *
- * The reply is read whole before the promise resolves, so the SDK's timeout
- * (which it clears once `fetch` resolves) also covers a body that trickles in
- * and never ends; a reply cut short is an error, never a truncated body.
- * Anything unusual (a streamed body, another protocol) goes to the built-in
- * `fetch`.
+ * The reply is read whole before the promise resolves, so the caller's
+ * timeout covers a body that trickles in and never ends; a reply cut short is
+ * an error, never a truncated body.
  */
 
 const agents = {
@@ -23,100 +20,70 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity }),
 };
 
-/** The part of `Headers` the SDK reads, over Node's parsed reply headers (no copy). */
-class ReplyHeaders {
-  constructor(private readonly raw: http.IncomingHttpHeaders) {}
-  get(name: string): string | null {
-    const v = this.raw[name.toLowerCase()];
-    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-  }
-  has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined;
-  }
-  forEach(fn: (value: string, key: string) => void): void {
-    for (const [k, v] of this.entries()) fn(v, k);
-  }
-  *entries(): IterableIterator<[string, string]> {
-    for (const k of Object.keys(this.raw)) {
-      const v = this.get(k);
-      if (v !== null) yield [k, v];
-    }
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.entries();
-  }
+/** A reply read whole. Header names are lower case. */
+export interface HttpReply {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
 }
 
-/** A reply read whole: the part of `Response` the SDK uses (`status`, `ok`, `headers`, `json()`, `text()`). */
-class BufferedReply {
-  readonly ok: boolean;
-  readonly body = null;
-  readonly bodyUsed = false;
-  readonly headers: ReplyHeaders;
+/** Why a request failed before a whole reply came back. */
+export class TransportError extends Error {
   constructor(
-    readonly status: number,
-    readonly statusText: string,
-    raw: http.IncomingHttpHeaders,
-    readonly url: string,
-    private readonly bytes: Buffer,
+    readonly reason: 'aborted' | 'connection',
+    message: string,
   ) {
-    this.ok = status >= 200 && status < 300;
-    this.headers = new ReplyHeaders(raw);
+    super(message);
+    this.name = 'TransportError';
   }
-  async text(): Promise<string> {
-    return this.bytes.toString('utf8');
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(this.bytes.toString('utf8'));
-  }
-}
-
-function abortError(): Error {
-  const e = new Error('This operation was aborted');
-  e.name = 'AbortError';
-  return e;
 }
 
 const CUT_SHORT = 'connection closed before the reply was complete';
 
-export async function sdkFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const url = new URL(href);
-  const body = init.body;
+/** One header's value (several joined by ", "), or null. */
+export function headerValue(headers: http.IncomingHttpHeaders, name: string): string | null {
+  const v = headers[name.toLowerCase()];
+  return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** POST a JSON text and read the reply whole. Rejects with a `TransportError` only. */
+export function postJson(url: URL, headers: Readonly<Record<string, string>>, json: string, signal?: AbortSignal): Promise<HttpReply> {
   const agent = agents[url.protocol as keyof typeof agents];
-  if (!agent || input instanceof Request || (body != null && typeof body !== 'string' && !(body instanceof Uint8Array))) return fetch(input, init);
-  const signal = init.signal ?? undefined;
-  if (signal?.aborted) throw abortError();
-
-  const headers: Record<string, string> = {};
-  const given = init.headers;
-  if (given) (given instanceof Headers ? given : new Headers(given)).forEach((v, k) => (headers[k] = v));
-  const payload = body == null ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
-  if (payload) headers['content-length'] = String(payload.byteLength);
-
-  return new Promise<Response>((resolve, reject) => {
+  if (!agent) return Promise.reject(new TransportError('connection', `unsupported protocol ${url.protocol} (use http or https)`));
+  if (signal?.aborted) return Promise.reject(new TransportError('aborted', 'request aborted'));
+  const payload = Buffer.from(json, 'utf8');
+  return new Promise<HttpReply>((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error(CUT_SHORT)));
-      res.on('end', () => {
-        signal?.removeEventListener('abort', onAbort);
-        if (!res.complete) return reject(new Error(CUT_SHORT));
-        const reply = new BufferedReply(res.statusCode ?? 0, res.statusMessage ?? '', res.headers, href, Buffer.concat(chunks));
-        resolve(reply as unknown as Response);
-      });
-    });
-    const onAbort = () => {
-      req.destroy(abortError());
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (e) => {
+    let settled = false;
+    const fail = (e: TransportError) => {
+      if (settled) return;
+      settled = true;
       signal?.removeEventListener('abort', onAbort);
+      req.destroy();
       reject(e);
-    });
+    };
+    const req = mod.request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.byteLength) }, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => fail(new TransportError('connection', e.message)));
+        res.on('aborted', () => fail(new TransportError('connection', CUT_SHORT)));
+        res.on('end', () => {
+          if (!res.complete) return fail(new TransportError('connection', CUT_SHORT));
+          if (settled) return;
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
+    const onAbort = () => fail(new TransportError('aborted', 'request aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      fail(new TransportError('connection', e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message)),
+    );
     req.end(payload);
   });
 }
