@@ -93,7 +93,11 @@ interface Opened {
   errors: string[];
   dialogs: string[];
 }
-async function open(base: string, hash: string, opts: { viewport?: { width: number; height: number }; dark?: boolean } = {}): Promise<Opened> {
+async function open(
+  base: string,
+  hash: string,
+  opts: { viewport?: { width: number; height: number }; dark?: boolean; fakeClock?: boolean } = {},
+): Promise<Opened> {
   const context = await browser.newContext({ viewport: opts.viewport ?? LAPTOP, colorScheme: opts.dark ? 'dark' : 'light', acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -107,6 +111,8 @@ async function open(base: string, hash: string, opts: { viewport?: { width: numb
     dialogs.push(d.message());
     void d.dismiss();
   });
+  // The page's clock under the test's control (page.clock.pauseAt, runFor): a delay is a step, not a race.
+  if (opts.fakeClock) await page.clock.install();
   await page.goto(base + hash);
   await ready(page);
   return { page, errors, dialogs };
@@ -517,41 +523,100 @@ describe('keys and comfort', () => {
     const o = await open(viewer.url, `#/model/${id}?block=B`);
     const { page } = o;
     const list = await listIds(page);
-    const q = () => hashParams(page).get('q');
-    const waitQ = (want: string) => page.waitForFunction((w) => new URLSearchParams(location.hash.split('?')[1]).get('q') === w, want);
+    const [first, second, third] = list as [string, string, string];
+    /** The URL names `qid` as the open question (null: none), and the page shows it open. */
+    const showing = (qid: string | null) =>
+      page.waitForFunction((want) => {
+        const inUrl = new URLSearchParams(location.hash.split('?')[1]).get('q');
+        const open = document.querySelector('[data-testid=detail] section.question')?.getAttribute('data-qid') ?? null;
+        return inUrl === want && open === want && document.getElementById('app')?.dataset['rendered'] === location.hash;
+      }, qid);
+    /** The block filter the URL names, shown in its select and applied to the list. */
+    const filteredTo = (block: string) =>
+      page.waitForFunction((b) => {
+        const rows = [...document.querySelectorAll('[data-testid=question-list] tbody tr[data-qid]')];
+        return (
+          new URLSearchParams(location.hash.split('?')[1]).get('block') === b &&
+          document.querySelector<HTMLSelectElement>('select[data-filter=block]')?.value === b &&
+          rows.length > 0 &&
+          rows.every((r) => r.getAttribute('data-qid')?.startsWith(`120${b}-`))
+        );
+      }, block);
     await page.keyboard.press('j');
-    await waitQ(list[0] as string);
+    await showing(first);
     await page.keyboard.press('j');
-    await waitQ(list[1] as string);
+    await showing(second);
     await page.keyboard.press('ArrowRight');
-    await waitQ(list[2] as string);
+    await showing(third);
     await page.keyboard.press('k');
-    await waitQ(list[1] as string);
+    await showing(second);
     await page.keyboard.press('ArrowLeft');
-    await waitQ(list[0] as string);
-    expect(await page.locator('[data-testid=detail] section.question').getAttribute('data-qid')).toBe(list[0]);
-    // /: the search box; typing there does not move; Esc leaves it.
+    await showing(first);
+    // /: the search box; typing there does not move; Esc leaves it, and what was typed applies (a history entry).
     await page.keyboard.press('/');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search');
     await page.keyboard.press('j');
-    expect(q()).toBe(list[0]);
+    expect(hashParams(page).get('q')).toBe(first);
     await page.keyboard.press('Escape');
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('BODY');
-    // Esc: the question closes.
+    await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('search') === 'j');
+    await showing(first);
+    // Back undoes the search; the question stays open.
+    await page.goBack();
+    await page.waitForFunction(() => !location.hash.includes('search=') && document.querySelector<HTMLInputElement>('[data-testid=search]')?.value === '');
+    await showing(first);
+    // Esc: the question closes; Back brings it back.
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !new URLSearchParams(location.hash.split('?')[1]).has('q'));
-    // Back undoes: the question comes back, then the block filter is undone.
+    await showing(null);
     await page.goBack();
-    await waitQ(list[0] as string);
+    await showing(first);
+    // A filter change, undone by Back.
     await page.locator('select[data-filter=block]').selectOption('C');
-    await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('block') === 'C');
+    await filteredTo('C');
     await page.goBack();
-    await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('block') === 'B');
-    expect(await page.locator('select[data-filter=block]').inputValue()).toBe('B');
+    await filteredTo('B');
+    await showing(first);
     // The per-question view: j is the next question.
     await goHash(page, '#/question/120A-10');
     await page.keyboard.press('j');
     await page.waitForSelector('[data-testid=question-detail] section.question[data-qid="120A-11"]');
+    await close(o);
+  });
+
+  it('a search typed but not applied yet never overwrites a later navigation (Back, a new URL)', async () => {
+    const id = lb.runs[0]?.id as string;
+    const o = await open(viewer.url, `#/model/${id}?q=120B-1`, { fakeClock: true });
+    const { page } = o;
+    const entries = () => page.evaluate(() => history.length);
+    // From here on the page's timers fire only in runFor: the pause that applies a search has not passed until then.
+    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+    await goHash(page, `#/model/${id}?q=120B-2`);
+    // Typed, then Back before the pause that applies it: Back wins, and stays.
+    await page.locator('[data-testid=search]').click();
+    await page.keyboard.type('pneumo');
+    await page.goBack();
+    await rendered(page);
+    await page.clock.runFor(2000);
+    expect(hashParams(page).get('q')).toBe('120B-1');
+    expect(hashParams(page).has('search')).toBe(false);
+    await rendered(page);
+    expect(await page.locator('[data-testid=detail] section.question').getAttribute('data-qid')).toBe('120B-1');
+    // Typed, then another page opened: that page stays, and no history entry is added after it.
+    await page.locator('[data-testid=search]').click();
+    await page.keyboard.type('x');
+    await goHash(page, '#/question/120A-10');
+    const before = await entries();
+    await page.clock.runFor(2000);
+    expect(new URL(page.url()).hash).toBe('#/question/120A-10');
+    expect(await entries()).toBe(before);
+    await rendered(page);
+    expect(await page.locator('[data-testid=question-detail] section.question').getAttribute('data-qid')).toBe('120A-10');
+    // Typing in the new page's box still applies after the pause.
+    await page.locator('[data-testid=search]').click();
+    await page.keyboard.type('Parkinson');
+    await page.clock.runFor(2000);
+    await page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('search') === 'Parkinson');
+    await rendered(page);
     await close(o);
   });
 

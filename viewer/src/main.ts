@@ -3,8 +3,8 @@ import type { IndexPayload } from '../../src/viewer/types.js';
 import { getIndex, getLeaderboard, getMatrix, getQuestions, getRun, getSeries } from './api.js';
 import { closeLightbox, lightboxKey, lightboxOpen } from './components.js';
 import { h, replaceChildren, type Child } from './dom.js';
-import { go, href, parseHash, setLinkExam, type Route } from './router.js';
-import { urlNotice, type Mounted } from './view.js';
+import { go, href, listen, parseHash, setLinkExam, type Route } from './router.js';
+import { retireViews, urlNotice, type Mounted } from './view.js';
 import { renderCompare } from './views/compare.js';
 import { renderLeaderboard } from './views/leaderboard.js';
 import { renderMatrix } from './views/matrix.js';
@@ -123,19 +123,58 @@ function prefetch(route: Route, exam: string): void {
   if (route.view === 'model' && route.id) void quiet(getRun(route.id));
 }
 
-async function render(index: IndexPayload): Promise<void> {
+/** Mark the page as showing `hash` (tests and tools wait for it after a navigation). */
+function shown(index: IndexPayload, hash: string): void {
+  const route = parseHash(hash);
+  root.dataset['view'] = route.view;
+  root.dataset['exam'] = route.view === 'series' ? '' : (examOf(index, route) ?? '');
+  root.dataset['rendered'] = hash;
+  root.setAttribute('data-ready', '1');
+}
+
+/**
+ * Show the URL now in the address bar. The view on the page follows it in
+ * place when it can (a filter, a sort, the selected question: synchronously,
+ * so the next key acts on the new state); otherwise it is retired at once (its
+ * keys and URL writes stop) and the new view is loaded. Only the newest
+ * navigation's render may touch the page: an older one still loading stops at
+ * its next step.
+ */
+function route(index: IndexPayload): void {
   const seq = ++renderSeq;
-  const route = parseHash(location.hash);
-  const exam = route.view === 'series' ? null : examOf(index, route);
+  const hash = location.hash;
+  const r = parseHash(hash);
+  root.removeAttribute('data-ready');
+  closeLightbox();
+  const exam = r.view === 'series' ? null : examOf(index, r);
   setLinkExam(exam ?? index.defaultExam);
+  // The same view of the same exam: the header stays as it is.
+  if (mounted && mounted.exam === exam && mounted.kind === r.view && !r.unknown && mounted.view.update(r)) {
+    shown(index, hash);
+    return;
+  }
+  mounted = null;
+  retireViews();
+  render(index, r, exam, seq).then(
+    (done) => {
+      if (done && seq === renderSeq) shown(index, hash);
+    },
+    (e: unknown) => {
+      if (seq === renderSeq) showError(e);
+    },
+  );
+}
+
+/** Render a view anew; false when a newer navigation took over meanwhile (nothing was drawn after that). */
+async function render(index: IndexPayload, route: Route, exam: string | null, seq: number): Promise<boolean> {
   if (exam) prefetch(route, exam);
   const data = exam ? await getLeaderboard(exam) : null;
-  if (seq !== renderSeq) return;
-  drawHeader(index, route, exam, (data ?? (await getLeaderboard(index.defaultExam))).runs[0]?.id);
-  if (seq !== renderSeq) return;
+  if (seq !== renderSeq) return false;
+  const top = (data ?? (await getLeaderboard(index.defaultExam))).runs[0]?.id;
+  if (seq !== renderSeq) return false;
+  drawHeader(index, route, exam, top);
 
   if (route.view === 'series') {
-    mounted = null;
     if (!index.series) {
       replaceChildren(
         main,
@@ -144,21 +183,20 @@ async function render(index: IndexPayload): Promise<void> {
         ]),
       );
       const lb = await getLeaderboard(index.defaultExam);
-      if (seq !== renderSeq) return;
+      if (seq !== renderSeq) return false;
       main.appendChild(renderLeaderboard(lb, { view: 'leaderboard', id: null, params: new URLSearchParams(), unknown: null }).el);
       document.title = 'Leaderboard — jmle-bench';
-      return;
+      return true;
     }
     const series = await getSeries();
-    if (seq !== renderSeq) return;
+    if (seq !== renderSeq) return false;
     replaceChildren(main, renderSeries(series, index));
     if (lastKind !== 'series') window.scrollTo(0, 0);
     lastKind = 'series';
     document.title = 'Series — jmle-bench';
-    return;
+    return true;
   }
   if (exam === null || data === null) {
-    mounted = null;
     replaceChildren(
       main,
       h(
@@ -168,10 +206,8 @@ async function render(index: IndexPayload): Promise<void> {
         index.exams.map((x, i) => [i ? ', ' : '', h('a', { href: href('leaderboard', null, { exam: x.id }) }, ordinal(x.id))]),
       ),
     );
-    return;
+    return true;
   }
-  if (mounted && mounted.exam === exam && mounted.kind === route.view && !route.unknown && mounted.view.update(route)) return;
-  mounted = null;
   const put = (view: Mounted, title: string, ...notices: Child[]) => {
     const another = lastKind !== route.view;
     lastKind = route.view;
@@ -187,42 +223,41 @@ async function render(index: IndexPayload): Promise<void> {
       const notice =
         route.unknown !== null ? urlNotice([`No page "#/${route.unknown}" (pages: model, question, matrix, compare, series); showing the leaderboard.`]) : null;
       put(renderLeaderboard(data, route), `Leaderboard ${ordinal(exam)}`, notice);
-      return;
+      return true;
     }
     case 'model': {
       const run = data.runs.find((r) => r.id === route.id) ?? (route.id ? undefined : data.runs[0]);
       if (!run) {
-        mounted = null;
         replaceChildren(
           main,
           urlNotice([route.id ? `No run "${route.id}" in this collection.` : 'No runs.']),
           h('a', { href: href('leaderboard') }, 'Back to the leaderboard'),
         );
-        return;
+        return true;
       }
-      if (!mounted) replaceChildren(main, h('p', { class: 'loading' }, `Loading ${run.displayName}…`));
+      replaceChildren(main, h('p', { class: 'loading' }, `Loading ${run.displayName}…`));
       const [questions, records] = await Promise.all([getQuestions(exam), getRun(run.id)]);
-      if (seq !== renderSeq) return;
+      if (seq !== renderSeq) return false;
       put(renderModel(data, run, records, questions, route), run.displayName);
-      return;
+      return true;
     }
     case 'question': {
       replaceChildren(main, h('p', { class: 'loading' }, 'Loading questions…'));
       const questions = await getQuestions(exam);
-      if (seq !== renderSeq) return;
+      if (seq !== renderSeq) return false;
       put(renderQuestion(data, questions, route), `Questions ${ordinal(exam)}`);
-      return;
+      return true;
     }
     case 'matrix': {
       replaceChildren(main, h('p', { class: 'loading' }, 'Loading the matrix…'));
       const [questions, matrix] = await Promise.all([getQuestions(exam), getMatrix(exam)]);
-      if (seq !== renderSeq) return;
+      if (seq !== renderSeq) return false;
       put(renderMatrix(data, matrix, questions, route), `Matrix ${ordinal(exam)}`);
-      return;
+      return true;
     }
     case 'compare':
       put(renderCompare(data, index, route), `Compare ${ordinal(exam)}`);
-      return;
+      return true;
   }
 }
 
@@ -271,24 +306,8 @@ function onKey(e: KeyboardEvent): void {
 getIndex().then(
   (index) => {
     shell(index);
-    const safeRender = () => {
-      root.removeAttribute('data-ready');
-      closeLightbox();
-      const seq = renderSeq + 1; // the render about to start
-      const hash = location.hash;
-      render(index).then(() => {
-        if (seq !== renderSeq) return; // a newer render is on its way
-        const route = parseHash(location.hash);
-        root.dataset['view'] = route.view;
-        root.dataset['exam'] = route.view === 'series' ? '' : (examOf(index, route) ?? '');
-        // Which URL is on screen (tests and tools wait for it after a navigation).
-        root.dataset['rendered'] = hash;
-        root.setAttribute('data-ready', '1');
-      }, showError);
-    };
-    window.addEventListener('hashchange', safeRender);
     document.addEventListener('keydown', onKey);
-    safeRender();
+    listen(() => route(index));
   },
   (e: unknown) => replaceChildren(root, h('p', { class: 'notice' }, `Could not load the results: ${e instanceof Error ? e.message : String(e)}`)),
 );

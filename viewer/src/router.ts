@@ -71,13 +71,48 @@ export function href(view: View, id: string | null = null, params?: Params): str
 }
 
 /**
+ * Every change of the URL, whatever made it (a link, Back/Forward, the address
+ * bar, `go`), counted: a URL write made later than the input that asked for it
+ * (a debounced search) compares the count and is dropped when another
+ * navigation came in between, so the newest navigation always wins.
+ */
+let navigations = 0;
+let seen: string | null = null;
+let onRoute: (() => void) | null = null;
+
+export function navigationCount(): number {
+  return navigations;
+}
+
+/** A URL not handled yet: count it and hand it to the app (once per URL, however many events announce it). */
+function changed(): void {
+  if (location.hash === seen) return;
+  seen = location.hash;
+  navigations++;
+  onRoute?.();
+}
+
+/**
+ * Call `render` now and once for each new URL. Back/Forward and links announce
+ * themselves with popstate and, a task later, hashchange: the first one is
+ * handled, so nothing can act on the old view in between.
+ */
+export function listen(render: () => void): void {
+  onRoute = render;
+  window.addEventListener('popstate', changed);
+  window.addEventListener('hashchange', changed);
+  changed();
+}
+
+/**
  * Navigate. A new history entry by default (Back undoes it); `replace` for
  * changes that should not pile up (each keystroke of a search after the first).
+ * The app renders the new URL before this returns (no event to wait for), so
+ * the next key or click already acts on the new state.
  */
 export function go(target: string, replace = false): void {
   if (target === location.hash) return;
-  if (replace) {
-    history.replaceState(null, '', target);
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  } else location.hash = target;
+  if (replace) history.replaceState(history.state, '', target);
+  else history.pushState(null, '', target);
+  changed();
 }

@@ -1,5 +1,5 @@
 import { h, type Child } from './dom.js';
-import { go, type Route } from './router.js';
+import { go, navigationCount, type Route } from './router.js';
 
 /** What every view gives the app shell: its element, in-place updates, and its keys. */
 
@@ -38,8 +38,34 @@ export function urlNotice(problems: readonly string[]): Child {
 }
 
 /**
+ * Which view is on the page. The app shell retires the old one as soon as a
+ * navigation needs another (before the new one has loaded), and a view's URL
+ * writes are honoured only while it is the current one: a late click on a page
+ * being replaced, or a timer of one already gone, never overwrites the newer URL.
+ */
+let generation = 0;
+
+/** The view on the page stops being the one in the URL (the app shell, when it renders a new view). */
+export function retireViews(): void {
+  generation++;
+}
+
+/** Navigate to a URL built from a view's state (a history entry unless `replace`); made once per view, when it is built. */
+export type Navigate = (target: string, replace?: boolean) => void;
+export function viewNavigator(): Navigate {
+  const mine = generation;
+  return (target, replace = false) => {
+    if (mine === generation) go(target, replace);
+  };
+}
+
+/**
  * A text box whose value lives in the URL: the first change after focusing is a
  * new history entry (Back undoes the search), later keystrokes replace it.
+ * Typing is applied after a pause, on Enter, or on leaving the box (so the URL
+ * never changes later on its own); a pending change is dropped when the URL
+ * changed meanwhile by other means (Back, a link, another view): the newer
+ * navigation wins.
  */
 export function urlTextBox(opts: {
   value: string;
@@ -51,10 +77,16 @@ export function urlTextBox(opts: {
 }): HTMLInputElement {
   let pushed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The navigation count when the pending change was typed (null: nothing pending). */
+  let typedAt: number | null = null;
   const commit = (input: HTMLInputElement) => {
     clearTimeout(timer);
+    const at = typedAt;
+    typedAt = null;
+    if (at === null || at !== navigationCount() || !input.isConnected) return;
     opts.onChange(input.value, pushed);
-    pushed = true;
+    // The first change that moved the URL is the history entry; the rest replace it.
+    if (navigationCount() !== at) pushed = true;
   };
   const input = h('input', {
     type: 'search',
@@ -66,18 +98,20 @@ export function urlTextBox(opts: {
     autocomplete: 'off',
     spellcheck: 'false',
     onfocus: () => (pushed = false),
+    onblur: (e) => commit(e.target as HTMLInputElement),
     oninput: (e) => {
       const el = e.target as HTMLInputElement;
       clearTimeout(timer);
+      typedAt = navigationCount();
       timer = setTimeout(() => commit(el), 180);
     },
     onkeydown: (e) => {
       const k = e as KeyboardEvent;
-      if (k.key === 'Enter') commit(k.target as HTMLInputElement);
+      if (k.key !== 'Enter') return;
+      // Enter applies what the box says now, whatever happened since it was typed.
+      typedAt = navigationCount();
+      commit(k.target as HTMLInputElement);
     },
   });
   return input;
 }
-
-/** Move to a URL built from a view's state (a history entry unless `replace`). */
-export const navigate = (target: string, replace = false): void => go(target, replace);

@@ -6,7 +6,7 @@ import { h, replaceChildren, type Child } from '../dom.js';
 import { answer, pct, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
 import { href, type Route } from '../router.js';
 import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
-import { navigate, urlNotice, type Mounted } from '../view.js';
+import { viewNavigator, urlNotice, type Mounted } from '../view.js';
 
 /**
  * The paired view of two runs: what `jmle-bench compare A B --json` reports (the
@@ -37,6 +37,8 @@ function sideRows(): [string, (s: CompareSide) => Child, string][] {
 }
 
 export function renderCompare(data: LeaderboardPayload, index: IndexPayload, route: Route): Mounted {
+  /** URL writes from this view (dropped once another view has replaced it). */
+  const navigate = viewNavigator();
   const exam = data.exam;
   const runs = data.runs;
   const byId = new Map(runs.map((r) => [r.id, r]));

@@ -7,7 +7,7 @@ import { interval, latency, passMark, pct, tokens, VERDICT_MARKS, verdictClass, 
 import { href, type Route } from '../router.js';
 import { fold } from '../search.js';
 import { downloadTable, headerRow, readSort, sortRows, td, type Column } from '../table.js';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
+import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
  * Leaderboard: headline figures, a sortable table of the runs (ranked by the
@@ -242,6 +242,8 @@ function examineeCard(data: LeaderboardPayload): HTMLElement | null {
 }
 
 export function renderLeaderboard(data: LeaderboardPayload, route: Route): Mounted {
+  /** URL writes from this view (dropped once another view has replaced it). */
+  const navigate = viewNavigator();
   const exam = data.exam;
   const cols = columns(data.runs);
   const problems: string[] = [];

@@ -7,7 +7,7 @@ import { pct, preview, typeLabel } from '../format.js';
 import { href, type Route } from '../router.js';
 import { isEmpty, parseQuery, searchQuestion, type Hit, type Query } from '../search.js';
 import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
+import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
 import { readFilters, type Filters } from './model.js';
 
 /**
@@ -60,6 +60,8 @@ interface State {
 const DEFAULT_SORT: Sort = { key: 'id', dir: 'asc' };
 
 export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, questions: Questions, route: Route): Mounted {
+  /** URL writes from this view (dropped once another view has replaced it). */
+  const navigate = viewNavigator();
   const exam = data.exam;
   const hasExaminees = exam.examineeQuestions > 0;
   const byRun = new Map(matrix.runs.map((m) => [m.run, m]));

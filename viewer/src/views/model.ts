@@ -8,7 +8,7 @@ import { answer, compact, interval, latency, passMark, pct, ratioPct, tokens, ty
 import { href, type Route } from '../router.js';
 import { isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
 import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
+import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
  * Per-model view: summary, accuracy by block, filters and search with the
@@ -285,6 +285,8 @@ interface State {
 const DEFAULT_SORT: Sort = { key: 'id', dir: 'asc' };
 
 export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Run, questions: Questions, route: Route): Mounted {
+  /** URL writes from this view (dropped once another view has replaced it). */
+  const navigate = viewNavigator();
   const s = run.summary;
   const exam = data.exam;
   const cols = listColumns(exam, records);

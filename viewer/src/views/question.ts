@@ -6,7 +6,7 @@ import { h, replaceChildren } from '../dom.js';
 import { preview } from '../format.js';
 import { href, type Route } from '../router.js';
 import { highlighted, isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
-import { navigate, urlNotice, urlTextBox, type Mounted } from '../view.js';
+import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
  * Per-question view: pick a block and a question (or search), pick models,
@@ -25,6 +25,8 @@ export function selectedModels(data: LeaderboardPayload, params: URLSearchParams
 }
 
 export function renderQuestion(data: LeaderboardPayload, questions: Questions, route: Route): Mounted {
+  /** URL writes from this view (dropped once another view has replaced it). */
+  const navigate = viewNavigator();
   const exam = data.exam.id;
   const first = questions.list[0];
 
