@@ -204,7 +204,7 @@ function section(r) {
       ? `\`jmle-bench run\` finished ${s(-dWall)} sooner than the reference loop`
       : `\`jmle-bench run\` finished ${s(dWall)} later than the reference loop`;
   const after = (x) => x.after_first_request_ms;
-  const split = `Of that, ${s(jb.to_first_request_ms - ref.to_first_request_ms)} is before the first request (start-up: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench: node, the CLI's modules, the exam with its checks, the OpenAI SDK); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}`;
+  const split = `Start-up, from spawn to the first request: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench (node, the CLI's modules, the exam with its checks, the journal); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}`;
   return `## run overhead
 
 \`node bench/run-overhead.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LATENCY_MS\`, \`BENCH_PARALLEL\`, \`BENCH_REPS\` change the ${r.latency_ms} ms / ${r.parallel} / ${r.reps} defaults). One fake OpenAI-compatible server (its own process) answers each of the ${r.questions} questions with its key after ${r.latency_ms} ms. Every figure is **whole-process**: each contender is a fresh \`node\` process measured from spawn to exit, so start-up, module loading, reading the data, the requests, scoring and writing the result file are all included; CPU (user + system) and peak RSS are the process's own, read at exit. The contenders ran interleaved, ${r.reps} times; medians. The machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after (other work shares it; start-up times move most with it). Ideal wall time = ceil(${r.questions}/${r.parallel}) × ${r.latency_ms / 1000} s = ${s(r.ideal_ms)}.
@@ -212,7 +212,7 @@ function section(r) {
 | contender (${r.parallel} in flight, ${r.latency_ms} ms latency) | wall | wall / ideal | CPU / question | peak RSS | spawn → first request | server peak in flight |
 |---|---|---|---|---|---|---|
 ${row("reference loop: benchmark.py's loop in Node, bare keep-alive `node:http` client, no SDK", ref, true)}
-${row('`jmle-bench run` (OpenAI SDK over `node:http`, fsynced journal, atomic result file)', jb, true)}
+${row('`jmle-bench run` (chat completions over `node:http`, no SDK; fsynced journal, atomic result file)', jb, true)}
 ${row('`jmle-bench run --model random` (offline: no HTTP, no waiting)', off, false)}
 
 ${verdict} (wall times per run: reference ${ref.wall_ms_all.map(s).join(', ')}; jmle-bench ${jb.wall_ms_all.map(s).join(', ')}). ${split}. jmle-bench used ${(jb.cpu_ms_per_question / ref.cpu_ms_per_question).toFixed(2)}× its CPU per question and ${(jb.max_rss_mb / ref.max_rss_mb).toFixed(2)}× its peak memory. Both answered ${ref.correct} / ${jb.correct} questions correctly with ${ref.requests} / ${jb.requests} requests. Raw figures: \`bench/out/run-overhead.json\`.

@@ -140,7 +140,9 @@ async function clientOf(name, url) {
     const { openAICompatible } = await import(pathToFileURL(join(repo, 'dist', 'providers', 'openai.js')).href);
     const settings = { seed: null, maxTokens: null, reasoningEffort: null, thinkingBudget: null, extraBody: null };
     const provider = openAICompatible({ model: 'bench', baseUrl: url, apiKey: 'EMPTY', timeoutS: 300, settings });
-    return async (messages) => (await provider.complete({ messages, answerFormat: { kind: 'choices', letters: ['a', 'b', 'c', 'd', 'e'], select: 1 }, epoch: 1, label: 'bench' })).content;
+    return async (messages) =>
+      (await provider.complete({ messages, answerFormat: { kind: 'choices', letters: ['a', 'b', 'c', 'd', 'e'], select: 1 }, epoch: 1, label: 'bench' }))
+        .content;
   }
   const { default: OpenAI } = await import('openai');
   const fetchFn = await sdkTransportOf(name);

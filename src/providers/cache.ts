@@ -75,12 +75,31 @@ export interface CachedProvider extends Provider {
   /** Answers that could not be stored (the run goes on without them), and the first reason. */
   readonly storeFailures: number;
   readonly storeProblem: string | null;
+  /** Whether the store holds this request's answer (no request is sent to find out). */
+  holds(request: Pick<CompletionRequest, 'messages' | 'epoch'>): boolean;
+  /** Keep an answer that came another way (a batch's): the next run asks no more for it. */
+  keep(request: Pick<CompletionRequest, 'messages' | 'epoch'>, answer: Completion): void;
 }
 
 export function withCache(inner: Provider, store: ResponseStore, scope: CacheScope): CachedProvider {
   let hits = 0;
   let storeFailures = 0;
   let storeProblem: string | null = null;
+  const keep = (request: Pick<CompletionRequest, 'messages' | 'epoch'>, c: Completion): void => {
+    if (c.cached) return;
+    try {
+      store.put(cacheKey(scope, request), scope, request.epoch, {
+        content: c.content,
+        reasoning: c.reasoning,
+        usage: c.usage,
+        finishReason: c.finishReason,
+        truncated: c.truncated ?? false,
+      });
+    } catch (e) {
+      storeFailures++;
+      storeProblem ??= (e as Error).message;
+    }
+  };
   return {
     name: inner.name,
     get hits() {
@@ -92,26 +111,18 @@ export function withCache(inner: Provider, store: ResponseStore, scope: CacheSco
     get storeProblem() {
       return storeProblem;
     },
+    holds(request) {
+      return store.get(cacheKey(scope, request)) !== null;
+    },
+    keep,
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
-      const key = cacheKey(scope, request);
-      const held = store.get(key);
+      const held = store.get(cacheKey(scope, request));
       if (held) {
         hits++;
         return { ...held, attempts: 0, cached: true };
       }
       const c = await inner.complete(request, options);
-      try {
-        store.put(key, scope, request.epoch, {
-          content: c.content,
-          reasoning: c.reasoning,
-          usage: c.usage,
-          finishReason: c.finishReason,
-          truncated: c.truncated ?? false,
-        });
-      } catch (e) {
-        storeFailures++;
-        storeProblem ??= (e as Error).message;
-      }
+      keep(request, c);
       return c;
     },
   };

@@ -1,5 +1,5 @@
 import type { Interval } from '../stats/index.js';
-import { formatPercent, roundHalfEven, round4 } from '../util/round.js';
+import { formatPercent, formatProbability, roundHalfEven, round4 } from '../util/round.js';
 import type { Leaderboard, LeaderboardRow } from './leaderboard.js';
 
 /**
@@ -50,11 +50,6 @@ function ciCell(row: LeaderboardRow, which: 'score' | 'accuracy'): string {
   return row.ci ? fmtInterval(row.ci[which]) : '-';
 }
 
-/** 0.973 → "0.97"; null → "–" (not estimable). */
-export function fmtProbability(p: number | null): string {
-  return p === null ? '–' : p >= 0.995 && p < 1 ? '>0.99' : p > 0 && p < 0.005 ? '<0.01' : p.toFixed(2);
-}
-
 /** "1–3", "2", "2*" when tied with the leader; "–" when not estimable. */
 export function fmtRankRange(u: LeaderboardRow['uncertainty']): string {
   if (!u || u.rankLow === null || u.rankHigh === null) return '–';
@@ -69,7 +64,7 @@ function uncertaintyCells(r: LeaderboardRow): string[] {
   if (!u) return UNCERTAINTY_HEADERS.map(() => '–');
   const mean = u.scoreMean === null ? '–' : u.scoreSd === null ? u.scoreMean.toFixed(1) : `${u.scoreMean.toFixed(1)} ± ${u.scoreSd.toFixed(1)}`;
   const tie = u.tiedWithLeader ? ' (tied for 1st)' : '';
-  return [String(u.epochs || '–'), mean, fmtProbability(u.pPassRerun), fmtProbability(u.pPassExam), `${fmtRankRange(u)}${tie}`];
+  return [String(u.epochs || '–'), mean, formatProbability(u.pPassRerun), formatProbability(u.pPassExam), `${fmtRankRange(u)}${tie}`];
 }
 
 function tableMarkdown(rows: readonly LeaderboardRow[], level: number, withVision: boolean, opts: MarkdownOptions): string {

@@ -87,6 +87,19 @@ export interface BuildOptions {
   readonly includePartial?: boolean;
 }
 
+/** The verdict and its parts: the same for the whole exam and the text-only table (the official verdict is the whole run's). */
+function verdictFields(run: LoadedRun) {
+  const s = run.summary;
+  return {
+    verdict: verdictOf(s),
+    coverage: runCoverage(run),
+    requiredPass: s.required_pass,
+    generalPass: s.general_pass,
+    kinkiSelected: s.kinki.selected,
+    passed: s.passed,
+  };
+}
+
 function allRow(run: LoadedRun): LeaderboardRow {
   const s = run.summary;
   return {
@@ -101,12 +114,7 @@ function allRow(run: LoadedRun): LeaderboardRow {
     total: s.correct + s.incorrect,
     accuracy: s.accuracy,
     referenceBold: referenceBold(s),
-    verdict: verdictOf(s),
-    coverage: runCoverage(run),
-    requiredPass: s.required_pass,
-    generalPass: s.general_pass,
-    kinkiSelected: s.kinki.selected,
-    passed: s.passed,
+    ...verdictFields(run),
   };
 }
 
@@ -126,12 +134,7 @@ function textRow(run: LoadedRun): LeaderboardRow {
     total: whole ? s.correct + s.incorrect : t.total,
     accuracy: whole ? s.accuracy : t.accuracy,
     referenceBold: false,
-    verdict: verdictOf(s),
-    coverage: runCoverage(run),
-    requiredPass: s.required_pass,
-    generalPass: s.general_pass,
-    kinkiSelected: s.kinki.selected,
-    passed: s.passed,
+    ...verdictFields(run),
   };
 }
 

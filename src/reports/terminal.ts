@@ -1,7 +1,7 @@
 import type { ExamRules } from '../exam/types.js';
 import type { Summary, Tally } from '../scoring/summary.js';
 import type { RunUncertainty } from '../stats/index.js';
-import { formatPercent } from '../util/round.js';
+import { formatPercent, formatProbability } from '../util/round.js';
 import type { ExamineeComparison } from '../scoring/examinees.js';
 import { examineeLines } from './examinees.js';
 
@@ -24,8 +24,6 @@ export interface SummaryBlockInput {
   readonly uncertainty?: RunUncertainty | null;
 }
 
-const prob = (p: number | null) => (p === null ? '–' : p >= 0.995 && p < 1 ? '>0.99' : p > 0 && p < 0.005 ? '<0.01' : p.toFixed(2));
-
 /** Repeated runs and P(pass), in plain words: what a user came for ("does it pass?"). */
 export function uncertaintyLines(s: Summary, u: RunUncertainty | null | undefined): string[] {
   const lines: string[] = [];
@@ -47,8 +45,8 @@ export function uncertaintyLines(s: Summary, u: RunUncertainty | null | undefine
       ? u.passRerun.reason === 'one-epoch'
         ? 'not estimable from one epoch (use --epochs 2 or more)'
         : 'not estimable'
-      : prob(u.passRerun.p);
-  const exam = u.passExam.p === null ? 'not estimable (partial run)' : prob(u.passExam.p);
+      : formatProbability(u.passRerun.p);
+  const exam = u.passExam.p === null ? 'not estimable (partial run)' : formatProbability(u.passExam.p);
   const kinki = u.passExam.kinkiIncluded ? '' : ' (禁忌肢 not disclosed: required and general only)';
   lines.push(`  P(pass):   on an exam like this ${exam}; on a rerun of this exam ${rerun}${kinki}`);
   return lines;

@@ -3,10 +3,10 @@ import type { ExtractionRule } from '../extract/extract.js';
 import { buildPrompt } from '../prompt/prompt.js';
 import { customIdOf, type BatchApi, type BatchItem, type BatchItemResult, type BatchStatus } from '../providers/batch-api.js';
 import { backoffDelay } from '../providers/retry.js';
-import { eitherSignal, ProviderError, type FailureKind } from '../providers/types.js';
+import { eitherSignal, ProviderError, type Completion, type CompletionRequest, type FailureKind } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { sleep } from '../util/sleep.js';
-import { sampleLabel, type Sample } from './engine.js';
+import { sampleRequest, type Sample } from './engine.js';
 import type { JournaledBatch } from './journal.js';
 import { batchRecord } from './completion-record.js';
 import { sampleKey } from './resume.js';
@@ -70,6 +70,8 @@ export interface BatchPhaseOptions {
   readonly submit: boolean;
   readonly sink: BatchSink;
   readonly onEvent?: (event: BatchEvent) => void;
+  /** Every answer a batch returned, with the request it answers (the response cache keeps them). */
+  readonly onAnswer?: (request: CompletionRequest, completion: Completion) => void;
   /** Retries per API call on transient failures. */
   readonly maxRetries: number;
   /** First retry backoff, ms (default 1000). */
@@ -211,8 +213,7 @@ export async function runBatchPhase(opts: BatchPhaseOptions): Promise<BatchPhase
       let customId = customIdOf(s.question.id, s.epoch);
       if (used.has(customId)) customId = `q${used.size}_e${s.epoch}`;
       used.add(customId);
-      const prompt = buildPrompt(opts.exam, s.question, opts.imageMode);
-      items.push({ customId, request: { messages: prompt.messages, answerFormat: prompt.answerFormat, epoch: s.epoch, label: sampleLabel(s) } });
+      items.push({ customId, request: sampleRequest(buildPrompt(opts.exam, s.question, opts.imageMode), s) });
       sampleOf.set(customId, s);
     }
     const parts = splitBatches(items, api.limits, (i) => api.itemBytes(i));
@@ -291,6 +292,7 @@ export async function runBatchPhase(opts: BatchPhaseOptions): Promise<BatchPhase
         const s = t.live.get(r.customId);
         if (!s || !r.ok) continue;
         const record = batchRecord(s.question, r.completion, s.epoch, opts.extraction);
+        if (opts.onAnswer) opts.onAnswer(sampleRequest(buildPrompt(opts.exam, s.question, opts.imageMode), s), r.completion);
         records.push(record);
         sink.record(record);
         t.live.delete(r.customId);

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Question } from '../exam/types.js';
+import { buildPrompt } from '../prompt/prompt.js';
 import { AdaptiveConcurrency } from '../providers/adaptive.js';
 import { withCache, type CachedProvider, type ResponseStore } from '../providers/cache.js';
 import { responseCachePath, SqliteResponseStore } from '../providers/cache-sqlite.js';
 import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
-import type { Provider, ProviderError } from '../providers/types.js';
+import type { Completion, CompletionRequest, Provider, ProviderError } from '../providers/types.js';
 import { writeResultFile } from '../results/write.js';
 import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
@@ -16,7 +17,7 @@ import { writeProblem } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
 import { runBatchPhase, type BatchEvent, type BatchPhaseResult } from './batch.js';
-import { runSamples, type Sample } from './engine.js';
+import { runSamples, sampleRequest, type Sample } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
 import { buildMetadata, recordsCostUsd, type RunState } from './metadata.js';
 import { checkPriorRun, checkPriorSelection, mergeRecords, recordKey, sampleKey, type PriorRun } from './resume.js';
@@ -278,19 +279,32 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   };
 
   // Batches first (--batch, or the open batches of a resumed run); what they leave is asked one by one.
+  // With the cache, what it holds is answered from it (one by one, without a request) and never batched;
+  // every answer a batch returns is kept in it.
+  const isHeld = (s: Sample): boolean => {
+    try {
+      return cached !== null && cached.holds(sampleRequest(buildPrompt(exam, s.question, task.imageMode), s));
+    } catch {
+      return false; // a prompt that cannot be built fails on the normal path, with its message
+    }
+  };
+  const held = cached ? plan.toAsk.filter(isHeld) : [];
+  const heldKeys = new Set(held.map((s) => sampleKey(s.question.id, s.epoch)));
+  const toBatch = held.length > 0 ? plan.toAsk.filter((s) => !heldKeys.has(sampleKey(s.question.id, s.epoch))) : plan.toAsk;
   let batched: BatchPhaseResult | null = null;
-  if ((schedule.batch || openBatches.length > 0) && entry.batch && plan.toAsk.length + openBatches.length > 0) {
+  if ((schedule.batch || openBatches.length > 0) && entry.batch && toBatch.length + openBatches.length > 0) {
     batched = await runBatchPhase({
       exam,
       imageMode: task.imageMode,
       extraction: task.extraction,
       provider: spec.model.provider,
       api: await entry.batch.create(providerOptions),
-      samples: plan.toAsk,
+      samples: toBatch,
       open: openBatches,
       submit: schedule.batch,
       sink: { batchSubmitted: (b) => journal.batchSubmitted(b), batchClosed: (id) => journal.batchClosed(id), record: onRecord },
       onEvent: hooks.onBatch,
+      ...(cached ? { onAnswer: (request: CompletionRequest, c: Completion) => cached.keep(request, c) } : {}),
       maxRetries: schedule.maxRetries,
       retryBaseMs: opts.retry?.baseDelayMs,
       maxRetryAfterMs: opts.retry?.maxRetryAfterMs,
@@ -311,7 +325,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   }
   const engine = await runSamples({
     exam,
-    samples: batched ? (batched.stop ? [] : batched.rest) : plan.toAsk,
+    samples: batched ? (batched.stop ? [] : [...held, ...batched.rest]) : plan.toAsk,
     provider,
     imageMode: task.imageMode,
     extraction: task.extraction,

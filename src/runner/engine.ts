@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import type { ExtractionRule } from '../extract/extract.js';
 import { buildPrompt, type Prompt } from '../prompt/prompt.js';
-import { ProviderError, STOPPING_KINDS, type FailureKind, type Provider } from '../providers/types.js';
+import { ProviderError, STOPPING_KINDS, type CompletionRequest, type FailureKind, type Provider } from '../providers/types.js';
 import type { ResultRecord } from '../results/schema.js';
 import { answeredRecord, erroredRecord } from './completion-record.js';
 
@@ -58,6 +58,11 @@ export function sampleLabel(s: Sample): string {
   return s.epoch === 1 ? s.question.id : `${s.question.id} (epoch ${s.epoch})`;
 }
 
+/** The request a sample makes: its prompt and which epoch it is (the one-by-one and the batch paths send the same). */
+export function sampleRequest(prompt: Prompt, s: Sample): CompletionRequest {
+  return { messages: prompt.messages, answerFormat: prompt.answerFormat, epoch: s.epoch, label: sampleLabel(s) };
+}
+
 const SETUP_FAILURES: ReadonlySet<FailureKind> = new Set(['auth', 'not-found', 'connection', 'bad-response']);
 
 export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
@@ -103,8 +108,7 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
       const relay = () => own.abort();
       signal.addEventListener('abort', relay, { once: true });
       try {
-        const request = { messages: prompt.messages, answerFormat: prompt.answerFormat, epoch: sample.epoch, label: sampleLabel(sample) };
-        const c = await opts.provider.complete(request, { signal: own.signal, stop, onSend });
+        const c = await opts.provider.complete(sampleRequest(prompt, sample), { signal: own.signal, stop, onSend });
         record = answeredRecord(q, c, now() - t0, sample.epoch, opts.extraction);
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));

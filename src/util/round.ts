@@ -28,6 +28,15 @@ export function formatPercent(x: number, digits = 1): string {
   return `${toFixedHalfEven(x * 100, digits)}%`;
 }
 
+/**
+ * A probability estimated by resampling, to two decimals: 0.973 → "0.97";
+ * never "1.00" or "0.00", which finitely many resamples cannot show (">0.99",
+ * "<0.01"); null → "–" (not estimable).
+ */
+export function formatProbability(p: number | null): string {
+  return p === null ? '–' : p >= 0.995 ? '>0.99' : p < 0.005 ? '<0.01' : p.toFixed(2);
+}
+
 /** Python's `round(x, 4)`: the 4-decimal fractions of summaries and reports. */
 export function round4(x: number): number {
   return roundHalfEven(x, 4);

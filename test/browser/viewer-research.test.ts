@@ -295,6 +295,8 @@ for (const mode of ['server', 'static export'] as const) {
       expect(await side('accuracy', 'b')).toBe(`${c.b.correct}/${c.b.total} (${formatPercent(c.b.accuracy)})`);
       expect(await listIds(page, '[data-testid=discordant] tbody tr')).toEqual(c.discordant.map((d: { id: string }) => d.id));
       expect(await page.locator('[data-testid=discordant-title]').innerText()).toContain(`(${c.discordant.length})`);
+      // One epoch each: no k/K columns (they would repeat the Right column).
+      expect(await page.locator('[data-testid=discordant] th[data-key=right_a], [data-testid=discordant] th[data-key=right_b]').count()).toBe(0);
       // One of them: both answers side by side.
       const first = c.discordant[0] as { id: string; answer_a: string[]; answer_b: string[] };
       await page.locator(`[data-testid=discordant] tr[data-qid="${first.id}"] a`).click();
@@ -458,7 +460,7 @@ describe('statistics on screen', () => {
     await page.route('**/api/exams/120/leaderboard', async (route) => {
       const body = JSON.parse(JSON.stringify(lb)) as LeaderboardPayload;
       body.runs.forEach((r, i) => {
-        Object.assign(r.stats as object, { rank_low: i + 1, rank_high: i + 2, p_pass_rerun: 0.9, p_pass_exam: 0.75, epochs: 5 });
+        Object.assign(r.stats as object, { rank_low: i + 1, rank_high: i + 2, p_pass_rerun: i === 0 ? 1 : 0.9, p_pass_exam: 0.75, epochs: 5 });
       });
       await route.fulfill({ json: body });
     });
@@ -467,7 +469,9 @@ describe('statistics on screen', () => {
     const keys = await page.locator('table.board thead th').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-key')));
     expect(keys).toEqual(expect.arrayContaining(['rankrange', 'ppassrerun', 'ppassexam']));
     expect(await page.locator(`tr[data-run="${lb.runs[1]?.id}"] td.rankrange`).innerText()).toBe('2–3');
-    expect(await page.locator(`tr[data-run="${lb.runs[1]?.id}"] td.ppassexam`).innerText()).toBe('75.0%');
+    expect(await page.locator(`tr[data-run="${lb.runs[1]?.id}"] td.ppassexam`).innerText()).toBe('75%');
+    // Every resample passed: shown as >99%, never as certain.
+    expect(await page.locator(`tr[data-run="${lb.runs[0]?.id}"] td.ppassrerun`).innerText()).toBe('>99%');
     // Repeated answers per question: the matrix shows k/K.
     await page.route('**/api/exams/120/matrix', async (route) => {
       const body = JSON.parse(JSON.stringify(matrix)) as MatrixPayload & { runs: { k?: number[]; epochs?: number }[] };

@@ -190,6 +190,32 @@ describe.each(['anthropic', 'openai', 'gemini'] as const)('--batch with %s', (id
     expect(existsSync(join(dir, 'b.json.jsonl'))).toBe(false);
   });
 
+  it('with --cache: the answers of a batch are kept; a rerun batches only what the cache does not hold', async () => {
+    const a = api();
+    a.reset();
+    const dir = mkdtempSync(join(tmpdir(), `jmle-batch-cache-${id}-`));
+    const env = { ...a.env, JMLE_RESPONSE_CACHE: join(dir, 'responses.sqlite') };
+    const first = await cli([...a.args(), '--batch', '--cache', '--blocks', 'A', '--out', 'c1.json'], dir, env);
+    expect(first.code).toBe(0);
+    expect(a.creations()).toBe(1);
+    // The same run again: everything from the cache, no batch, no request.
+    const again = await cli([...a.args(), '--batch', '--cache', '--blocks', 'A', '--out', 'c2.json'], dir, env);
+    expect(again.code).toBe(0);
+    expect(a.creations()).toBe(1);
+    expect(a.single()).toEqual([]);
+    const f = readResult(join(dir, 'c2.json'));
+    expect(f.results).toHaveLength(75);
+    expect(f.results.every((x) => x.correct && x.cached === true)).toBe(true);
+    // More blocks: only the new ones go to a batch.
+    const more = await cli([...a.args(), '--batch', '--cache', '--blocks', 'A,B', '--out', 'c3.json'], dir, env);
+    expect(more.code).toBe(0);
+    expect(a.creations()).toBe(2);
+    expect(more.stderr).toMatch(/batch \S+ submitted: 50 requests/);
+    const g = readResult(join(dir, 'c3.json'));
+    expect(g.results.filter((x) => x.cached).length).toBe(75);
+    expect(g.results.filter((x) => x.batch).length).toBe(50);
+  });
+
   it('items that errored or expired in the batch are asked again one by one, and the run completes', async () => {
     const a = api();
     a.reset();

@@ -8,8 +8,13 @@ export const pct = (ratio: number): string => formatPercent(ratio);
 export const ratioPct = (num: number, den: number): string => formatPercent(roundedRatio(num, den));
 export const answer = (a: readonly string[]): string => (a.length ? a.join(', ') : '—');
 export const typeLabel = (t: string): string => (t === 'calculation' ? 'calculation' : 'choice');
-export function passMark(v: boolean | null): string {
+/** ✓ yes, ✗ no, – not known (a part of the verdict: required, general, 禁忌肢). */
+export function checkMark(v: boolean | null): string {
   return v === true ? '✓' : v === false ? '✗' : '–';
+}
+/** A probability estimated by resampling, as a whole percent; never "100%" or "0%", which resampling cannot show. */
+export function probability(p: number): string {
+  return p >= 0.995 ? '>99%' : p < 0.005 ? '<1%' : `${Math.round(p * 100)}%`;
 }
 /** First characters of a question text, on one line. */
 export function preview(text: string, n = 48): string {

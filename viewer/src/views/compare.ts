@@ -201,11 +201,13 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
             h('p', null, 'paired on mean correctness per question; the list shows k/K right for each'),
           ),
     );
+    // k/K columns only when a run has repeated epochs (with one each, they repeat the Right column).
+    const shown = c.epochs.a > 1 || c.epochs.b > 1 ? cols : cols.filter((x) => x.key !== 'right_a' && x.key !== 'right_b');
     const rows = sortRows(c.discordant, cols, st.sort);
     const tbody = h('tbody');
     for (const x of rows) {
       const tr = h('tr', { 'data-qid': x.id, class: x.right === 'A' ? 'right-a' : 'right-b' });
-      for (const col of cols) tr.appendChild(col.cell(x));
+      for (const col of shown) tr.appendChild(col.cell(x));
       const a = tr.querySelector<HTMLAnchorElement>('a[data-qid]');
       if (a) a.href = href('question', x.id, { models: `${c.run_a},${c.run_b}` });
       tbody.appendChild(tr);
@@ -219,7 +221,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
         h(
           'thead',
           null,
-          headerRow(cols, st.sort, (so) => navigate(link(st.a?.id, st.b?.id, so))),
+          headerRow(shown, st.sort, (so) => navigate(link(st.a?.id, st.b?.id, so))),
         ),
         tbody,
       ),
@@ -248,7 +250,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
         h('h3', { 'data-testid': 'discordant-title' }, `Questions where exactly one is right (${c.discordant.length})`),
         downloadButtons(
           `compare-${fileSafe(c.run_a)}-vs-${fileSafe(c.run_b)}`,
-          () => ({ columns: cols.map((x) => x.key), rows: rows.map((x) => cols.map((col) => (col.csv ? col.csv(x) : col.value(x)))) }),
+          () => ({ columns: shown.map((x) => x.key), rows: rows.map((x) => shown.map((col) => (col.csv ? col.csv(x) : col.value(x)))) }),
           () => c,
         ),
       ),

@@ -3,7 +3,7 @@ import { passesKnownCriteria } from '../../../src/scoring/verdict.js';
 import { barChart, barDetail, type BarRow } from '../components.js';
 import { downloadButtons, fileSafe } from '../download.js';
 import { bar, h, type Child } from '../dom.js';
-import { interval, latency, passMark, pct, tokens, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
+import { checkMark, interval, latency, pct, probability, tokens, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
 import { href, type Route } from '../router.js';
 import { fold } from '../search.js';
 import { downloadTable, headerRow, readSort, sortRows, td, type Column } from '../table.js';
@@ -92,7 +92,7 @@ function columns(runs: readonly RunEntry[]): Column<RunEntry>[] {
         title,
         numeric: true,
         value: (r) => r.stats?.[field] ?? null,
-        cell: (r) => td(`num ${key}`, r.stats?.[field] !== undefined ? pct(r.stats[field]) : '—'),
+        cell: (r) => td(`num ${key}`, r.stats?.[field] !== undefined ? probability(r.stats[field]) : '—'),
       });
     }
   }
@@ -203,7 +203,7 @@ function columns(runs: readonly RunEntry[]): Column<RunEntry>[] {
     cell: (r) => {
       const s = r.summary;
       const c = td(`num pass ${verdictClass(r.verdict)}`, VERDICT_MARKS[r.verdict]);
-      c.title = `${verdictLabel(r.verdict)}: required ${passMark(s.required_pass)} general ${passMark(s.general_pass)} 禁忌肢 ${s.kinki.pass === null ? 'unknown' : passMark(s.kinki.pass)}`;
+      c.title = `${verdictLabel(r.verdict)}: required ${checkMark(s.required_pass)} general ${checkMark(s.general_pass)} 禁忌肢 ${s.kinki.pass === null ? 'unknown' : checkMark(s.kinki.pass)}`;
       c.dataset['verdict'] = r.verdict;
       return c;
     },

@@ -4,7 +4,7 @@ import type { ExamineeComparison, ExamineeQuestion } from '../../../src/scoring/
 import { answerLine, modelOutput, questionBody } from '../components.js';
 import { downloadButtons, fileSafe } from '../download.js';
 import { bar, h, replaceChildren, type Child } from '../dom.js';
-import { answer, compact, interval, latency, passMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format.js';
+import { answer, compact, interval, latency, checkMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format.js';
 import { href, type Route } from '../router.js';
 import { isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
 import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
@@ -104,7 +104,7 @@ function kinkiCard(run: RunEntry, link: (qid: string) => string): HTMLElement {
     h(
       'p',
       null,
-      `${passMark(k.pass)} ${k.pass === false ? 'fail' : 'pass'} (≤ ${k.max})`,
+      `${checkMark(k.pass)} ${k.pass === false ? 'fail' : 'pass'} (≤ ${k.max})`,
       k.selections.length
         ? [' · ', k.selections.map((x, i) => [i ? ', ' : '', h('a', { href: link(x.question_id), title: `selected ${x.choices.join(', ')}` }, x.question_id)])]
         : null,
@@ -338,13 +338,13 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
     card(
       'Required (必修)',
       `${s.required_score}/${s.required_score_max}`,
-      `${passMark(s.required_pass)} ${s.required_pass === true ? 'pass' : s.required_pass === false ? 'fail' : 'n/a'} (≥ ${reqT})`,
+      `${checkMark(s.required_pass)} ${s.required_pass === true ? 'pass' : s.required_pass === false ? 'fail' : 'n/a'} (≥ ${reqT})`,
       s.required_pass === false ? 'badcard' : s.required_pass ? 'okcard' : '',
     ),
     card(
       'General',
       `${s.general_score}/${s.general_score_max}`,
-      `${passMark(s.general_pass)} ${s.general_pass === true ? 'pass' : s.general_pass === false ? 'fail' : 'n/a'} (≥ ${genT})`,
+      `${checkMark(s.general_pass)} ${s.general_pass === true ? 'pass' : s.general_pass === false ? 'fail' : 'n/a'} (≥ ${genT})`,
       s.general_pass === false ? 'badcard' : s.general_pass ? 'okcard' : '',
     ),
     card(
