@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Question } from '../exam/types.js';
 import { buildPrompt } from '../prompt/prompt.js';
-import { AdaptiveConcurrency } from '../providers/adaptive.js';
 import { withCache, type CachedProvider, type ResponseStore } from '../providers/cache.js';
 import { responseCachePath, SqliteResponseStore } from '../providers/cache-sqlite.js';
 import { withRateLimit } from '../providers/limit.js';
@@ -16,7 +15,7 @@ import { computeRunSummary, type Summary } from '../scoring/summary.js';
 import { writeProblem } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
-import { runBatchPhase, type BatchEvent, type BatchPhaseResult } from './batch.js';
+import type { BatchEvent, BatchPhaseResult } from './batch.js';
 import { runSamples, sampleRequest, type Sample } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
 import { buildMetadata, recordsCostUsd, type RunState } from './metadata.js';
@@ -235,7 +234,9 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     settings: spec.model.settings,
   };
   const bare = opts.provider ?? (await entry.create(providerOptions));
-  const concurrency = schedule.parallel === 'auto' ? new AdaptiveConcurrency({ max: schedule.maxParallel }) : schedule.parallel;
+  // --parallel auto and the batch phase load their modules only when used (start-up is time to the first request).
+  const concurrency =
+    schedule.parallel === 'auto' ? new (await import('../providers/adaptive.js')).AdaptiveConcurrency({ max: schedule.maxParallel }) : schedule.parallel;
   const limited = withRateLimit(bare, { concurrency, rpm: schedule.rpm });
   const retried = withRetry(limited, {
     maxRetries: schedule.maxRetries,
@@ -293,6 +294,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const toBatch = held.length > 0 ? plan.toAsk.filter((s) => !heldKeys.has(sampleKey(s.question.id, s.epoch))) : plan.toAsk;
   let batched: BatchPhaseResult | null = null;
   if ((schedule.batch || openBatches.length > 0) && entry.batch && toBatch.length + openBatches.length > 0) {
+    const { runBatchPhase } = await import('./batch.js');
     batched = await runBatchPhase({
       exam,
       imageMode: task.imageMode,

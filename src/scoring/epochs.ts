@@ -1,7 +1,11 @@
 import type { Exam } from '../exam/types.js';
 import type { EpochScore, EpochsSummary } from '../results/summary.js';
 import type { ResultRecord } from '../results/schema.js';
-import { epochStats, examDesign, outcomesFromRecords, type OfficialScore } from '../stats/index.js';
+// The modules themselves, not the stats index: a run's summary needs these few, not the resampling machinery.
+import { examDesign } from '../stats/design.js';
+import { epochStats } from '../stats/epochs.js';
+import type { OfficialScore } from '../stats/official.js';
+import { outcomesFromRecords } from '../stats/outcomes.js';
 import { verdictOf } from './verdict.js';
 
 /**

@@ -1,28 +1,26 @@
-import { resolve } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
-import { DEFAULT_EXAM } from '../../exam/editions.js';
 import { responseCachePath } from '../../providers/cache-sqlite.js';
 import { providerEntry, resolveApiKey } from '../../providers/registry.js';
-import { upsertReadmeRun } from '../../reports/readme.js';
-import { formatSummaryBlock } from '../../reports/terminal.js';
-import { runUncertaintyOf } from '../../reports/uncertainty.js';
-import { epochLists } from '../../results/epochs.js';
 import { runBenchmark, shownBaseUrl, type BenchmarkResult } from '../../runner/benchmark.js';
 import { defaultOutPath } from '../../runner/metadata.js';
 import { recordedSettings } from '../../runner/resume.js';
 import { resolveRunSpec, type RunSpec } from '../../runner/spec.js';
-import { compareWithExaminees } from '../../scoring/examinees.js';
-import { UserError } from '../../util/errors.js';
 import { registerSecret } from '../../util/redact.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command, type Io, type Parsed } from '../command.js';
 import { Progress } from '../progress/run.js';
-import { batchNote, startLines, trafficLines } from '../progress/run-notes.js';
-import { asFlagError, modelAndProvider, resumeCommand, RUN_HELP, RUN_OPTIONS, specInputFromFlags } from '../run-flags.js';
+import { batchNote, startLines } from '../progress/run-notes.js';
+import { asFlagError, modelAndProvider, RUN_HELP, RUN_OPTIONS, specInputFromFlags } from '../run-flags.js';
+
+/**
+ * What a run prints when it ends (the summary with its statistics, the README
+ * row, how to resume). Its modules load while the first requests are out, not
+ * before them: start-up is time to the first request.
+ */
+let report: Promise<typeof import('../run-report.js')> | undefined;
+const loadReport = () => (report ??= import('../run-report.js'));
 
 /** A retry wait from which on the user is told (a quiet minute looks like a hang). */
 const LONG_WAIT_MS = 10_000;
-/** Exit code of a run the server stopped (e.g. a quota): EX_TEMPFAIL, try again later. */
-const EXIT_PAUSED = 75;
 
 /** Ctrl-C (and SIGTERM): the first stops sending, the second aborts requests in flight, the third exits. */
 function interruptHandling(say: (line: string) => void): { stop: AbortController; abort: AbortController; release: () => void } {
@@ -74,8 +72,6 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const baseUrl = shownBaseUrl(spec, entry);
 
   // 2. Run, with progress on stderr and Ctrl-C handling.
-  const json = flag(args, 'json');
-  const human = json ? io.stderr : io.stdout;
   let progress: Progress | null = null;
   const say = (line: string) => (progress ? progress.note(line) : writeLine(io.stderr, line));
   const signals = interruptHandling(say);
@@ -101,6 +97,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
         onStart: (plan) => {
+          loadReport().catch(() => undefined); // awaited (and any failure thrown) at the end
           for (const line of startLines(spec, baseUrl, plan, prior, cachePath)) writeLine(io.stderr, line);
           progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
         },
@@ -129,57 +126,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   }
 
   // 3. The summary, the README row, and how to resume.
-  for (const line of trafficLines(spec, result)) writeLine(io.stderr, line);
-  const wrote = result.file.results.length > 0;
-  const cost = typeof result.file.metadata['cost_usd'] === 'number' ? result.file.metadata['cost_usd'] : null;
-  const examinees = compareWithExaminees(result.file.results, exam);
-  const stopped = result.stopped;
-  const uncertainty = wrote ? runUncertaintyOf(epochLists(result.file), exam) : null;
-  writeLine(
-    human,
-    formatSummaryBlock({
-      model: spec.model.model,
-      summary: result.summary,
-      rules: exam.rules,
-      path: wrote ? out : null,
-      costUsd: cost,
-      stopped: stopped !== null,
-      examinees,
-      uncertainty,
-    }),
-  );
-  // The README tables are the 120th's, as in the reference; other exams have `leaderboard --exam ID --readme`.
-  if (wrote && !stopped && !flag(args, 'no-readme') && exam.id === DEFAULT_EXAM) addReadmeRow(io, spec, result);
-  // A batch still running is in the journal alone: resumable even when no answer is in yet.
-  const resumable = wrote || result.openBatches > 0;
-  const resume = stopped && resumable ? resumeCommand(spec, baseUrl, entry.defaultBaseUrl, examFlag, dataDir) : null;
-  if (stopped) {
-    writeLine(io.stderr, '');
-    const why = stopped.reason ? `Stopped: ${stopped.reason}` : 'Interrupted';
-    const left = result.plan.toAsk.length - result.newRecords;
-    writeLine(io.stderr, `  ${why}: ${result.newRecords} answered this time, ${left} still to ask.${resume ? ' To resume:' : ''}`);
-    if (result.openBatches > 0)
-      writeLine(io.stderr, `  ${result.openBatches} batch(es) keep running at the provider; resuming collects their answers (nothing is sent twice).`);
-    if (resume) writeLine(io.stderr, `    ${resume}`);
-  }
-  if (json) {
-    const report = { path: wrote ? out : null, interrupted: stopped !== null, resume_command: resume, metadata: result.file.metadata, summary: result.summary };
-    writeLine(io.stdout, JSON.stringify(report, null, 2));
-  }
-  return stopped === null ? 0 : stopped.cause === 'user' ? 130 : EXIT_PAUSED;
-}
-
-/** As the reference does: add or replace this run's row in ./README.md's tables. A README that cannot be written is a warning: the run is saved. */
-function addReadmeRow(io: Io, spec: RunSpec, result: BenchmarkResult): void {
-  try {
-    const name = spec.model.displayName ?? spec.model.model;
-    if (upsertReadmeRun(resolve(io.cwd, 'README.md'), { name, imageMode: spec.task.imageMode, summary: result.summary })) {
-      writeLine(io.stderr, '  Leaderboard updated in README.md');
-    }
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    writeLine(io.stderr, `  warning: leaderboard in README.md not updated: ${e.message}`);
-  }
+  return (await loadReport()).reportRun({ io, args, spec, result, exam, out, baseUrl, entry, examFlag, dataDir });
 }
 
 export const runCommand: Command = {
