@@ -4,7 +4,7 @@ import type { Exam } from '../exam/types.js';
 import type { ProviderEntry } from '../providers/registry.js';
 import { upsertReadmeRun } from '../reports/readme.js';
 import { formatSummaryBlock } from '../reports/terminal.js';
-import { runUncertaintyOf } from '../reports/uncertainty.js';
+import { prepareRunUncertainty, runUncertaintyOf } from '../reports/uncertainty.js';
 import { epochLists } from '../results/epochs.js';
 import type { BenchmarkResult } from '../runner/benchmark.js';
 import type { RunSpec } from '../runner/spec.js';
@@ -36,6 +36,19 @@ export interface RunReportInput {
   readonly entry: ProviderEntry;
   readonly examFlag: string | undefined;
   readonly dataDir: string | undefined;
+}
+
+/**
+ * Work the report can do before the answers are in (the statistics' resampling
+ * plans, which depend on the questions alone), done while the requests are out
+ * so that the summary follows the last answer at once.
+ */
+export function prepareReport(exam: Exam, questionIds: readonly string[], epochs: number): void {
+  try {
+    prepareRunUncertainty(exam, questionIds, epochs);
+  } catch {
+    // Only a head start: the report computes whatever it needs at the end, and says what is wrong then.
+  }
 }
 
 /** Print the end of a run; the exit code (0, 130 after Ctrl-C, 75 when the server stopped it). */

@@ -7,6 +7,7 @@ import {
   examDesign,
   leaderboardUncertainty,
   outcomesFromRecords,
+  preparePassOnSimilarExam,
   runUncertainty,
   type LeaderboardOptions,
   type RunUncertainty,
@@ -30,6 +31,12 @@ export function runUncertaintyOf(epochs: readonly (readonly ResultRecord[])[], e
   const complete = completeEpochs(epochs, design.ids);
   if (complete.length === 0) return null;
   return runUncertainty(design, outcomesFromRecords(design, exam, complete), opts);
+}
+
+/** Do ahead what `runUncertaintyOf` will need for a run of these questions and epochs (see `preparePassOnSimilarExam`). */
+export function prepareRunUncertainty(exam: Exam, questionIds: readonly string[], epochs: number, opts: StatsOptions = {}): void {
+  const design = examDesign(exam, questionIds);
+  if (design.ids.length > 0) preparePassOnSimilarExam(design, epochs, opts);
 }
 
 /** Which questions a leaderboard table is over: every scored question, or the text-only ones. */

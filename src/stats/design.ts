@@ -206,6 +206,9 @@ export function buildDesign(input: DesignInput): ExamDesign {
   };
 }
 
+const DESIGNS_PER_EXAM = 8;
+const designCache = new WeakMap<object, Map<string, ExamDesign>>();
+
 /**
  * The design of an exam, or of some of its questions (`questionIds`, e.g. the
  * text-only table or the questions two runs share), in exam order.
@@ -221,8 +224,15 @@ export function examDesign(exam: Pick<Exam, 'questions' | 'rules' | 'byId'>, que
     questions = questions.filter((q) => wanted.has(q.id));
   }
   const scored = questions.filter((q) => q.points > 0);
+  // One design per exam and question set: resampling plans are cached per design, so the same
+  // questions share them (a run's report, after the plans were drawn while its requests were out).
+  let designs = designCache.get(exam);
+  if (!designs) designCache.set(exam, (designs = new Map<string, ExamDesign>()));
+  const key = scored.map((q) => q.id).join('\n');
+  const held = designs.get(key);
+  if (held) return held;
   const disclosed = exam.rules.kinkiDisclosed && scored.every((q) => q.kinki !== undefined);
-  return buildDesign({
+  const design = buildDesign({
     ids: scored.map((q) => q.id),
     points: scored.map((q) => q.points),
     required: scored.map((q) => q.required),
@@ -231,4 +241,7 @@ export function examDesign(exam: Pick<Exam, 'questions' | 'rules' | 'byId'>, que
     rules: exam.rules,
     kinkiChoices: disclosed ? scored.map((q) => (q.kinki?.length ?? 0) > 0) : null,
   });
+  if (designs.size >= DESIGNS_PER_EXAM) designs.delete(designs.keys().next().value as string);
+  designs.set(key, design);
+  return design;
 }

@@ -13,7 +13,15 @@ export { scoreEstimate, accuracyEstimate, designWilson, type MeanEstimate } from
 export { wilsonInterval, wilsonFromProportion } from './wilson.js';
 export { holmAdjust } from './holm.js';
 export { signFlipTest } from './signflip.js';
-export { passOnRerun, passOnSimilarExam, passProbabilityIndependent, rerunModel, type PassProbability, type RerunModel } from './pass.js';
+export {
+  passOnRerun,
+  passOnSimilarExam,
+  preparePassOnSimilarExam,
+  passProbabilityIndependent,
+  rerunModel,
+  type PassProbability,
+  type RerunModel,
+} from './pass.js';
 export { fitBetaPrior, type BetaPrior } from './betabinom.js';
 export { rankRanges, type RankRange, type RankRanges } from './ranks.js';
 export { pairedDifference, pairwiseTests, type PairedDifference, type DifferenceEstimate, type DiscordantQuestion, type PairTest } from './paired.js';

@@ -188,6 +188,17 @@ export function passOnSimilarExam(design: ExamDesign, o: RunOutcomes, opts: Stat
   return { p: pass / draws.resamples, reason: null, kinkiIncluded: draws.kinki !== null };
 }
 
+/**
+ * Draw ahead the resampling plans `passOnSimilarExam` will use for a run of
+ * `epochs` epochs on this design (plans depend on the design alone, never on
+ * outcomes): a run's report calls it while the run's requests are out.
+ */
+export function preparePassOnSimilarExam(design: ExamDesign, epochs: number, opts: StatsOptions = {}): void {
+  const { resamples, seed } = resolveOptions(opts);
+  resamplingPlan(design, resamples, subSeed(seed, TWO_LEVEL_STREAM), epochs);
+  resamplingPlan(design, resamples, subSeed(seed, CLUSTER_STREAM), 1);
+}
+
 /** The predictive draws behind `passOnSimilarExam` (part scores and 禁忌肢 per resample); `plugIn` = T_b alone. */
 export function similarExamDraws(
   design: ExamDesign,

@@ -62,6 +62,14 @@ const QUESTIONS = [
 describe('examDesign', () => {
   const d = examDesign(exam(QUESTIONS));
 
+  it('is one object per exam and question set (resampling plans are cached per design)', () => {
+    const e = exam(QUESTIONS);
+    expect(examDesign(e, ['B1', 'A1', 'A2', 'A3'])).toBe(examDesign(e, ['A1', 'A2', 'A3', 'B1']));
+    expect(examDesign(e, ['A1', 'A5'])).toBe(examDesign(e, ['A1'])); // A5 scores nothing
+    expect(examDesign(e, ['A1', 'A2'])).not.toBe(examDesign(e, ['A1']));
+    expect(examDesign(exam(QUESTIONS))).not.toBe(examDesign(e));
+  });
+
   it('keeps scored questions in exam order, with points and parts', () => {
     expect(d.ids).toEqual(['A1', 'A2', 'A3', 'A4', 'B1', 'B2']);
     expect(Array.from(d.points)).toEqual([1, 1, 1, 1, 1, 3]);

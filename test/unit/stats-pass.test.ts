@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDesign } from '../../src/stats/design.js';
 import type { RunOutcomes } from '../../src/stats/outcomes.js';
-import { passOnRerun, passOnSimilarExam, rerunModel } from '../../src/stats/pass.js';
+import { passOnRerun, passOnSimilarExam, preparePassOnSimilarExam, rerunModel } from '../../src/stats/pass.js';
 import { runUncertainty } from '../../src/stats/run.js';
 import { drawAbilities, drawOutcomes, logitForMean, syntheticDesign120, type SyntheticModel } from '../../src/stats/simulate.js';
 import { mulberry32 } from '../../src/util/prng.js';
@@ -63,6 +63,14 @@ describe('P(pass) on an exam like this one', () => {
   it('is reproducible with a seed', () => {
     const o = run(model(0.8, 0.75), 3, 7);
     expect(passOnSimilarExam(design, o, { resamples: 500, seed: 9 })).toEqual(passOnSimilarExam(design, o, { resamples: 500, seed: 9 }));
+  });
+
+  it("is the same whether its plans were drawn ahead (while a run's requests are out) or not", () => {
+    const o = run(model(0.8, 0.75), 3, 7);
+    const cold = passOnSimilarExam(syntheticDesign120(), o, { resamples: 300, seed: 4 });
+    const warmDesign = syntheticDesign120();
+    preparePassOnSimilarExam(warmDesign, 3, { resamples: 300, seed: 4 });
+    expect(passOnSimilarExam(warmDesign, o, { resamples: 300, seed: 4 })).toEqual(cold);
   });
 
   it('says "unknown" for 禁忌肢 where undisclosed, and includes it where disclosed', () => {

@@ -97,7 +97,11 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         stopSignal: signals.stop.signal,
         abortSignal: signals.abort.signal,
         onStart: (plan) => {
-          loadReport().catch(() => undefined); // awaited (and any failure thrown) at the end
+          // The report loads, and draws its statistics' plans, while the first requests are out (awaited at the end).
+          const ids = plan.selected.map((q) => q.id);
+          loadReport()
+            .then((r) => setImmediate(() => r.prepareReport(exam, ids, plan.epochs)))
+            .catch(() => undefined);
           for (const line of startLines(spec, baseUrl, plan, prior, cachePath)) writeLine(io.stderr, line);
           progress = new Progress(plan.toAsk.length, io.stderr, progressMode);
         },
