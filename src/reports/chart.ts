@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { createRequire } from 'node:module';
 import type { Interval } from '../stats/index.js';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
@@ -212,6 +212,8 @@ export function renderChartSvg(entries: readonly ChartBar[], opts: ChartOptions 
 
 /** Render an SVG to PNG with resvg, using system fonts (a CJK font when installed). */
 export function renderPng(svg: string, scale = 2): Buffer {
+  // The native renderer loads only when a PNG is drawn (a table, an SVG or `--help` does not need it).
+  const { Resvg } = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     font: { loadSystemFonts: true, defaultFontFamily: CHART_DEFAULT_FONT, sansSerifFamily: CHART_DEFAULT_FONT },
     fitTo: { mode: 'zoom', value: scale },
