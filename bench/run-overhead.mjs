@@ -152,11 +152,13 @@ async function main() {
           requests: st.requests,
           serverPeak: st.peak,
           toFirstRequestMs: st.first === null ? null : st.first - m.spawnedAt,
+          // From the server's last reply to the process's exit: what the contender does after its last answer.
+          afterLastReplyMs: st.last === null ? null : m.spawnedAt + m.wallMs - st.last,
         };
         runs[name].push(r);
         console.log(
           `rep ${rep} ${name.padEnd(9)} wall ${(r.wallMs / 1000).toFixed(2)} s, ${(r.cpuMs / n).toFixed(3)} ms CPU/question, peak RSS ${r.maxRssMB.toFixed(0)} MB, ` +
-            `first request after ${r.toFirstRequestMs ?? '—'} ms, ${r.requests} requests (peak ${r.serverPeak} in flight), ${r.correct} correct`,
+            `first request after ${r.toFirstRequestMs ?? '—'} ms, exit ${r.afterLastReplyMs === null ? '—' : Math.round(r.afterLastReplyMs)} ms after the last reply, ${r.requests} requests (peak ${r.serverPeak} in flight), ${r.correct} correct`,
         );
       }
     }
@@ -173,6 +175,7 @@ async function main() {
     max_rss_mb: round(median(rs.map((r) => r.maxRssMB)), 1),
     to_first_request_ms: rs[0].toFirstRequestMs === null ? null : Math.round(median(rs.map((r) => r.toFirstRequestMs))),
     after_first_request_ms: rs[0].toFirstRequestMs === null ? null : Math.round(median(rs.map((r) => r.wallMs - r.toFirstRequestMs))),
+    after_last_reply_ms: rs[0].afterLastReplyMs === null ? null : Math.round(median(rs.map((r) => r.afterLastReplyMs))),
     server_peak_in_flight: Math.max(...rs.map((r) => r.serverPeak)),
     requests: rs[0].requests,
     correct: rs[0].correct,
@@ -197,20 +200,20 @@ function section(r) {
   const { reference_loop: ref, jmle_bench_run: jb, jmle_bench_run_offline: off } = r.contenders;
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const row = (label, x, http) =>
-    `| ${label} | ${s(x.wall_ms)} | ${http ? x.wall_over_ideal.toFixed(3) : '—'} | ${x.cpu_ms_per_question.toFixed(3)} ms | ${x.max_rss_mb.toFixed(0)} MB | ${x.to_first_request_ms === null ? '—' : `${x.to_first_request_ms} ms`} | ${http ? x.server_peak_in_flight : '—'} |`;
+    `| ${label} | ${s(x.wall_ms)} | ${http ? x.wall_over_ideal.toFixed(3) : '—'} | ${x.cpu_ms_per_question.toFixed(3)} ms | ${x.max_rss_mb.toFixed(0)} MB | ${x.to_first_request_ms === null ? '—' : `${x.to_first_request_ms} ms`} | ${x.after_last_reply_ms == null ? '—' : `${x.after_last_reply_ms} ms`} | ${http ? x.server_peak_in_flight : '—'} |`;
   const dWall = jb.wall_ms - ref.wall_ms;
   const verdict =
     dWall <= 0
       ? `\`jmle-bench run\` finished ${s(-dWall)} sooner than the reference loop`
       : `\`jmle-bench run\` finished ${s(dWall)} later than the reference loop`;
   const after = (x) => x.after_first_request_ms;
-  const split = `Start-up, from spawn to the first request: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench (node, the CLI's modules, the exam with its checks, the journal); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}`;
+  const split = `Start-up, from spawn to the first request: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench (node, the CLI's modules, the exam with its checks, the journal); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}${ref.after_last_reply_ms == null ? '' : `, of which ${ref.after_last_reply_ms} ms and ${jb.after_last_reply_ms} ms after the last reply (jmle-bench: the summary with its statistics, the fsynced result file, the journal removed)`}`;
   return `## run overhead
 
 \`node bench/run-overhead.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LATENCY_MS\`, \`BENCH_PARALLEL\`, \`BENCH_REPS\` change the ${r.latency_ms} ms / ${r.parallel} / ${r.reps} defaults). One fake OpenAI-compatible server (its own process) answers each of the ${r.questions} questions with its key after ${r.latency_ms} ms. Every figure is **whole-process**: each contender is a fresh \`node\` process measured from spawn to exit, so start-up, module loading, reading the data, the requests, scoring and writing the result file are all included; CPU (user + system) and peak RSS are the process's own, read at exit. The contenders ran interleaved, ${r.reps} times; medians. The machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after (other work shares it; start-up times move most with it). Ideal wall time = ceil(${r.questions}/${r.parallel}) × ${r.latency_ms / 1000} s = ${s(r.ideal_ms)}.
 
-| contender (${r.parallel} in flight, ${r.latency_ms} ms latency) | wall | wall / ideal | CPU / question | peak RSS | spawn → first request | server peak in flight |
-|---|---|---|---|---|---|---|
+| contender (${r.parallel} in flight, ${r.latency_ms} ms latency) | wall | wall / ideal | CPU / question | peak RSS | spawn → first request | last reply → exit | server peak in flight |
+|---|---|---|---|---|---|---|---|
 ${row("reference loop: benchmark.py's loop in Node, bare keep-alive `node:http` client, no SDK", ref, true)}
 ${row('`jmle-bench run` (chat completions over `node:http`, no SDK; fsynced journal, atomic result file)', jb, true)}
 ${row('`jmle-bench run --model random` (offline: no HTTP, no waiting)', off, false)}

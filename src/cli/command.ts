@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { EXTRACTION_RULES, type ExtractionRule } from '../extract/extract.js';
+import { EXTRACTION_RULES, type ExtractionRule } from '../results/vocabulary.js';
 import { UserError } from '../util/errors.js';
 import { redact } from '../util/redact.js';
 
