@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from 'openai';
 import type { BatchApi, BatchItem, BatchItemResult, BatchStatus } from './batch-api.js';
-import { chatCompletionOf, OPENAI_DEFAULT_BASE_URL, openAIBodyFields, statusError } from './openai.js';
+import { chatCompletionOf, isOfficialOpenAI, OPENAI_DEFAULT_BASE_URL, openAIBodyFields, statusError } from './openai.js';
 import { ProviderError, type ProviderOptions } from './types.js';
 import { bufferedFetch, field, num, oneLine, str } from './wire.js';
 
@@ -93,12 +93,13 @@ export function openAIBatch(opts: ProviderOptions): BatchApi {
     fetch: bufferedFetch,
   });
   const extra = opts.settings.extraBody ?? {};
+  const official = isOfficialOpenAI(baseURL);
   const line = (item: BatchItem) =>
     JSON.stringify({
       custom_id: item.customId,
       method: 'POST',
       url: '/v1/chat/completions',
-      body: { model: opts.model, messages: item.request.messages, ...openAIBodyFields(opts.settings, item.request.epoch, baseURL), ...extra },
+      body: { model: opts.model, messages: item.request.messages, ...openAIBodyFields(opts.settings, item.request.epoch, official), ...extra },
     });
   const fileText = async (id: string | null, signal?: AbortSignal): Promise<string> => {
     if (id === null) return '';

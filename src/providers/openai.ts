@@ -36,9 +36,13 @@ export function readUsage(u: unknown): TokenUsage | null {
   };
 }
 
-/** The request body's generation fields for these settings (before `extraBody`). */
-export function openAIBodyFields(settings: GenerationSettings, epoch: number, baseUrl: string): Record<string, unknown> {
-  const official = new URL(baseUrl).hostname === 'api.openai.com';
+/** api.openai.com takes `max_completion_tokens`; other servers `max_tokens`. */
+export function isOfficialOpenAI(baseUrl: string): boolean {
+  return new URL(baseUrl).hostname === 'api.openai.com';
+}
+
+/** The request body's generation fields for these settings (before `extraBody`); `official`: see `isOfficialOpenAI`. */
+export function openAIBodyFields(settings: GenerationSettings, epoch: number, official: boolean): Record<string, unknown> {
   return {
     ...(settings.seed !== null ? { seed: settings.seed + epoch - 1 } : {}),
     ...(settings.maxTokens !== null ? { [official ? 'max_completion_tokens' : 'max_tokens']: settings.maxTokens } : {}),
@@ -136,6 +140,7 @@ export function endpoint(baseUrl: string, path: string): URL {
 export function openAICompatible(opts: ProviderOptions): Provider {
   const baseURL = opts.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
   const url = endpoint(baseURL, 'chat/completions');
+  const official = isOfficialOpenAI(baseURL);
   const timeoutMs = Math.max(1, Math.round(opts.timeoutS * 1000));
   const headers = {
     accept: 'application/json',
@@ -147,7 +152,7 @@ export function openAICompatible(opts: ProviderOptions): Provider {
     name: 'openai-compatible',
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
-      const body = JSON.stringify({ model: opts.model, messages: request.messages, ...openAIBodyFields(opts.settings, request.epoch, baseURL), ...extra });
+      const body = JSON.stringify({ model: opts.model, messages: request.messages, ...openAIBodyFields(opts.settings, request.epoch, official), ...extra });
       // The timeout covers the whole exchange, the reply's body included (transport.ts reads it whole).
       const ctl = new AbortController();
       let timedOut = false;
