@@ -3,7 +3,7 @@
 // The leading underscore keeps run-all.mjs from running this file as a benchmark.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const benchDir = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(benchDir, '..');
@@ -33,4 +33,35 @@ export function writeBenchmarksSection(name, section) {
     doc = doc.replace(/\n*$/, '\n\n') + body;
   }
   writeFileSync(mdPath, doc);
+}
+
+/**
+ * The fake servers' answer key: the 120th's questions by the user text a run sends for them (needs `npm run build`).
+ * `keyReply` answers a chat completion body with the question's key (the reply every benchmark server sends).
+ */
+export async function questionsByText() {
+  const { loadExam, userText } = await import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
+  const { exam } = loadExam({ dataDir: dataRoot });
+  return new Map(exam.questions.map((q) => [userText(q), q]));
+}
+
+/** The question a chat completion body asks (by its user text), or undefined; and that text. */
+export function askedQuestion(body, byText) {
+  const user = body.messages.find((m) => m.role === 'user');
+  const text = typeof user.content === 'string' ? user.content : user.content.find((p) => p.type === 'text').text;
+  return { text, question: byText.get(text) };
+}
+
+/** A chat completion reply answering `question` with its key (`unknown` when the question was not found). */
+export function keyReply(body, text, question, n) {
+  return JSON.stringify({
+    id: `chatcmpl-${n}`,
+    object: 'chat.completion',
+    created: 0,
+    model: body.model,
+    choices: [
+      { index: 0, message: { role: 'assistant', content: question ? `【回答】${question.answer.join(',')}` : 'unknown question' }, finish_reason: 'stop' },
+    ],
+    usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
+  });
 }

@@ -18,8 +18,8 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dataRoot, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+import { fileURLToPath } from 'node:url';
+import { askedQuestion, dataRoot, keyReply, questionsByText, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 500);
 const LIMITS = (process.env.BENCH_LIMITS ?? '8,32').split(',').map(Number);
@@ -28,9 +28,7 @@ const self = fileURLToPath(import.meta.url);
 
 // ---------------------------------------------------------------- server (child)
 async function serve() {
-  const { loadExam, userText } = await import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
-  const { exam } = loadExam({ dataDir: dataRoot });
-  const byText = new Map(exam.questions.map((q) => [userText(q), q]));
+  const byText = await questionsByText();
   let limit = Infinity;
   let retryAfter = null;
   let inFlight = 0;
@@ -60,22 +58,13 @@ async function serve() {
         return res.end(out);
       }
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const user = body.messages.find((m) => m.role === 'user');
-      const text = typeof user.content === 'string' ? user.content : user.content.find((p) => p.type === 'text').text;
-      const q = byText.get(text);
+      const { text, question } = askedQuestion(body, byText);
       inFlight++;
       stats.accepted++;
       stats.peak = Math.max(stats.peak, inFlight);
       setTimeout(() => {
         inFlight--;
-        const out = JSON.stringify({
-          id: `chatcmpl-${stats.accepted}`,
-          object: 'chat.completion',
-          created: 0,
-          model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: q ? `【回答】${q.answer.join(',')}` : '?' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
-        });
+        const out = keyReply(body, text, question, stats.accepted);
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
         res.end(out);
       }, LATENCY);

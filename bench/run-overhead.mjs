@@ -24,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchDir, dataRoot, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+import { askedQuestion, benchDir, dataRoot, keyReply, questionsByText, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 32);
@@ -34,9 +34,7 @@ const rusage = join(repo, 'bench', '_rusage.mjs');
 
 // ---------------------------------------------------------------- server (child)
 async function serve() {
-  const { loadExam, userText } = await import(pathToFileURL(join(repo, 'dist', 'index.js')).href);
-  const { exam } = loadExam({ dataDir: dataRoot });
-  const byText = new Map(exam.questions.map((q) => [userText(q), q]));
+  const byText = await questionsByText();
   let inFlight = 0;
   let stats;
   const reset = () => (stats = { requests: 0, peak: 0, first: null, last: null });
@@ -51,22 +49,13 @@ async function serve() {
       stats.first ??= now;
       stats.requests++;
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const user = body.messages.find((m) => m.role === 'user');
-      const text = typeof user.content === 'string' ? user.content : user.content.find((p) => p.type === 'text').text;
-      const q = byText.get(text);
+      const { text, question } = askedQuestion(body, byText);
       inFlight++;
       stats.peak = Math.max(stats.peak, inFlight);
       setTimeout(() => {
         inFlight--;
         stats.last = Date.now();
-        const out = JSON.stringify({
-          id: `chatcmpl-${stats.requests}`,
-          object: 'chat.completion',
-          created: 0,
-          model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: q ? `【回答】${q.answer.join(',')}` : 'unknown question' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: text.length, completion_tokens: 8, total_tokens: text.length + 8 },
-        });
+        const out = keyReply(body, text, question, stats.requests);
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
         res.end(out);
       }, LATENCY);
