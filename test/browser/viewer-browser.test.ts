@@ -1,9 +1,8 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { exportSite } from '../../src/viewer/export.js';
@@ -14,6 +13,7 @@ import { compareWithExaminees } from '../../src/scoring/examinees.js';
 import { formatPercent } from '../../src/util/round.js';
 import type { LeaderboardPayload, QuestionsPayload, RecordView, RunEntry, RunPayload } from '../../src/viewer/types.js';
 import { DATA_ROOT } from '../helpers/data.js';
+import { fetchJson, launchChromium, PHONE, serveStatic } from '../helpers/browser.js';
 import {
   SKIPPED_FILES,
   SYSTEM_LINK,
@@ -32,9 +32,7 @@ import {
  * export served by a plain file server. One browser for the whole file.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const LAPTOP = { width: 1366, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 const { exam } = loadExam({ dataDir: DATA_ROOT });
 let fx: Fixture;
@@ -53,11 +51,6 @@ let lb: LeaderboardPayload;
 let questions: QuestionsPayload;
 const runCache = new Map<string, RunPayload>();
 
-async function fetchJson<T>(url: string): Promise<T> {
-  const r = await fetch(url);
-  expect(r.status).toBe(200);
-  return (await r.json()) as T;
-}
 async function runData(id: string): Promise<RunPayload> {
   let r = runCache.get(id);
   if (!r) {
@@ -69,30 +62,6 @@ async function runData(id: string): Promise<RunPayload> {
 /** The server's ranking (checked against buildLeaderboard and reports/ranking.ts in viewer-rank.test.ts); the app only renders it. */
 function ranked(): RunEntry[] {
   return [...lb.runs];
-}
-
-/** A tiny static file server, as any static host would be (no knowledge of the app). */
-function serveStatic(root: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.json': 'application/json',
-    '.png': 'image/png',
-  };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/site/` })),
-  );
 }
 
 interface Opened {
@@ -135,10 +104,7 @@ beforeAll(async () => {
   pastStaticUrl = st.url.replace(/\/site\/$/, '/past/');
   shotsDir = process.env['VIEWER_SHOTS'] ?? mkdtempSync(join(tmpdir(), 'jmle-viewer-shots-'));
   mkdirSync(shotsDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   lb = await fetchJson<LeaderboardPayload>(`${viewer.url}api/exams/120/leaderboard`);
   questions = await fetchJson<QuestionsPayload>(`${viewer.url}api/exams/120/questions`);
 });

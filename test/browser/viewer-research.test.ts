@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPercent, formatPointDiff, toFixedHalfEven } from '../../src/util/round.js';
 import { exportSite } from '../../src/viewer/export.js';
 import { startViewer, type Viewer } from '../../src/viewer/server.js';
 import type { LeaderboardPayload, MatrixPayload, QuestionsPayload, RunPayload } from '../../src/viewer/types.js';
 import { CLI, DATA_ROOT } from '../helpers/data.js';
+import { fetchJson, launchChromium, PHONE, serveStatic } from '../helpers/browser.js';
 import {
   CJK_QID,
   EVIL_ID,
@@ -32,9 +32,7 @@ import {
  * exams) for the whole file.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
 let fx: Fixture;
 let past: Fixture;
@@ -50,11 +48,6 @@ let questions: QuestionsPayload;
 let matrix: MatrixPayload;
 const runCache = new Map<string, RunPayload>();
 
-async function fetchJson<T>(url: string): Promise<T> {
-  const r = await fetch(url);
-  expect(r.status, url).toBe(200);
-  return (await r.json()) as T;
-}
 async function runData(id: string): Promise<RunPayload> {
   let r = runCache.get(id);
   if (!r) {
@@ -62,30 +55,6 @@ async function runData(id: string): Promise<RunPayload> {
     runCache.set(id, r);
   }
   return r;
-}
-
-/** A plain static file server, as any static host (no compression, no knowledge of the app). */
-function serveStatic(root: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-    '.json': 'application/json',
-    '.png': 'image/png',
-  };
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/site/` })),
-  );
 }
 
 interface Opened {
@@ -188,10 +157,7 @@ beforeAll(async () => {
   const st = await serveStatic(siteRoot);
   staticServer = st.server;
   staticUrl = st.url;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   lb = await fetchJson<LeaderboardPayload>(`${viewer.url}api/exams/120/leaderboard`);
   questions = await fetchJson<QuestionsPayload>(`${viewer.url}api/exams/120/questions`);
   matrix = await fetchJson<MatrixPayload>(`${viewer.url}api/exams/120/matrix`);
