@@ -11,6 +11,16 @@ export const repo = resolve(benchDir, '..');
 export const dataRoot = resolve(process.env.JMLE_DATA_DIR ?? join(repo, '..', 'shared', 'data'));
 export const resultsDir = join(dataRoot, 'jmle2026', 'results');
 
+/** The median (the mean of the two middle values for an even count). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** `x` to `d` decimals, as a number. */
+export const round = (x, d) => Number(x.toFixed(d));
+
 /** Write the raw figures to bench/out/<name>.json. */
 export function writeRawFigures(name, data) {
   mkdirSync(join(benchDir, 'out'), { recursive: true });

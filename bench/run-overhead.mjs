@@ -24,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { askedQuestion, benchDir, dataRoot, keyReply, questionsByText, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+import { askedQuestion, benchDir, dataRoot, keyReply, median, questionsByText, repo, round, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 32);
@@ -86,13 +86,6 @@ function measured(args, dir) {
     });
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (x, d) => Number(x.toFixed(d));
 
 async function main() {
   const loadBefore = loadavg()[0];

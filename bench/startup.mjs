@@ -4,7 +4,7 @@
 // Whole-process figures: process start, module loading and the command's own work.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+import { median, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 
 const CLI = join(repo, 'dist', 'cli', 'main.js');
 const ROUNDS = Number(process.env.STARTUP_ROUNDS ?? 40);
@@ -25,10 +25,6 @@ for (let i = 0; i < ROUNDS; i++) {
     times[name].push(ms);
   }
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 const base = median(times['node -e 0']);
 const rows = Object.entries(times).map(([name, xs]) => ({ name, median_ms: median(xs), over_node_ms: median(xs) - base }));
 writeRawFigures('startup', { node: process.version, rounds: ROUNDS, rows, times });

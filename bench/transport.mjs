@@ -25,7 +25,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { benchDir, repo, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+import { benchDir, median, repo, round, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 320);
@@ -196,13 +196,6 @@ function runChild(args) {
     child.on('close', (code) => (code === 0 ? resolvePromise(JSON.parse(out)) : reject(new Error(`${args.join(' ')} exited ${code}`))));
   });
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const round = (x, d) => Number(x.toFixed(d));
 
 async function main() {
   const loadBefore = loadavg()[0];

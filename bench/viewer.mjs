@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import { dataRoot, repo, resultsDir, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
+import { dataRoot, median, repo, resultsDir, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 const COPIES = 20;
 const LOADS = 7;
 const SWITCHES = 20;
@@ -22,10 +22,6 @@ const { startViewer } = await import(join(repo, 'dist', 'viewer', 'server.js'));
 const { exportSite } = await import(join(repo, 'dist', 'viewer', 'export.js'));
 
 const round = (x) => Math.round(x * 10) / 10;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 // The machine may be shared: its load when the bench starts is part of the figures.
 const loadAtStart = loadavg()[0];
