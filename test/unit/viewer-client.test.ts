@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField, toCsv, toJsonRows } from '../../viewer/src/download.js';
 import { markdownHtml } from '../../viewer/src/markdown.js';
 import { hitRanges, parseQuery } from '../../viewer/src/search.js';
-import { readSort, sortRows, type Column } from '../../viewer/src/table.js';
+import { readSort, sortParams, sortRows, type Column } from '../../viewer/src/table.js';
 
 /**
  * The viewer's pure parts, without a browser: Markdown of untrusted model
@@ -86,5 +86,18 @@ describe('sortable tables', () => {
     const bad = readSort(new URLSearchParams('sort=zzz'), cols, { key: 'id', dir: 'asc' });
     expect(bad.sort).toEqual({ key: 'id', dir: 'asc' });
     expect(bad.problem).toBe('No column "zzz" to sort by (columns: id, n); showing the default order.');
+  });
+
+  it('writes a sort back to the URL, leaving the default order out, and reads it back the same', () => {
+    const fallback = { key: 'id', dir: 'asc' } as const;
+    expect(sortParams(fallback, fallback)).toEqual({ sort: null, dir: null });
+    for (const sort of [
+      { key: 'n', dir: 'asc' },
+      { key: 'id', dir: 'desc' },
+    ] as const) {
+      const p = sortParams(sort, fallback);
+      const params = new URLSearchParams({ sort: p.sort ?? '', dir: p.dir ?? '' });
+      expect(readSort(params, cols, fallback).sort).toEqual(sort);
+    }
   });
 });

@@ -44,6 +44,12 @@ export function readSort<T>(params: URLSearchParams, columns: readonly Column<T>
   return { sort: { key: c?.key ?? fallback.key, dir }, problem: null };
 }
 
+/** The URL parameters of a sort (the inverse of `readSort`): none for the default order, which keeps URLs short. */
+export function sortParams(sort: Sort, fallback: Sort): { sort: string | null; dir: Dir | null } {
+  const isDefault = sort.key === fallback.key && sort.dir === fallback.dir;
+  return { sort: isDefault ? null : sort.key, dir: isDefault ? null : sort.dir };
+}
+
 const firstDir = <T>(c: Column<T>): Dir => c.firstDir ?? (c.numeric ? 'desc' : 'asc');
 
 export function sortRows<T>(rows: readonly T[], columns: readonly Column<T>[], sort: Sort): T[] {

@@ -5,8 +5,11 @@ import { downloadButtons, fileSafe } from '../download.js';
 import { h, replaceChildren, type Child } from '../dom.js';
 import { answer, pct, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
 import { href, type Route } from '../router.js';
-import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { headerRow, readSort, sortParams, sortRows, td, type Column, type Sort } from '../table.js';
 import { viewNavigator, urlNotice, type Mounted } from '../view.js';
+
+/** Exam order. */
+const DEFAULT_SORT: Sort = { key: 'id', dir: 'asc' };
 
 /**
  * The paired view of two runs: what `jmle-bench compare A B --json` reports (the
@@ -85,7 +88,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
       runs.find((x) => x !== a),
     );
     if (a && b && a === b) problems.push('A and B are the same run: choose another for B.');
-    const so = readSort(r.params, cols, { key: 'id', dir: 'asc' });
+    const so = readSort(r.params, cols, DEFAULT_SORT);
     if (so.problem) problems.push(so.problem);
     return { a, b, sort: so.sort, problems };
   };
@@ -94,8 +97,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
     href('compare', null, {
       a,
       b,
-      sort: sort.key === 'id' && sort.dir === 'asc' ? null : sort.key,
-      dir: sort.key === 'id' && sort.dir === 'asc' ? null : sort.dir,
+      ...sortParams(sort, DEFAULT_SORT),
     });
 
   const picker = (which: 'A' | 'B') =>

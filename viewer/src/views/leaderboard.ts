@@ -6,8 +6,11 @@ import { bar, h, type Child } from '../dom.js';
 import { checkMark, interval, latency, pct, probability, tokens, VERDICT_MARKS, verdictClass, verdictLabel } from '../format.js';
 import { href, type Route } from '../router.js';
 import { fold } from '../search.js';
-import { downloadTable, headerRow, readSort, sortRows, td, type Column } from '../table.js';
+import { downloadTable, headerRow, readSort, sortParams, sortRows, td, type Column, type Sort } from '../table.js';
 import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
+
+/** The server's ranking. */
+const DEFAULT_SORT: Sort = { key: 'rank', dir: 'asc' };
 
 /**
  * Leaderboard: headline figures, a sortable table of the runs (ranked by the
@@ -247,7 +250,7 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): Mount
   const exam = data.exam;
   const cols = columns(data.runs);
   const problems: string[] = [];
-  const { sort, problem } = readSort(route.params, cols, { key: 'rank', dir: 'asc' });
+  const { sort, problem } = readSort(route.params, cols, DEFAULT_SORT);
   if (problem) problems.push(problem);
   const filterText = route.params.get('filter') ?? '';
   const zoom = route.params.get('axis') !== 'full';
@@ -256,8 +259,7 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): Mount
   const link = (next: Partial<typeof state>) => {
     const s = { ...state, ...next };
     return href('leaderboard', null, {
-      sort: s.sort.key === 'rank' && s.sort.dir === 'asc' ? null : s.sort.key,
-      dir: s.sort.key === 'rank' && s.sort.dir === 'asc' ? null : s.sort.dir,
+      ...sortParams(s.sort, DEFAULT_SORT),
       filter: s.filter || null,
       axis: s.zoom ? null : 'full',
     });
@@ -421,7 +423,7 @@ export function renderLeaderboard(data: LeaderboardPayload, route: Route): Mount
     update(next: Route) {
       // Filtering and sorting redraw the table in place (the filter box keeps focus).
       if (next.view !== 'leaderboard' || problems.length > 0 || (next.params.get('axis') !== 'full') !== zoom) return false;
-      const r = readSort(next.params, cols, { key: 'rank', dir: 'asc' });
+      const r = readSort(next.params, cols, DEFAULT_SORT);
       if (r.problem) return false;
       state.sort = r.sort;
       state.filter = next.params.get('filter') ?? '';

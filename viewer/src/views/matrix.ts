@@ -6,7 +6,7 @@ import { h, replaceChildren } from '../dom.js';
 import { pct, preview, typeLabel } from '../format.js';
 import { href, type Route } from '../router.js';
 import { isEmpty, parseQuery, searchQuestion, type Hit, type Query } from '../search.js';
-import { headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { headerRow, readSort, sortParams, sortRows, td, type Column, type Sort } from '../table.js';
 import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
 import { readFilters, type Filters } from './model.js';
 
@@ -214,8 +214,7 @@ export function renderMatrix(data: LeaderboardPayload, matrix: MatrixPayload, qu
       image: st.filters.image,
       type: st.filters.type,
       search: st.search || null,
-      sort: st.sort.key === DEFAULT_SORT.key && st.sort.dir === DEFAULT_SORT.dir ? null : st.sort.key,
-      dir: st.sort.key === DEFAULT_SORT.key && st.sort.dir === DEFAULT_SORT.dir ? null : st.sort.dir,
+      ...sortParams(st.sort, DEFAULT_SORT),
     });
   const set = (change: Partial<State>, replace = false) => navigate(link({ ...state, ...change }), replace);
 

@@ -7,7 +7,7 @@ import { bar, h, replaceChildren, type Child } from '../dom.js';
 import { answer, compact, interval, latency, checkMark, pct, ratioPct, tokens, typeLabel, verdictClass, verdictLabel, VERDICT_MARKS } from '../format.js';
 import { href, type Route } from '../router.js';
 import { isEmpty, parseQuery, searchQuestion, type Query } from '../search.js';
-import { downloadTable, headerRow, readSort, sortRows, td, type Column, type Sort } from '../table.js';
+import { downloadTable, headerRow, readSort, sortParams, sortRows, td, type Column, type Sort } from '../table.js';
 import { viewNavigator, urlNotice, urlTextBox, type Mounted } from '../view.js';
 
 /**
@@ -300,8 +300,7 @@ export function renderModel(data: LeaderboardPayload, run: RunEntry, records: Ru
       image: st.filters.image,
       type: st.filters.type,
       search: st.search || null,
-      sort: st.sort.key === DEFAULT_SORT.key && st.sort.dir === DEFAULT_SORT.dir ? null : st.sort.key,
-      dir: st.sort.key === DEFAULT_SORT.key && st.sort.dir === DEFAULT_SORT.dir ? null : st.sort.dir,
+      ...sortParams(st.sort, DEFAULT_SORT),
     });
 
   const read = (r: Route): { state: State; problems: string[] } => {
