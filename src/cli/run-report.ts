@@ -21,7 +21,7 @@ import { resumeCommand } from './run-flags.js';
  */
 
 /** Exit code of a run the server stopped (e.g. a quota): EX_TEMPFAIL, try again later. */
-export const EXIT_PAUSED = 75;
+const EXIT_PAUSED = 75;
 
 export interface RunReportInput {
   readonly io: Io;
