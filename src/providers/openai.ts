@@ -11,7 +11,7 @@ import {
   type ProviderOptions,
   type TokenUsage,
 } from './types.js';
-import { field, num, oneLine } from './wire.js';
+import { field, notJsonMessage, num, oneLine } from './wire.js';
 
 /**
  * Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM,
@@ -98,9 +98,7 @@ export function readChatReply(reply: HttpReply): Completion {
     const json = /json/i.test(header('content-type') ?? '');
     throw new ProviderError(
       'bad-response',
-      json
-        ? oneLine(`bad response: the reply is not valid JSON ("${reply.text.slice(0, 120)}")`)
-        : oneLine(`bad response: not JSON but "${reply.text.slice(0, 120)}"; ${BASE_URL_HINT}`),
+      json ? oneLine(`bad response: the reply is not valid JSON ("${reply.text.slice(0, 120)}")`) : notJsonMessage(reply.text, BASE_URL_HINT),
     );
   }
   const completion = chatCompletionOf(data);
