@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Exam, Question } from '../../src/exam/types.js';
+import { hash32 } from '../../src/providers/random.js';
 import { mulberry32 } from '../../src/util/prng.js';
 import { chatUserText, examIndex, readBody, sendJson, sendText, startHttp, type FaultContext } from './fake-http.js';
 
@@ -90,16 +91,6 @@ export interface FakeServer {
   settle(): Promise<void>;
   reset(): void;
   close(): Promise<void>;
-}
-
-/** FNV-1a of a string, for the stochastic mode's draws. */
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** The stochastic model's answer to one request (see `FakeOptions.stochastic`). */
