@@ -1,7 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { anthropicBody, anthropicCompletion, anthropicSettings } from './anthropic-map.js';
-import { parseRetryAfter, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider, type ProviderOptions } from './types.js';
-import { bufferedFetch, field, notJsonMessage, oneLine, str } from './wire.js';
+import {
+  headerRetryAfterMs,
+  ProviderError,
+  type Completion,
+  type CompleteOptions,
+  type CompletionRequest,
+  type Provider,
+  type ProviderOptions,
+} from './types.js';
+import { bufferedFetch, field, notJsonMessage, oneLine, sdkHeaders, str } from './wire.js';
 
 /**
  * The Anthropic Messages API through the official SDK (`--provider anthropic`).
@@ -15,10 +23,6 @@ import { bufferedFetch, field, notJsonMessage, oneLine, str } from './wire.js';
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 export const ANTHROPIC_URL_HINT = 'is --base-url the API host (without /v1, e.g. https://api.anthropic.com)?';
 
-function header(headers: unknown, name: string): string | null {
-  return headers && typeof (headers as Headers).get === 'function' ? (headers as Headers).get(name) : null;
-}
-
 const RATE_LIMITS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
 
 /**
@@ -27,14 +31,13 @@ const RATE_LIMITS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as c
  * `anthropic-ratelimit-<limit>-reset`); null when the headers say nothing.
  */
 export function anthropicRetryAfterMs(headers: unknown, now = Date.now()): number | null {
-  const ms = header(headers, 'retry-after-ms');
-  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
-  const after = parseRetryAfter(header(headers, 'retry-after'), now);
+  const header = sdkHeaders(headers);
+  const after = headerRetryAfterMs(header, now);
   if (after !== null) return after;
   let wait: number | null = null;
   for (const limit of RATE_LIMITS) {
-    if (header(headers, `anthropic-ratelimit-${limit}-remaining`)?.trim() !== '0') continue;
-    const reset = Date.parse(header(headers, `anthropic-ratelimit-${limit}-reset`) ?? '');
+    if (header(`anthropic-ratelimit-${limit}-remaining`)?.trim() !== '0') continue;
+    const reset = Date.parse(header(`anthropic-ratelimit-${limit}-reset`) ?? '');
     if (!Number.isNaN(reset)) wait = Math.max(wait ?? 0, reset - now);
   }
   return wait === null ? null : Math.max(0, wait);

@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { cacheRoot } from '../exam/data-root.js';
 import { UserError } from '../util/errors.js';
 import type { CachedAnswer, CacheScope, ResponseStore } from './cache.js';
+import { str } from './wire.js';
 
 /**
  * The response cache on disk: one SQLite file (`<cache folder>/responses.sqlite`,
@@ -42,10 +43,6 @@ async function loadDriver(): Promise<typeof BetterSqlite3> {
   }
 }
 
-function text(x: unknown): string | null {
-  return typeof x === 'string' ? x : null;
-}
-
 /** A stored row back to an answer; anything unreadable is a miss (asked again), never an error. */
 function readAnswer(json: string): CachedAnswer | null {
   let v: unknown;
@@ -59,9 +56,9 @@ function readAnswer(json: string): CachedAnswer | null {
   if (typeof o['content'] !== 'string') return null;
   return {
     content: o['content'],
-    reasoning: text(o['reasoning']),
+    reasoning: str(o['reasoning']),
     usage: o['usage'] && typeof o['usage'] === 'object' ? (o['usage'] as CachedAnswer['usage']) : null,
-    finishReason: text(o['finishReason']),
+    finishReason: str(o['finishReason']),
     truncated: o['truncated'] === true,
   };
 }

@@ -2,7 +2,7 @@ import OpenAI, { toFile } from 'openai';
 import type { BatchApi, BatchItem, BatchItemResult, BatchStatus } from './batch-api.js';
 import { chatCompletionOf, isOfficialOpenAI, OPENAI_DEFAULT_BASE_URL, openAIBodyFields, statusError } from './openai.js';
 import { ProviderError, type ProviderOptions } from './types.js';
-import { bufferedFetch, field, num, oneLine, str } from './wire.js';
+import { bufferedFetch, field, num, oneLine, sdkHeaders, str } from './wire.js';
 
 /**
  * The OpenAI Batch API (`--batch` with the openai provider): the requests go
@@ -31,10 +31,8 @@ export function classifySdkError(e: unknown, timeoutS?: number): ProviderError {
     return new ProviderError('connection', oneLine(`connection error${cause ? `: ${cause}` : ''}`));
   }
   if (e instanceof OpenAI.APIError && typeof e.status === 'number') {
-    const headers: unknown = e.headers;
-    const header = (name: string) => (headers && typeof (headers as Headers).get === 'function' ? (headers as Headers).get(name) : null);
     // An error whose body is no JSON: a static file server, a proxy's HTML page, a wrong port.
-    return statusError(e.status, e.message, header, (e as { error?: unknown }).error === undefined);
+    return statusError(e.status, e.message, sdkHeaders(e.headers), (e as { error?: unknown }).error === undefined);
   }
   if (e instanceof OpenAI.APIError) return new ProviderError('connection', oneLine(e.message));
   const err = e as Error;

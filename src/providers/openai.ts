@@ -1,7 +1,7 @@
 import { HARNESS } from '../version.js';
 import { headerValue, postJson, TransportError, type HttpReply } from './transport.js';
 import {
-  parseRetryAfter,
+  headerRetryAfterMs,
   ProviderError,
   type Completion,
   type CompleteOptions,
@@ -11,7 +11,7 @@ import {
   type ProviderOptions,
   type TokenUsage,
 } from './types.js';
-import { field, num, oneLine } from './wire.js';
+import { field, notJsonMessage, num, oneLine } from './wire.js';
 
 /**
  * Any server that speaks OpenAI chat completions: OpenAI, OpenRouter, vLLM,
@@ -60,8 +60,7 @@ const BASE_URL_HINT = 'is --base-url the API (it usually ends in /v1)?';
  */
 export function statusError(status: number, message: string, header: (name: string) => string | null, notApi: boolean): ProviderError {
   const msg = oneLine(message || `HTTP ${status}`);
-  const ms = header('retry-after-ms');
-  const retryAfterMs = ms && /^\d+(\.\d+)?$/.test(ms.trim()) ? Math.round(Number(ms)) : parseRetryAfter(header('retry-after'));
+  const retryAfterMs = headerRetryAfterMs(header);
   if (notApi && status !== 429) {
     return new ProviderError(status >= 500 ? 'server' : 'bad-response', `not an API reply (${msg}); ${BASE_URL_HINT}`, { status, notApi: true });
   }
@@ -98,9 +97,7 @@ export function readChatReply(reply: HttpReply): Completion {
     const json = /json/i.test(header('content-type') ?? '');
     throw new ProviderError(
       'bad-response',
-      json
-        ? oneLine(`bad response: the reply is not valid JSON ("${reply.text.slice(0, 120)}")`)
-        : oneLine(`bad response: not JSON but "${reply.text.slice(0, 120)}"; ${BASE_URL_HINT}`),
+      json ? oneLine(`bad response: the reply is not valid JSON ("${reply.text.slice(0, 120)}")`) : notJsonMessage(reply.text, BASE_URL_HINT),
     );
   }
   const completion = chatCompletionOf(data);

@@ -12,8 +12,8 @@ import type { Completion, CompletionRequest, Provider } from './types.js';
 export const RANDOM_MODEL = 'random';
 export const RANDOM_DISPLAY_NAME = 'Random (chance level)';
 
-/** FNV-1a, 32 bit. */
-function hash32(s: string): number {
+/** FNV-1a, 32 bit: a seed for `mulberry32` from a string. */
+export function hash32(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -144,3 +144,10 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   if (Number.isNaN(t)) return null;
   return Math.max(0, t - now);
 }
+
+/** The wait a reply's headers ask for, in ms: `retry-after-ms` (OpenAI's and Anthropic's APIs send it), else `Retry-After`; null when neither says. */
+export function headerRetryAfterMs(header: (name: string) => string | null, now = Date.now()): number | null {
+  const ms = header('retry-after-ms');
+  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
+  return parseRetryAfter(header('retry-after'), now);
+}

@@ -27,6 +27,11 @@ export function str(x: unknown): string | null {
   return typeof x === 'string' ? x : null;
 }
 
+/** A header reader over an SDK error's `headers` (a fetch `Headers`; anything else has no headers). */
+export function sdkHeaders(headers: unknown): (name: string) => string | null {
+  return (name) => (headers && typeof (headers as Headers).get === 'function' ? (headers as Headers).get(name) : null);
+}
+
 /** `data:image/png;base64,AAAA` → its media type and base64 data; null for any other URL. */
 export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
   const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);

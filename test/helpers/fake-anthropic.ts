@@ -3,6 +3,7 @@ import type { Exam, Question } from '../../src/exam/types.js';
 import {
   answerText,
   Attempts,
+  chatUserText,
   examIndex,
   readBody,
   sendJson,
@@ -73,16 +74,6 @@ function error(res: ServerResponse, status: number, type: string, message: strin
   sendJson(res, status, { type: 'error', error: { type, message } }, { 'request-id': `req_${Date.now()}`, ...headers });
 }
 
-function firstUserText(params: Record<string, unknown>): string | null {
-  const messages = params['messages'];
-  if (!Array.isArray(messages)) return null;
-  const user = messages.find((m) => (m as { role?: string }).role === 'user') as { content?: unknown } | undefined;
-  if (typeof user?.content === 'string') return user.content;
-  if (!Array.isArray(user?.content)) return null;
-  const text = user.content.find((b) => (b as { type?: string }).type === 'text') as { text?: string } | undefined;
-  return text?.text ?? null;
-}
-
 /** What the real API refuses with 400 invalid_request_error, in its words (roughly). */
 function invalid(params: Record<string, unknown>, model: unknown, version: string): string | null {
   if (typeof model !== 'string' || model === '') return 'model: Field required';
@@ -118,7 +109,7 @@ function messageReply(params: Record<string, unknown>, q: Question, opts: FakeAn
   const content: Record<string, unknown>[] = [];
   if (thinks) content.push({ type: 'thinking', thinking: `考える: ${q.id} の選択肢を順に検討する。`, signature: 'EqQBCgIYAhIM' });
   if (!cut) content.push({ type: 'text', text });
-  const prompt = (firstUserText(params) ?? '').length;
+  const prompt = (chatUserText(params) ?? '').length;
   return {
     id: `msg_${index}`,
     type: 'message',
@@ -163,7 +154,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   });
 
   function itemOutcome(b: FakeBatch, r: FakeBatch['requests'][number]): BatchOutcome {
-    const text = firstUserText(r.params);
+    const text = chatUserText(r.params);
     const q = text !== null ? (byText.get(text) ?? null) : null;
     return state.options.batchItem?.({ customId: r.custom_id, questionId: q?.id ?? null }) ?? 'succeeded';
   }
@@ -209,7 +200,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       }
     }
     const isMessages = req.method === 'POST' && path === '/v1/messages';
-    const text = isMessages ? firstUserText(body) : null;
+    const text = isMessages ? chatUserText(body) : null;
     const q = text !== null ? (byText.get(text) ?? null) : null;
     const entry: LoggedRequest = {
       method: req.method ?? '',
@@ -313,7 +304,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       if (batchObject(b, fake.origin)['processing_status'] !== 'ended') return fail(400, 'invalid_request_error', 'batch has not ended');
       const lines = b.requests.map((r, i) => {
         const outcome = itemOutcome(b, r);
-        const text = firstUserText(r.params);
+        const text = chatUserText(r.params);
         const q = text !== null ? (byText.get(text) ?? null) : null;
         if (outcome === 'succeeded' && q)
           return { custom_id: r.custom_id, result: { type: 'succeeded', message: messageReply(r.params, q, state.options, 10_000 + i, false) } };

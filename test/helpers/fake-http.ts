@@ -159,6 +159,16 @@ export function transportFault(fault: NativeFault, fake: HttpFake, req: Incoming
   }
 }
 
+/** The text of the first user message of a chat body (OpenAI's or Anthropic's: a string, or the first text part), by which a fake finds the question. */
+export function chatUserText(body: Record<string, unknown>): string | null {
+  const messages = body['messages'];
+  if (!Array.isArray(messages)) return null;
+  const user = messages.find((m) => m && (m as { role?: string }).role === 'user') as { content?: unknown } | undefined;
+  if (typeof user?.content === 'string') return user.content;
+  if (!Array.isArray(user?.content)) return null;
+  return (user.content.find((p) => p && (p as { type?: string }).type === 'text') as { text?: string } | undefined)?.text ?? null;
+}
+
 /** The real exam, and its questions by the user text the prompt sends. */
 export function examIndex(): { exam: Exam; byText: Map<string, Question> } {
   const { exam } = loadExam({ dataDir: DATA_ROOT });

@@ -3,6 +3,7 @@ import type { Exam, Question } from '../../src/exam/types.js';
 import {
   answerText,
   Attempts,
+  chatUserText,
   examIndex,
   readBody,
   sendJson,
@@ -72,17 +73,8 @@ export interface FakeOpenAIBatch {
   close(): Promise<void>;
 }
 
-function userText(body: Record<string, unknown>): string | null {
-  const messages = body['messages'];
-  if (!Array.isArray(messages)) return null;
-  const user = messages.find((m) => (m as { role?: string }).role === 'user') as { content?: unknown } | undefined;
-  if (typeof user?.content === 'string') return user.content;
-  if (!Array.isArray(user?.content)) return null;
-  return (user.content.find((p) => (p as { type?: string }).type === 'text') as { text?: string } | undefined)?.text ?? null;
-}
-
 function chatCompletion(body: Record<string, unknown>, q: Question, opts: FakeOpenAIBatchOptions, id: string): Record<string, unknown> {
-  const prompt = (userText(body) ?? '').length;
+  const prompt = (chatUserText(body) ?? '').length;
   return {
     id,
     object: 'chat.completion',
@@ -128,7 +120,7 @@ export async function startFakeOpenAIBatch(options: FakeOpenAIBatchOptions = {})
   };
 
   const questionOf = (body: Record<string, unknown>): Question | null => {
-    const text = userText(body);
+    const text = chatUserText(body);
     return text !== null ? (byText.get(text) ?? null) : null;
   };
   const outcomeOf = (l: Line): OpenAIBatchOutcome =>

@@ -1,10 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { loadExam } from '../../src/exam/registry.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Exam, Question } from '../../src/exam/types.js';
-import { userText } from '../../src/prompt/prompt.js';
+import { hash32 } from '../../src/providers/random.js';
 import { mulberry32 } from '../../src/util/prng.js';
-import { DATA_ROOT } from './data.js';
+import { chatUserText, examIndex, readBody, sendJson, sendText, startHttp, type FaultContext } from './fake-http.js';
+
+export type { FaultContext } from './fake-http.js';
 
 /**
  * A fake OpenAI-compatible chat completions server for tests and benches:
@@ -34,14 +34,6 @@ export type Fault =
   | { kind: '401' }
   | { kind: '403' }
   | { kind: '404' };
-
-export interface FaultContext {
-  readonly questionId: string | null;
-  /** 1 for the first request for this question, 2 for the next, … */
-  readonly attempt: number;
-  /** 0-based index of the request over the server's life. */
-  readonly index: number;
-}
 
 export interface LoggedRequest {
   readonly questionId: string | null;
@@ -101,38 +93,6 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-function bodyText(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function userMessageText(body: Record<string, unknown>): string | null {
-  const messages = body['messages'];
-  if (!Array.isArray(messages)) return null;
-  const user = messages.find((m) => m && (m as { role?: string }).role === 'user') as { content?: unknown } | undefined;
-  if (!user) return null;
-  if (typeof user.content === 'string') return user.content;
-  if (Array.isArray(user.content)) {
-    const part = user.content.find((p) => p && (p as { type?: string }).type === 'text') as { text?: string } | undefined;
-    return part?.text ?? null;
-  }
-  return null;
-}
-
-/** FNV-1a of a string, for the stochastic mode's draws. */
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 /** The stochastic model's answer to one request (see `FakeOptions.stochastic`). */
 export function stochasticAnswer(q: Question, body: Record<string, unknown>, model: { p: (q: Question) => number; seed: number }): string {
   const draw = mulberry32(hash32(`${model.seed}\0${q.id}\0${JSON.stringify(body['seed'] ?? null)}`))();
@@ -143,16 +103,12 @@ export function stochasticAnswer(q: Question, body: Record<string, unknown>, mod
 }
 
 export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeServer> {
-  const { exam } = loadExam({ dataDir: DATA_ROOT });
-  const byText = new Map<string, Question>();
-  for (const q of exam.questions) byText.set(userText(q), q);
+  const { exam, byText } = examIndex();
 
   const started = performance.now();
   const requests: LoggedRequest[] = [];
   const attempts = new Map<string, number>();
   const answered = new Map<string, number>();
-  const sockets = new Set<Socket>();
-  const hanging = new Set<ServerResponse>();
   let inFlight = 0;
   let peak = 0;
   let index = 0;
@@ -174,28 +130,22 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     },
   };
 
-  function json(res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}): void {
-    const text = JSON.stringify(data);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-      json(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
+      sendJson(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
       return;
     }
     // A request that began arriving before the last reset() belongs to the previous test: answered, not logged.
     const gen = generation;
-    const raw = await bodyText(req);
+    const raw = (await readBody(req)).toString('utf8');
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
     } catch {
-      json(res, 400, { error: { message: 'request body is not JSON' } });
+      sendJson(res, 400, { error: { message: 'request body is not JSON' } });
       return;
     }
-    const text = userMessageText(body);
+    const text = chatUserText(body);
     const q = text !== null ? (byText.get(text) ?? null) : null;
     const qid = q?.id ?? null;
     const hidden = state.options.concurrencyLimit;
@@ -212,7 +162,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
           outcome: 429,
         });
       }
-      json(res, 429, { error: { message: 'Too many concurrent requests' } }, hidden.retryAfter !== undefined ? { 'retry-after': hidden.retryAfter } : {});
+      sendJson(res, 429, { error: { message: 'Too many concurrent requests' } }, hidden.retryAfter !== undefined ? { 'retry-after': hidden.retryAfter } : {});
       return;
     }
     const attempt = (attempts.get(qid ?? '') ?? 0) + 1;
@@ -248,7 +198,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     if (opt.apiKey !== undefined && req.headers['authorization'] !== `Bearer ${opt.apiKey}`) {
       entry.outcome = 401;
       const sent = String(req.headers['authorization'] ?? '').replace(/^Bearer /, '');
-      json(res, 401, { error: { message: `Incorrect API key provided: ${sent}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+      sendJson(res, 401, { error: { message: `Incorrect API key provided: ${sent}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
       return;
     }
     const fault = opt.fault?.(ctx);
@@ -256,7 +206,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       switch (fault.kind) {
         case '429':
           entry.outcome = 429;
-          json(res, 429, { error: { message: 'Rate limit reached' } }, fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {});
+          sendJson(res, 429, { error: { message: 'Rate limit reached' } }, fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {});
           return;
         case '500':
         case '503':
@@ -275,7 +225,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
               : status === 400
                 ? `fake error 400 for key ${echoed}`
                 : `fake error ${status}`;
-          json(res, status, { error: { message } }, headers);
+          sendJson(res, status, { error: { message } }, headers);
           return;
         }
         case 'drop':
@@ -284,28 +234,24 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
           return;
         case 'hang':
           entry.outcome = 'hang';
-          hanging.add(res);
-          res.on('close', () => hanging.delete(res));
+          fake.hold(res);
           return;
         case 'malformed': {
           entry.outcome = 200;
           const t = '{"id":"x","choices":[{"message":{"content":"【回答】a"';
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(t) });
-          res.end(t);
+          sendText(res, 200, t, 'application/json');
           return;
         }
         case 'html-error': {
           entry.outcome = fault.status;
           const t = `<!DOCTYPE html><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: ${fault.status}</p></body></html>`;
-          res.writeHead(fault.status, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(t) });
-          res.end(t);
+          sendText(res, fault.status, t, 'text/html');
           return;
         }
         case 'html': {
           entry.outcome = 200;
           const t = '<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>';
-          res.writeHead(200, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(t) });
-          res.end(t);
+          sendText(res, 200, t, 'text/html');
           return;
         }
         case 'truncated': {
@@ -320,16 +266,13 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
           res.writeHead(200, { 'content-type': 'application/json' });
           res.write('{');
           const timer = setInterval(() => res.write(' '), 50);
-          res.on('close', () => {
-            clearInterval(timer);
-            hanging.delete(res);
-          });
-          hanging.add(res);
+          res.on('close', () => clearInterval(timer));
+          fake.hold(res);
           return;
         }
         case 'empty-choices':
           entry.outcome = 200;
-          json(res, 200, { id: 'x', object: 'chat.completion', created: 0, model: body['model'], choices: [] });
+          sendJson(res, 200, { id: 'x', object: 'chat.completion', created: 0, model: body['model'], choices: [] });
           return;
         case 'reasoning-only':
           break;
@@ -337,7 +280,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     }
     if (!q) {
       entry.outcome = 400;
-      json(res, 400, { error: { message: 'unknown question' } });
+      sendJson(res, 400, { error: { message: 'unknown question' } });
       return;
     }
     const answer = opt.stochastic ? stochasticAnswer(q, body, opt.stochastic) : opt.answer ? opt.answer(q, body) : q.answer.join(',');
@@ -348,7 +291,7 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
         : { role: 'assistant', content: `【回答】${answer}` };
     entry.outcome = 200;
     answered.set(q.id, (answered.get(q.id) ?? 0) + 1);
-    json(res, 200, {
+    sendJson(res, 200, {
       id: `chatcmpl-${ctx.index}`,
       object: 'chat.completion',
       created: 0,
@@ -363,21 +306,9 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
     });
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: { message: String(e) } });
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-
+  const fake = await startHttp(handle);
   return Object.assign(state, {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${fake.origin}/v1`,
     exam,
     /**
      * Let requests that an earlier run aborted (written to the socket, not yet
@@ -394,10 +325,6 @@ export async function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeSe
       rejectedOverLimit = 0;
       peak = inFlight;
     },
-    close() {
-      for (const r of hanging) r.destroy();
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => fake.close(),
   });
 }

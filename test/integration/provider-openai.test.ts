@@ -74,6 +74,22 @@ describe('OpenAI-compatible provider against the fake server', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
+  it("the caller's abort ends a request in flight as aborted, not as a timeout; an aborted signal sends nothing", async () => {
+    fake.options = { fault: () => ({ kind: 'hang' }) };
+    const ctl = new AbortController();
+    const pending = provider()
+      .complete(req(q1), { signal: ctl.signal })
+      .catch((e: unknown) => e);
+    setTimeout(() => ctl.abort(), 50);
+    expect(await pending).toMatchObject({ kind: 'aborted', message: 'request aborted' });
+    const sent = fake.requests.length;
+    const err = (await provider()
+      .complete(req(q1), { signal: ctl.signal })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(err.kind).toBe('aborted');
+    expect(fake.requests).toHaveLength(sent);
+  });
+
   const cases: [string, FakeOptions, string, number | null][] = [
     ['429', { fault: () => ({ kind: '429', retryAfter: '2' }) }, 'rate-limit', 429],
     ['500', { fault: () => ({ kind: '500' }) }, 'server', 500],

@@ -40,85 +40,60 @@ interface Api {
   close(): Promise<void>;
 }
 
+const ITEM = { ok: 'succeeded', errored: 'errored', expired: 'expired' } as const;
+
+/** What the three fakes share, as `Api`: the options a test switches (held batches, item outcomes), the batch log, reset and close. */
+function batchApi(
+  f: { readonly batchCreations: number; readonly batches: Map<string, { polls: number }>; reset(): void; close(): Promise<void> },
+  setOptions: (o: { apiKey: string; holdBatches: boolean; batchItem: (item: { questionId: string | null }) => (typeof ITEM)[Outcome] }) => void,
+  own: Pick<Api, 'id' | 'args' | 'env' | 'single' | 'customIds'>,
+): Api {
+  let outcome: (q: string | null) => Outcome = () => 'ok';
+  let held = false;
+  const sync = () => setOptions({ apiKey: KEY, holdBatches: held, batchItem: ({ questionId }) => ITEM[outcome(questionId)] });
+  sync();
+  return {
+    ...own,
+    hold: (on) => ((held = on), sync()),
+    items: (fn) => ((outcome = fn), sync()),
+    creations: () => f.batchCreations,
+    polls: () => [...f.batches.values()].reduce((n, b) => n + b.polls, 0),
+    reset: () => (f.reset(), (outcome = () => 'ok'), (held = false), sync()),
+    close: () => f.close(),
+  };
+}
+
 async function anthropicApi(): Promise<Api> {
   const f: FakeAnthropic = await startFakeAnthropic({ apiKey: KEY });
-  let outcome: (q: string | null) => Outcome = () => 'ok';
-  const sync = (hold: boolean) => {
-    f.options = {
-      apiKey: KEY,
-      holdBatches: hold,
-      batchItem: ({ questionId }) => ({ ok: 'succeeded', errored: 'errored', expired: 'expired' })[outcome(questionId)] as 'succeeded',
-    };
-  };
-  let held = false;
-  sync(false);
-  return {
+  return batchApi(f, (o) => (f.options = o), {
     id: 'anthropic',
     args: () => ['--provider', 'anthropic', '--model', 'claude-fake', '--base-url', f.url],
     env: { ANTHROPIC_API_KEY: KEY },
-    hold: (on) => sync((held = on)),
-    items: (fn) => ((outcome = fn), sync(held)),
-    creations: () => f.batchCreations,
-    polls: () => [...f.batches.values()].reduce((n, b) => n + b.polls, 0),
     single: () => f.requests.filter((r) => r.path === '/v1/messages').map((r) => r.questionId),
     customIds: () => [...f.batches.values()][0]?.requests.map((r) => r.custom_id) ?? [],
-    reset: () => (f.reset(), (outcome = () => 'ok'), sync((held = false))),
-    close: () => f.close(),
-  };
+  });
 }
 
 async function openaiApi(): Promise<Api> {
   const f: FakeOpenAIBatch = await startFakeOpenAIBatch({ apiKey: KEY });
-  let outcome: (q: string | null) => Outcome = () => 'ok';
-  let held = false;
-  const sync = () => {
-    f.options = {
-      apiKey: KEY,
-      holdBatches: held,
-      batchItem: ({ questionId }) => ({ ok: 'succeeded', errored: 'errored', expired: 'expired' })[outcome(questionId)] as 'succeeded',
-    };
-  };
-  sync();
-  return {
+  return batchApi(f, (o) => (f.options = o), {
     id: 'openai',
     args: () => ['--model', 'gpt-fake', '--base-url', f.url],
     env: { OPENAI_API_KEY: KEY },
-    hold: (on) => ((held = on), sync()),
-    items: (fn) => ((outcome = fn), sync()),
-    creations: () => f.batchCreations,
-    polls: () => [...f.batches.values()].reduce((n, b) => n + b.polls, 0),
     single: () => f.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.questionId),
     customIds: () => [...f.batches.values()][0]?.lines.map((l) => l.custom_id) ?? [],
-    reset: () => (f.reset(), (outcome = () => 'ok'), (held = false), sync()),
-    close: () => f.close(),
-  };
+  });
 }
 
 async function geminiApi(): Promise<Api> {
   const f: FakeGemini = await startFakeGemini({ apiKey: KEY });
-  let outcome: (q: string | null) => Outcome = () => 'ok';
-  let held = false;
-  const sync = () => {
-    f.options = {
-      apiKey: KEY,
-      holdBatches: held,
-      batchItem: ({ questionId }) => ({ ok: 'succeeded', errored: 'errored', expired: 'expired' })[outcome(questionId)] as 'succeeded',
-    };
-  };
-  sync();
-  return {
+  return batchApi(f, (o) => (f.options = o), {
     id: 'gemini',
     args: () => ['--provider', 'gemini', '--model', 'gemini-fake', '--base-url', f.url],
     env: { GEMINI_API_KEY: KEY },
-    hold: (on) => ((held = on), sync()),
-    items: (fn) => ((outcome = fn), sync()),
-    creations: () => f.batchCreations,
-    polls: () => [...f.batches.values()].reduce((n, b) => n + b.polls, 0),
     single: () => f.requests.filter((r) => r.path.endsWith(':generateContent')).map((r) => r.questionId),
     customIds: () => [...f.batches.values()][0]?.requests.map((r) => r.metadata?.key ?? '') ?? [],
-    reset: () => (f.reset(), (outcome = () => 'ok'), (held = false), sync()),
-    close: () => f.close(),
-  };
+  });
 }
 
 const ENV = { JMLE_DATA_DIR: DATA_ROOT, JMLE_RETRY_BASE_MS: '5', JMLE_BATCH_POLL_MS: '20' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpoint, readChatReply } from '../../src/providers/openai.js';
+import { endpoint, openAICompatible, readChatReply } from '../../src/providers/openai.js';
 import { ProviderError } from '../../src/providers/types.js';
 import type { HttpReply } from '../../src/providers/transport.js';
 import { registerSecret } from '../../src/util/redact.js';
@@ -78,6 +78,17 @@ describe('readChatReply', () => {
     registerSecret('sk-abcdefghijklmnopqrstuvwxyz123456');
     const e = errorOf(reply(401, JSON.stringify({ error: { message: 'Incorrect API key provided: sk-abcdefghijklmnopqrstuvwxyz123456' } })));
     expect(e.message).not.toContain('sk-abcdefghijklmnopqrstuvwxyz123456');
+  });
+});
+
+describe('openAICompatible', () => {
+  it('a base URL of another protocol fails as a connection error naming http and https (nothing is sent)', async () => {
+    const none = { seed: null, maxTokens: null, reasoningEffort: null, thinkingBudget: null, extraBody: null };
+    const provider = openAICompatible({ model: 'm', baseUrl: 'ftp://h/v1', apiKey: null, timeoutS: 1, settings: none });
+    const err = await provider
+      .complete({ messages: [{ role: 'user', content: 'q' }], answerFormat: { kind: 'choices', letters: ['a'], select: 1 }, epoch: 1, label: 'q' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'connection', message: 'connection error: unsupported protocol ftp: (use http or https)' });
   });
 });
 
