@@ -50,11 +50,10 @@ function ciCell(row: LeaderboardRow, which: 'score' | 'accuracy'): string {
   return row.ci ? fmtInterval(row.ci[which]) : '-';
 }
 
-/** "1–3", "2", "2*" when tied with the leader; "–" when not estimable. */
-export function fmtRankRange(u: LeaderboardRow['uncertainty']): string {
+/** "1–3", or "2" when the range is one rank; "–" when not estimable (a tie with the leader is the caller's note). */
+function fmtRankRange(u: LeaderboardRow['uncertainty']): string {
   if (!u || u.rankLow === null || u.rankHigh === null) return '–';
-  const range = u.rankLow === u.rankHigh ? String(u.rankLow) : `${u.rankLow}–${u.rankHigh}`;
-  return range;
+  return u.rankLow === u.rankHigh ? String(u.rankLow) : `${u.rankLow}–${u.rankHigh}`;
 }
 
 const UNCERTAINTY_HEADERS = ['Epochs', 'Mean ± SD', 'P(pass) rerun', 'P(pass) exam', 'Rank 95%'] as const;

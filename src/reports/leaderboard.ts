@@ -1,5 +1,6 @@
 import type { Exam, ImageMode } from '../exam/types.js';
 import type { LoadedRun } from '../runs/collection.js';
+import type { Summary } from '../results/summary.js';
 import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, type Interval, type StatsOptions } from '../stats/index.js';
 import { tableUncertainty, type TableScope } from './uncertainty.js';
 import { referenceBold, verdictOf, type Verdict } from '../scoring/verdict.js';
@@ -11,8 +12,6 @@ import { compareRank } from './ranking.js';
  * part of every run), ranked, with each run's uncertainty when asked for.
  * Rendering (Markdown, CSV, JSON) is leaderboard-render.ts's.
  */
-
-export type TableId = 'all' | 'text';
 
 export interface LeaderboardRow {
   readonly name: string;
@@ -87,10 +86,44 @@ export interface BuildOptions {
   readonly includePartial?: boolean;
 }
 
-/** The verdict and its parts: the same for the whole exam and the text-only table (the official verdict is the whole run's). */
-function verdictFields(run: LoadedRun) {
+/** The summary fields a run's figures on a table come from. */
+export type TableSummary = Pick<
+  Summary,
+  'score' | 'score_max' | 'score_pct' | 'correct' | 'incorrect' | 'accuracy' | 'text_only_score' | 'text_only_score_max' | 'text_only_score_pct' | 'by_image'
+>;
+
+/**
+ * A run's score and accuracy on a table: the whole run on the All table, its
+ * text-only part on the Text-only one (for a skip-mode run, the whole run:
+ * it answered only those). The leaderboard's rows and the README row a run
+ * adds (readme.ts) both take them from here.
+ */
+export function tableFigures(s: TableSummary, imageMode: ImageMode, table: TableScope) {
+  if (table === 'all' || imageMode === 'skip') {
+    return { score: s.score, scoreMax: s.score_max, scorePct: s.score_pct, correct: s.correct, total: s.correct + s.incorrect, accuracy: s.accuracy };
+  }
+  const t = s.by_image['text_only'] ?? { correct: 0, total: 0, accuracy: 0 };
+  return {
+    score: s.text_only_score,
+    scoreMax: s.text_only_score_max,
+    scorePct: s.text_only_score_pct,
+    correct: t.correct,
+    total: t.total,
+    accuracy: t.accuracy,
+  };
+}
+
+/** A run's row on a table; the verdict and its parts are the whole run's on both (the official verdict is the whole run's). */
+function tableRow(run: LoadedRun, table: TableScope): LeaderboardRow {
   const s = run.summary;
   return {
+    name: run.name,
+    path: run.path,
+    model: run.file.metadata.model,
+    imageMode: run.imageMode,
+    ...tableFigures(s, run.imageMode, table),
+    // The reference README's bold is its All table's only.
+    referenceBold: table === 'all' && referenceBold(s),
     verdict: verdictOf(s),
     coverage: runCoverage(run),
     requiredPass: s.required_pass,
@@ -100,43 +133,8 @@ function verdictFields(run: LoadedRun) {
   };
 }
 
-function allRow(run: LoadedRun): LeaderboardRow {
-  const s = run.summary;
-  return {
-    name: run.name,
-    path: run.path,
-    model: run.file.metadata.model,
-    imageMode: run.imageMode,
-    score: s.score,
-    scoreMax: s.score_max,
-    scorePct: s.score_pct,
-    correct: s.correct,
-    total: s.correct + s.incorrect,
-    accuracy: s.accuracy,
-    referenceBold: referenceBold(s),
-    ...verdictFields(run),
-  };
-}
-
-function textRow(run: LoadedRun): LeaderboardRow {
-  const s = run.summary;
-  const whole = run.imageMode === 'skip';
-  const t = s.by_image['text_only'] ?? { correct: 0, total: 0, accuracy: 0 };
-  return {
-    name: run.name,
-    path: run.path,
-    model: run.file.metadata.model,
-    imageMode: run.imageMode,
-    score: whole ? s.score : s.text_only_score,
-    scoreMax: whole ? s.score_max : s.text_only_score_max,
-    scorePct: whole ? s.score_pct : s.text_only_score_pct,
-    correct: whole ? s.correct : t.correct,
-    total: whole ? s.correct + s.incorrect : t.total,
-    accuracy: whole ? s.accuracy : t.accuracy,
-    referenceBold: false,
-    ...verdictFields(run),
-  };
-}
+const allRow = (run: LoadedRun) => tableRow(run, 'all');
+const textRow = (run: LoadedRun) => tableRow(run, 'text');
 
 /** Best first: the one ranking (reports/ranking.ts): complete runs before partial ones, then score %, accuracy, file order. */
 function better(a: LeaderboardRow, b: LeaderboardRow): number {

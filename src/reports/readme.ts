@@ -5,6 +5,8 @@ import type { ImageMode } from '../exam/types.js';
 import type { Summary } from '../results/summary.js';
 import { referenceBold } from '../scoring/verdict.js';
 import { ALL_HEADERS, cell, fmtRatio, formatTable, TEXT_HEADERS } from './leaderboard-render.js';
+import { tableFigures, type TableSummary } from './leaderboard.js';
+import type { TableScope } from './uncertainty.js';
 
 /**
  * Replacing generated blocks between marker comments in a README, as the
@@ -150,21 +152,7 @@ export interface ReadmeRun {
   /** `--display-name`, else the model. */
   readonly name: string;
   readonly imageMode: ImageMode;
-  readonly summary: Pick<
-    Summary,
-    | 'score'
-    | 'score_max'
-    | 'score_pct'
-    | 'correct'
-    | 'incorrect'
-    | 'accuracy'
-    | 'text_only_score'
-    | 'text_only_score_max'
-    | 'text_only_score_pct'
-    | 'by_image'
-    | 'required_pass'
-    | 'general_pass'
-  >;
+  readonly summary: TableSummary & Pick<Summary, 'required_pass' | 'general_pass'>;
 }
 
 /** The rows of the Markdown table in a block, as the reference parses them (header and separator left out). */
@@ -227,20 +215,20 @@ export function upsertReadmeRun(readme: string, run: ReadmeRun): boolean {
   const hasAll = missingMarkers(text, [LEADERBOARD_MARKERS.all]).length === 0;
   const hasText = missingMarkers(text, [LEADERBOARD_MARKERS.text]).length === 0;
   if (!hasAll && !hasText) return false;
-  const s = run.summary;
+  // Score and accuracy as the leaderboard's rows have them (its rows and this one come from `tableFigures`).
+  const figures = (table: TableScope) => {
+    const f = tableFigures(run.summary, run.imageMode, table);
+    return [fmtRatio(f.score, f.scoreMax, f.scorePct), fmtRatio(f.correct, f.total, f.accuracy)];
+  };
   let next = text;
   if (hasAll && run.imageMode !== 'skip') {
     const vision = run.imageMode === 'vision' ? '✓' : '-';
-    const name = referenceBold(s) ? `**${cell(run.name)}**` : cell(run.name);
-    const entry = [name, vision, fmtRatio(s.score, s.score_max, s.score_pct), fmtRatio(s.correct, s.correct + s.incorrect, s.accuracy)];
+    const name = referenceBold(run.summary) ? `**${cell(run.name)}**` : cell(run.name);
+    const entry = [name, vision, ...figures('all')];
     next = upsertTable(next, LEADERBOARD_MARKERS.all, ALL_HEADERS, 2, (r) => !(stripBold(r[0] ?? '') === cell(run.name) && r[1] === vision), entry);
   }
   if (hasText) {
-    const whole = run.imageMode === 'skip';
-    const t = s.by_image['text_only'] ?? { correct: 0, total: 0, accuracy: 0 };
-    const entry = whole
-      ? [cell(run.name), fmtRatio(s.score, s.score_max, s.score_pct), fmtRatio(s.correct, s.correct + s.incorrect, s.accuracy)]
-      : [cell(run.name), fmtRatio(s.text_only_score, s.text_only_score_max, s.text_only_score_pct), fmtRatio(t.correct, t.total, t.accuracy)];
+    const entry = [cell(run.name), ...figures('text')];
     next = upsertTable(next, LEADERBOARD_MARKERS.text, TEXT_HEADERS, 1, (r) => stripBold(r[0] ?? '') !== cell(run.name), entry);
   }
   if (next === text) return false;

@@ -2,7 +2,7 @@ import type { Exam } from '../exam/types.js';
 import { epochLists } from '../results/epochs.js';
 import type { ResultRecord } from '../results/schema.js';
 import type { LoadedRun } from '../runs/collection.js';
-import { completeEpochs } from '../scoring/epochs.js';
+import { completeEpochs, runEpochs } from '../scoring/epochs.js';
 import {
   examDesign,
   leaderboardUncertainty,
@@ -16,21 +16,14 @@ import {
 
 /**
  * How sure the numbers are, for reports: the statistics of src/stats applied
- * to loaded runs (README, "Uncertainty: how sure the numbers are"). A run's
- * design is the questions its first epoch answered; only epochs that answered
- * all of them count.
+ * to loaded runs (README, "Uncertainty: how sure the numbers are"). Which of
+ * a run's epochs count is `runEpochs`'s rule, the same as its summary's.
  */
 
 /** A run's uncertainty from its records by epoch; null when it answered no scored question. */
 export function runUncertaintyOf(epochs: readonly (readonly ResultRecord[])[], exam: Exam, opts: StatsOptions = {}): RunUncertainty | null {
-  const design = examDesign(
-    exam,
-    (epochs[0] ?? []).map((r) => r.question_id),
-  );
-  if (design.ids.length === 0) return null;
-  const complete = completeEpochs(epochs, design.ids);
-  if (complete.length === 0) return null;
-  return runUncertainty(design, outcomesFromRecords(design, exam, complete), opts);
+  const run = runEpochs(epochs, exam);
+  return run ? runUncertainty(run.design, run.outcomes, opts) : null;
 }
 
 /** Do ahead what `runUncertaintyOf` will need for a run of these questions and epochs (see `preparePassOnSimilarExam`). */

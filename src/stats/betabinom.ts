@@ -20,7 +20,7 @@ const LOG_S_MAX = 12; // a + b ≤ 160,000: effectively no spread between questi
  * (`hist[k]` questions with k right of K). Uses Γ(x + k)/Γ(x) = x(x+1)…(x+k−1),
  * so it needs K logarithms per parameter and no log Γ.
  */
-export function betaBinomialLogLik(hist: ArrayLike<number>, K: number, a: number, b: number): number {
+function betaBinomialLogLik(hist: ArrayLike<number>, K: number, a: number, b: number): number {
   // prefixA[k] = Σ_{j<k} log(a + j), likewise for b and a + b.
   let ll = 0;
   let la = 0;

@@ -28,7 +28,7 @@ export interface OfficialScore {
 }
 
 /** Pass flags from part scores (points) and a 禁忌肢 count (null = unknown). */
-export function passFlags(
+function passFlags(
   design: ExamDesign,
   required: number,
   general: number,

@@ -135,7 +135,7 @@ const NODES: readonly { readonly z: number; readonly w: number }[] = (() => {
 })();
 
 /** E[sigmoid(θ + s·Z)]. */
-export function meanSigmoid(theta: number, s: number): number {
+function meanSigmoid(theta: number, s: number): number {
   let m = 0;
   for (const { z, w } of NODES) m += w * sigmoid(theta + s * z);
   return m;

@@ -1,7 +1,7 @@
 /**
  * The few special functions the statistics need, to double precision where it
  * matters: the normal quantile (interval endpoints), the normal upper tail
- * (large-sample p-values) and log Γ (beta-binomial likelihoods).
+ * (large-sample p-values) and log Γ (the calibration models' exact binomials).
  */
 
 /**
@@ -69,7 +69,7 @@ export function normalQuantile(p: number): number {
  * Complementary error function, erfc(x), by the Chebyshev fit of Numerical
  * Recipes (erfcc): relative error below 1.2e-7 everywhere, enough for p-values.
  */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
@@ -105,11 +105,6 @@ export function logGamma(x: number): number {
   const t = z + 7.5;
   for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). */
-export function logBeta(a: number, b: number): number {
-  return logGamma(a) + logGamma(b) - logGamma(a + b);
 }
 
 /** The two-sided normal critical value for a confidence level, e.g. 0.95 → 1.96. */

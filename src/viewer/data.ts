@@ -132,9 +132,7 @@ export function seriesPayload(c: LoadedCollection, exams: readonly string[] | nu
   return {
     exams: json.exams,
     rows: json.rows.map((row) => ({
-      name: row.name,
-      mean_score_pct: row.mean_score_pct,
-      exams_covered: row.exams_covered,
+      ...row,
       exams: Object.fromEntries(
         Object.entries(row.exams).map(([exam, cell]): [string, SeriesCellView | null] => {
           if (!cell) return [exam, null];

@@ -76,6 +76,14 @@ describe('several exams in one folder', () => {
     expect((await json<LeaderboardPayload>('api/exams/120/leaderboard')).exam.examineeQuestions).toBe(0);
   });
 
+  it('refuses, in one line, to compare runs of two exams', async () => {
+    const r = await fetch(new URL('api/compare/igakuqa_gpt4_116/openai_gpt-5.2', viewer.url));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({
+      error: 'igakuqa_gpt4_116.json is a run of the 116th and openai_gpt-5.2.json of the 120th; compare runs of one exam',
+    });
+  });
+
   it("--exam shows one exam and lists the other exams' runs as skipped with the reason", () => {
     const d = viewerData(fx.dir, { exam: '116', dataDir: DATA_ROOT });
     expect(d.collection.exams.map((g) => g.exam.id)).toEqual(['116']);

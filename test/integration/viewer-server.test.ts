@@ -9,7 +9,7 @@ import { startViewer, type Viewer } from '../../src/viewer/server.js';
 import { parseRequestPath, resolveImage } from '../../src/viewer/paths.js';
 import { exportSite, EXPORT_MARKER } from '../../src/viewer/export.js';
 import type { ComparePayload, IndexPayload, LeaderboardPayload, MatrixPayload, QuestionsPayload, RunPayload } from '../../src/viewer/types.js';
-import { CLI, DATA_ROOT } from '../helpers/data.js';
+import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 import { EVIL_ID, makeResultsFixture, SKIPPED_FILES, SYSTEM_LINK, type Fixture } from '../helpers/viewer-fixture.js';
 
 interface Reply {
@@ -294,6 +294,23 @@ describe('the question matrix and the paired view', () => {
     const bad = await get(viewer.url, `/api/compare/${a}/nope`);
     expect(bad.status).toBe(404);
     expect(JSON.parse(bad.body.toString())).toEqual({ error: 'no run nope in this collection' });
+  });
+
+  it('refuses, in one line, to compare two runs that share no scored question', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-viewer-disjoint-'));
+    const base = JSON.parse(readFileSync(join(RESULTS_DIR, 'openai_gpt-5.2.json'), 'utf8')) as { results: { question_id: string }[] };
+    const onlyBlock = (block: string) => ({ ...base, results: base.results.filter((r) => r.question_id.startsWith(`120${block}-`)) });
+    writeFileSync(join(dir, 'block-a.json'), JSON.stringify(onlyBlock('A')));
+    writeFileSync(join(dir, 'block-b.json'), JSON.stringify(onlyBlock('B')));
+    const v = await startViewer({ resultsDir: dir, port: 0, dataDir: DATA_ROOT });
+    try {
+      const r = await get(v.url, '/api/compare/block-a/block-b');
+      expect(r.status).toBe(400);
+      expect(JSON.parse(r.body.toString())).toEqual({ error: 'block-a.json and block-b.json share no scored question' });
+    } finally {
+      await v.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
