@@ -9,7 +9,7 @@ import { compareWithExaminees, type ExamineeComparison } from '../scoring/examin
 import { examineeLines } from './examinees.js';
 import { VERDICT_LABELS, verdictOf } from '../scoring/verdict.js';
 import { displayWidth, padDisplay } from '../util/width.js';
-import { formatPercent, formatPointDiff, roundHalfEven, toFixedHalfEven, round4 } from '../util/round.js';
+import { formatPercent, formatPointDiff, formatPValue, roundHalfEven, round4 } from '../util/round.js';
 
 /**
  * The paired view of two runs on the same questions: each run's score and
@@ -185,11 +185,6 @@ export function compareRuns(a: LoadedRun, b: LoadedRun, opts: Pick<StatsOptions,
 /** Percentage points with a sign: `+1.0`. */
 export const fmtPoints = formatPointDiff;
 
-export function fmtP(p: number): string {
-  if (p >= 0.001) return toFixedHalfEven(p, 4);
-  return p.toExponential(2);
-}
-
 /** Pass/fail lines per the exam's rules; 禁忌肢 is "unknown" where the exam does not disclose it. */
 export function passLines(s: Summary): { required: string; general: string; kinki: string; overall: string } {
   const verdict = (v: boolean | null) => (v === null ? 'n/a (partial run)' : v ? 'pass' : 'fail');
@@ -233,13 +228,13 @@ export function comparisonText(c: Comparison): string {
   lines.push(
     '',
     `Difference A − B (percentage points${over}; ${level}% interval clustered by case; p: exact sign-flip test)`,
-    `  score %    ${fmtPoints(c.diff.scorePct)}  ${ci(c.diff.scoreCi)}  p = ${fmtP(c.diff.scoreP)}`,
-    `  accuracy   ${fmtPoints(c.diff.accuracy)}  ${ci(c.diff.accuracyCi)}  p = ${fmtP(c.diff.accuracyP)}`,
+    `  score %    ${fmtPoints(c.diff.scorePct)}  ${ci(c.diff.scoreCi)}  p = ${formatPValue(c.diff.scoreP)}`,
+    `  accuracy   ${fmtPoints(c.diff.accuracy)}  ${ci(c.diff.accuracyCi)}  p = ${formatPValue(c.diff.accuracyP)}`,
     '',
   );
   if (c.mcnemar) {
     lines.push(
-      `McNemar exact test on the discordant questions: only A right ${c.mcnemar.onlyA}, only B right ${c.mcnemar.onlyB} → p = ${fmtP(c.mcnemar.p)}`,
+      `McNemar exact test on the discordant questions: only A right ${c.mcnemar.onlyA}, only B right ${c.mcnemar.onlyB} → p = ${formatPValue(c.mcnemar.p)}`,
       `  (both right ${c.mcnemar.both}, both wrong ${c.mcnemar.neither})`,
       '',
     );

@@ -53,3 +53,8 @@ export function formatPointDiff(x: number): string {
   if (Number(s) === 0) return '0.0';
   return Number(s) > 0 ? `+${s}` : s;
 }
+
+/** A p-value as reports print it: 4 decimals, or scientific below 0.001. */
+export function formatPValue(p: number): string {
+  return p >= 0.001 ? toFixedHalfEven(p, 4) : p.toExponential(2);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPercent, formatProbability } from '../../src/util/round.js';
+import { formatPercent, formatProbability, formatPValue } from '../../src/util/round.js';
 import { probability } from '../../viewer/src/format.js';
 
 describe('probabilities from resampling never read as certain', () => {
@@ -24,5 +24,9 @@ describe('probabilities from resampling never read as certain', () => {
 
   it('percentages round as Python does (ties to even)', () => {
     expect(formatPercent(0.98625)).toBe('98.6%');
+  });
+
+  it('p-values: 4 decimals, scientific below 0.001 (reports and the viewer alike)', () => {
+    expect([0.30712, 0.001, 0.00042].map(formatPValue)).toEqual(['0.3071', '0.0010', '4.20e-4']);
   });
 });

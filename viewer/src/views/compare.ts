@@ -1,4 +1,4 @@
-import { formatPointDiff, toFixedHalfEven } from '../../../src/util/round.js';
+import { formatPointDiff, formatPValue } from '../../../src/util/round.js';
 import type { ComparePayload, CompareSide, IndexPayload, LeaderboardPayload, RunEntry } from '../../../src/viewer/types.js';
 import { getCompare, type CompareResult } from '../api.js';
 import { downloadButtons, fileSafe } from '../download.js';
@@ -18,11 +18,6 @@ const DEFAULT_SORT: Sort = { key: 'id', dir: 'asc' };
  * and the questions where exactly one is right, each linking to the two
  * answers side by side.
  */
-
-/** p as the CLI prints it: 4 decimals, or scientific below 0.001. */
-export const fmtP = (p: number): string => (p >= 0.001 ? toFixedHalfEven(p, 4) : p.toExponential(2));
-/** Percentage points with a sign, as the CLI: `+1.0`. */
-const points = (x: number) => formatPointDiff(x);
 
 type Discordant = ComparePayload['discordant'][number];
 
@@ -165,7 +160,7 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
         h('tr', { 'data-row': 'verdict' }, h('th', { scope: 'row' }, 'verdict'), side(c.a, c.verdict.a, 'a'), side(c.b, c.verdict.b, 'b')),
       ),
     );
-    const ci = (i: { low: number; high: number }) => `[${points(i.low)}, ${points(i.high)}]`;
+    const ci = (i: { low: number; high: number }) => `[${formatPointDiff(i.low)}, ${formatPointDiff(i.high)}]`;
     const diff = h(
       'div',
       { class: 'cards', 'data-testid': 'compare-diff' },
@@ -173,22 +168,22 @@ export function renderCompare(data: LeaderboardPayload, index: IndexPayload, rou
         'div',
         { class: 'card', 'data-testid': 'diff-score' },
         h('p', { class: 'label' }, 'Score % A − B'),
-        h('p', { class: 'big' }, `${points(c.difference.score_pct)} pts`),
-        h('p', null, `${level}% CI ${ci(c.difference.score_pct_ci)} · p = ${fmtP(c.difference.score_pct_p)}`),
+        h('p', { class: 'big' }, `${formatPointDiff(c.difference.score_pct)} pts`),
+        h('p', null, `${level}% CI ${ci(c.difference.score_pct_ci)} · p = ${formatPValue(c.difference.score_pct_p)}`),
       ),
       h(
         'div',
         { class: 'card', 'data-testid': 'diff-accuracy' },
         h('p', { class: 'label' }, 'Accuracy A − B'),
-        h('p', { class: 'big' }, `${points(c.difference.accuracy)} pts`),
-        h('p', null, `${level}% CI ${ci(c.difference.accuracy_ci)} · p = ${fmtP(c.difference.accuracy_p)}`),
+        h('p', { class: 'big' }, `${formatPointDiff(c.difference.accuracy)} pts`),
+        h('p', null, `${level}% CI ${ci(c.difference.accuracy_ci)} · p = ${formatPValue(c.difference.accuracy_p)}`),
       ),
       c.mcnemar
         ? h(
             'div',
             { class: 'card', 'data-testid': 'mcnemar' },
             h('p', { class: 'label' }, 'McNemar exact test'),
-            h('p', { class: 'big' }, `p = ${fmtP(c.mcnemar.p)}`),
+            h('p', { class: 'big' }, `p = ${formatPValue(c.mcnemar.p)}`),
             h(
               'p',
               null,
