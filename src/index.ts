@@ -34,7 +34,8 @@ export { mcnemarExact } from './scoring/mcnemar.js';
 // Result files: one schema that every consumer reads.
 export { ResultFileSchema, displayName, type ResultFile, type ResultRecord, type Metadata, type EpochResults } from './results/schema.js';
 export { SummarySchema, type Summary, type Tally } from './results/summary.js';
-export { readResultFile, readResultFileSync, writeResultFile, parseResultFile } from './results/io.js';
+export { readResultFile, readResultFileSync, parseResultFile } from './results/io.js';
+export { writeResultFile } from './results/write.js';
 export { loadResultDir, loadResultFile, type LoadedRun, type ResultCollection } from './runs/collection.js';
 export { rescoreFile, type Rescored, type Change } from './runs/rescore.js';
 export { importIgakuqa, type Imported, type ImportOptions } from './runs/import-igakuqa.js';

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
-import { readResultFileSync, writeResultFileSync } from '../../results/io.js';
+import { readResultFileSync } from '../../results/io.js';
+import { writeResultFileSync } from '../../results/write.js';
 import type { ResultFile } from '../../results/schema.js';
 import { rescoreFile, type Change } from '../../runs/rescore.js';
 import { isReadOnlyFile } from '../../util/atomic.js';
