@@ -8,12 +8,12 @@ import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
 import type { Completion, CompletionRequest, Provider, ProviderError } from '../providers/types.js';
-import { writeResultFile } from '../results/write.js';
+import { serialiseResultFile } from '../results/write.js';
 import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
 import { computeRunSummary, type Summary } from '../scoring/summary.js';
-import { writeProblem } from '../util/atomic.js';
-import { UserError } from '../util/errors.js';
+import { writeFileAtomic, writeProblem } from '../util/atomic.js';
+import { describeFsError, UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
 import type { BatchEvent, BatchPhaseResult } from './batch.js';
 import { runSamples, sampleRequest, type Sample } from './engine.js';
@@ -395,12 +395,12 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const outAbs = resolve(cwd, output.out);
   try {
     mkdirSync(dirname(outAbs), { recursive: true });
-    await writeResultFile(outAbs, file);
+    // Not writeResultFile: its message would advise another path, where the fix here is to resume from the journal.
+    await writeFileAtomic(outAbs, serialiseResultFile(file));
   } catch (e) {
     await journal.close();
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const rescue = journalFailure ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
-    throw new UserError(`cannot write ${output.out}: ${code}${rescue}`, 1);
+    throw new UserError(`cannot write ${output.out}: ${describeFsError(e)}${rescue}`, 1);
   }
   // A batch still running at the provider is known only to the journal: keep it for --resume.
   if (result.openBatches > 0) await journal.close();

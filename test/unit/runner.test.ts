@@ -232,6 +232,22 @@ describe('runBenchmark', () => {
     );
     expect(asked).toEqual([]);
   });
+
+  it('keeps the answers in the journal, and says how to resume, when the result file cannot be written at the end', async () => {
+    const dir = tmp('lost');
+    // Something takes the result file's path while the run goes (here: a folder of that name).
+    const provider = goldProvider(exam, () => mkdirSync(join(dir, 'o.json'), { recursive: true }));
+    const run = runBenchmark(spec(dir, 'o.json'), { provider });
+    await expect(run).rejects.toThrow(
+      /^cannot write o\.json: is a folder \(EISDIR\); the answers are in o\.json\.jsonl: --resume o\.json\.jsonl once it can be written$/,
+    );
+    await expect(run).rejects.toMatchObject({ exitCode: 1 });
+    expect(
+      readJournal(join(dir, 'o.json.jsonl'))
+        .records.map((r) => r.question_id)
+        .sort(),
+    ).toEqual([...TEXT_IDS].sort());
+  });
 });
 
 describe('runBenchmark with epochs', () => {
