@@ -119,8 +119,8 @@ export const UNREACHABLE_AFTER_MS = 30_000;
 /** The run could not work at all: the key, the model or the URL is wrong (the first request said so). */
 export class RunFailedError extends UserError {}
 
-function failureMessage(err: ProviderError, spec: RunSpec, entry: ProviderEntry, keyHint: string): string {
-  const url = shownBaseUrl(spec, entry) ?? 'the API';
+function failureMessage(err: ProviderError, spec: RunSpec, entry: ProviderEntry, baseUrl: string | null, keyHint: string): string {
+  const url = baseUrl ?? 'the API';
   switch (err.kind) {
     case 'auth':
       return `authentication failed (${err.status ?? 401}): check ${keyHint}`;
@@ -215,6 +215,8 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const prior = opts.prior ?? null;
   const hooks = opts.hooks ?? {};
   const entry = providerEntry(spec.model.provider);
+  const baseUrl = shownBaseUrl(spec, entry);
+  const keyHint = opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / ');
   const plan = planRun(spec, prior);
   const { previous, ...publicPlan } = plan;
   const { task, schedule, output } = spec;
@@ -248,13 +250,13 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   // Outermost, so an answer the cache holds costs no retry and no slot.
   const store = schedule.cache && !entry.offline && isStore(opts.cache) ? opts.cache : undefined;
   const cached: CachedProvider | null = store
-    ? withCache(retried, store, { provider: spec.model.provider, baseUrl: shownBaseUrl(spec, entry), model: spec.model.model, settings: spec.model.settings })
+    ? withCache(retried, store, { provider: spec.model.provider, baseUrl, model: spec.model.model, settings: spec.model.settings })
     : null;
   const provider = cached ?? retried;
 
   const recordedStart = typeof prior?.metadata['started_at'] === 'string' ? new Date(prior.metadata['started_at']) : startedAt;
   const state = (status: RunState['status'], attempted: number, finishedAt: Date | null, cost: number | null): RunState => ({
-    shownBaseUrl: shownBaseUrl(spec, entry),
+    shownBaseUrl: baseUrl,
     startedAt: recordedStart,
     finishedAt,
     attempted,
@@ -320,7 +322,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
       // A 404 or 400 to a batch says more about the batch (a server without the batch API, a model it does not batch) than the model.
       const message =
         f.kind === 'auth' || f.kind === 'connection'
-          ? failureMessage(f, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / '))
+          ? failureMessage(f, spec, entry, baseUrl, keyHint)
           : `the batch was refused (${f.message}); check --model and --base-url (the server must offer the batch API), or run without --batch`;
       throw new RunFailedError(message);
     }
@@ -345,7 +347,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
 
   if (engine.failure) {
     await journal.close();
-    throw new RunFailedError(failureMessage(engine.failure, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / ')));
+    throw new RunFailedError(failureMessage(engine.failure, spec, entry, baseUrl, keyHint));
   }
 
   // Previous records (rescored against the current key, as the reference does), then this run's.
