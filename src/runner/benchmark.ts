@@ -9,7 +9,8 @@ import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
 import type { Completion, CompletionRequest, Provider, ProviderError } from '../providers/types.js';
 import { serialiseResultFile } from '../results/write.js';
-import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
+import { splitEpochs } from '../results/epochs.js';
+import type { ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
 import { computeRunSummary, type Summary } from '../scoring/summary.js';
 import { writeFileAtomic, writeProblem } from '../util/atomic.js';
@@ -172,25 +173,6 @@ export function planRun(spec: RunSpec, prior: PriorRun | null = null): RunPlan &
   const done = new Set(previous.filter(isSuccessful).map(recordKey));
   const toAsk = samplesOf(sel.questions, task.epochs).filter((s) => !done.has(sampleKey(s.question.id, s.epoch)));
   return { selected: sel.questions, epochs: task.epochs, toAsk, kept: done.size, skippedImage: sel.skippedImage, out, journal, previous };
-}
-
-const byQuestionId = (a: ResultRecord, b: ResultRecord) => (a.question_id < b.question_id ? -1 : a.question_id > b.question_id ? 1 : 0);
-
-/** The result file's records: the first epoch in `results` (the reference's place), the others in `extra_epochs`. */
-export function splitEpochs(records: readonly ResultRecord[]): { results: ResultRecord[]; extra: EpochResults[] } {
-  const by = new Map<number, ResultRecord[]>();
-  for (const r of records) {
-    const e = r.epoch ?? 1;
-    const list = by.get(e);
-    if (list) list.push(r);
-    else by.set(e, [r]);
-  }
-  const results = (by.get(1) ?? []).sort(byQuestionId);
-  const extra = [...by.entries()]
-    .filter(([e]) => e > 1)
-    .sort(([a], [b]) => a - b)
-    .map(([epoch, list]) => ({ epoch, results: list.sort(byQuestionId) }));
-  return { results, extra };
 }
 
 export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promise<BenchmarkResult> {
