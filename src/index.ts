@@ -11,7 +11,8 @@ export { EDITIONS, DEFAULT_EXAM } from './exam/editions.js';
 export { loadExam, type ExamLoadOptions } from './exam/registry.js';
 export { listExams, type ExamOverview } from './exam/overview.js';
 export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
-export { pullDataset, datasetInfo, type PullResult, type PullEvent, type DatasetInfo } from './dataset/index.js';
+export { pullDataset, type PullResult, type PullEvent } from './dataset/pull.js';
+export { datasetInfo, type DatasetInfo } from './dataset/info.js';
 
 // Prompting, extraction, scoring.
 export { buildPrompt, systemPrompt, userText, answerFormat, type Prompt, type ChatMessage, type AnswerFormat } from './prompt/prompt.js';
