@@ -109,6 +109,11 @@ export function numberOption(args: Parsed, name: string, whole = false): number 
   return n;
 }
 
+/** A user error as the CLI prints it: one line, always (a message may quote a file's text, e.g. JSON.parse's excerpt, with its line breaks). */
+export function errorLine(e: UserError): string {
+  return `jmle-bench: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}`;
+}
+
 export function writeLine(stream: Io['stdout'], line = ''): void {
   stream.write(redact(line) + '\n');
 }
