@@ -11,7 +11,8 @@ export { EDITIONS, DEFAULT_EXAM } from './exam/editions.js';
 export { loadExam, type ExamLoadOptions } from './exam/registry.js';
 export { listExams, type ExamOverview } from './exam/overview.js';
 export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
-export { pullDataset, datasetInfo, type PullResult, type PullEvent, type DatasetInfo } from './dataset/index.js';
+export { pullDataset, type PullResult, type PullEvent } from './dataset/pull.js';
+export { datasetInfo, type DatasetInfo } from './dataset/info.js';
 
 // Prompting, extraction, scoring.
 export { buildPrompt, systemPrompt, userText, answerFormat, type Prompt, type ChatMessage, type AnswerFormat } from './prompt/prompt.js';
@@ -34,7 +35,8 @@ export { mcnemarExact } from './scoring/mcnemar.js';
 // Result files: one schema that every consumer reads.
 export { ResultFileSchema, displayName, type ResultFile, type ResultRecord, type Metadata, type EpochResults } from './results/schema.js';
 export { SummarySchema, type Summary, type Tally } from './results/summary.js';
-export { readResultFile, readResultFileSync, writeResultFile, parseResultFile } from './results/io.js';
+export { readResultFile, readResultFileSync, parseResultFile } from './results/io.js';
+export { writeResultFile } from './results/write.js';
 export { loadResultDir, loadResultFile, type LoadedRun, type ResultCollection } from './runs/collection.js';
 export { rescoreFile, type Rescored, type Change } from './runs/rescore.js';
 export { importIgakuqa, type Imported, type ImportOptions } from './runs/import-igakuqa.js';

@@ -100,12 +100,18 @@ export function intOption(args: Parsed, name: string, dflt: number, min: number,
   return n;
 }
 
-export function numberOption(args: Parsed, name: string): number | undefined {
+/** A number option as typed (`whole`: no fraction), or undefined when absent; range checks are the caller's. */
+export function numberOption(args: Parsed, name: string, whole = false): number | undefined {
   const v = str(args, name);
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || v.trim() === '') throw new UserError(`--${name} must be a number, got "${v}"`);
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(n) || (whole && !Number.isInteger(n))) throw new UserError(`--${name} must be ${whole ? 'a whole number' : 'a number'}, got "${v}"`);
   return n;
+}
+
+/** A user error as the CLI prints it: one line, always (a message may quote a file's text, e.g. JSON.parse's excerpt, with its line breaks). */
+export function errorLine(e: UserError): string {
+  return `jmle-bench: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}`;
 }
 
 export function writeLine(stream: Io['stdout'], line = ''): void {

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
-import { parseCommandArgs, writeLine, type Io } from './command.js';
+import { errorLine, parseCommandArgs, writeLine, type Io } from './command.js';
 import { UserError } from '../util/errors.js';
 import { redact } from '../util/redact.js';
 import { VERSION } from '../version.js';
@@ -49,8 +49,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return typeof code === 'number' ? code : 0;
   } catch (e) {
     if (e instanceof UserError) {
-      // One line, always: a message may quote a file's text (e.g. JSON.parse's excerpt) with its line breaks.
-      writeLine(io.stderr, `jmle-bench: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+      writeLine(io.stderr, errorLine(e));
       return e.exitCode;
     }
     const err = e as Error;

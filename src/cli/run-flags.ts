@@ -5,7 +5,7 @@ import { providerIds } from '../providers/registry.js';
 import type { RecordedSettings } from '../runner/resume.js';
 import { RUN_DEFAULTS, SettingError, type RunSpec, type RunSpecInput, type SettingName } from '../runner/spec.js';
 import { UserError } from '../util/errors.js';
-import { EXTRACTION_HELP, EXTRACTION_OPTION, extractionFlag, flag, str, type OptionSpec, type Parsed } from './command.js';
+import { EXTRACTION_HELP, EXTRACTION_OPTION, extractionFlag, flag, numberOption, str, type OptionSpec, type Parsed } from './command.js';
 
 /**
  * `jmle-bench run`'s flags: their declaration, their reading into a run spec
@@ -160,15 +160,6 @@ function parallelFlag(args: Parsed): number | 'auto' | undefined {
   return n;
 }
 
-/** A number flag as typed (range checks are the spec's). */
-function numberFlag(args: Parsed, name: string, whole: boolean): number | undefined {
-  const v = str(args, name);
-  if (v === undefined) return undefined;
-  const n = v.trim() === '' ? NaN : Number(v);
-  if (!Number.isFinite(n) || (whole && !Number.isInteger(n))) throw new UserError(`--${name} must be ${whole ? 'a whole number' : 'a number'}, got "${v}"`);
-  return n;
-}
-
 function parseExtraBody(text: string): Record<string, unknown> {
   let v: unknown;
   try {
@@ -237,7 +228,7 @@ export function specInputFromFlags(args: Parsed, exam: Exam, recorded: RecordedS
   const questionsFlag = str(args, 'questions');
   const ownSelection = blocksFlag !== undefined || questionsFlag !== undefined;
   const extraBodyFlag = str(args, 'extra-body');
-  const seed = numberFlag(args, 'seed', true);
+  const seed = numberOption(args, 'seed', true);
   const random = provider === 'random';
   return {
     task: {
@@ -245,7 +236,7 @@ export function specInputFromFlags(args: Parsed, exam: Exam, recorded: RecordedS
       blocks: blocksFlag !== undefined ? parseBlocks(blocksFlag, exam) : ownSelection ? null : (rt?.blocks ?? null),
       questionIds: questionsFlag !== undefined ? parseQuestionIds(questionsFlag, exam) : ownSelection ? null : (rt?.questionIds ?? null),
       imageMode: (str(args, 'image-mode') as ImageMode | undefined) ?? rt?.imageMode,
-      epochs: numberFlag(args, 'epochs', true) ?? rt?.epochs,
+      epochs: numberOption(args, 'epochs', true) ?? rt?.epochs,
       extraction: extractionFlag(args) ?? rt?.extraction,
     },
     model: {
@@ -256,21 +247,21 @@ export function specInputFromFlags(args: Parsed, exam: Exam, recorded: RecordedS
       displayName: str(args, 'display-name') ?? rm?.displayName ?? (random ? RANDOM_DISPLAY_NAME : null),
       settings: {
         seed: seed ?? (rs ? rs.seed : random ? 0 : null),
-        maxTokens: numberFlag(args, 'max-tokens', true) ?? rs?.maxTokens,
+        maxTokens: numberOption(args, 'max-tokens', true) ?? rs?.maxTokens,
         reasoningEffort: str(args, 'reasoning-effort') ?? rs?.reasoningEffort,
-        thinkingBudget: numberFlag(args, 'thinking-budget', true) ?? rs?.thinkingBudget,
+        thinkingBudget: numberOption(args, 'thinking-budget', true) ?? rs?.thinkingBudget,
         extraBody: extraBodyFlag !== undefined ? parseExtraBody(extraBodyFlag) : (rs?.extraBody ?? null),
       },
-      priceIn: numberFlag(args, 'price-in', false) ?? rm?.priceIn,
-      priceOut: numberFlag(args, 'price-out', false) ?? rm?.priceOut,
+      priceIn: numberOption(args, 'price-in') ?? rm?.priceIn,
+      priceOut: numberOption(args, 'price-out') ?? rm?.priceOut,
     },
     schedule: {
       parallel: parallelFlag(args),
-      maxParallel: numberFlag(args, 'max-parallel', true),
+      maxParallel: numberOption(args, 'max-parallel', true),
       cache: flag(args, 'cache') || undefined,
-      rpm: numberFlag(args, 'rpm', true),
-      maxRetries: numberFlag(args, 'max-retries', true),
-      timeoutS: numberFlag(args, 'timeout', false),
+      rpm: numberOption(args, 'rpm', true),
+      maxRetries: numberOption(args, 'max-retries', true),
+      timeoutS: numberOption(args, 'timeout'),
       batch: flag(args, 'batch') ? true : undefined,
     },
     output: { out, cwd, overwrite: flag(args, 'overwrite') },

@@ -28,9 +28,6 @@ export interface RunReportInput {
   readonly args: Parsed;
   readonly spec: RunSpec;
   readonly result: BenchmarkResult;
-  readonly exam: Exam;
-  /** The result file's path as the user gave it. */
-  readonly out: string;
   /** The base URL as shown (credentials removed). */
   readonly baseUrl: string | null;
   readonly entry: ProviderEntry;
@@ -52,7 +49,9 @@ export function prepareReport(exam: Exam, questionIds: readonly string[], epochs
 }
 
 /** Print the end of a run; the exit code (0, 130 after Ctrl-C, 75 when the server stopped it). */
-export function reportRun({ io, args, spec, result, exam, out, baseUrl, entry, examFlag, dataDir }: RunReportInput): number {
+export function reportRun({ io, args, spec, result, baseUrl, entry, examFlag, dataDir }: RunReportInput): number {
+  const { exam } = spec.task;
+  const { out } = spec.output;
   const json = flag(args, 'json');
   const human = json ? io.stderr : io.stdout;
   for (const line of trafficLines(spec, result)) writeLine(io.stderr, line);

@@ -1,4 +1,4 @@
-import type { ResultFile, ResultRecord } from './schema.js';
+import type { EpochResults, ResultFile, ResultRecord } from './schema.js';
 
 /**
  * A result file's records by epoch: the first epoch is `results` (the
@@ -11,6 +11,25 @@ import type { ResultFile, ResultRecord } from './schema.js';
 export function epochLists(file: Pick<ResultFile, 'results' | 'extra_epochs'>): ResultRecord[][] {
   const extra = [...(file.extra_epochs ?? [])].sort((a, b) => a.epoch - b.epoch);
   return [file.results, ...extra.map((e) => e.results.map((r) => (r.epoch === e.epoch ? r : { ...r, epoch: e.epoch })))];
+}
+
+const byQuestionId = (a: ResultRecord, b: ResultRecord) => (a.question_id < b.question_id ? -1 : a.question_id > b.question_id ? 1 : 0);
+
+/** The other way: records of any epochs → `results` (the first epoch) and `extra_epochs`, each sorted by question id. */
+export function splitEpochs(records: readonly ResultRecord[]): { results: ResultRecord[]; extra: EpochResults[] } {
+  const by = new Map<number, ResultRecord[]>();
+  for (const r of records) {
+    const e = r.epoch ?? 1;
+    const list = by.get(e);
+    if (list) list.push(r);
+    else by.set(e, [r]);
+  }
+  const results = (by.get(1) ?? []).sort(byQuestionId);
+  const extra = [...by.entries()]
+    .filter(([e]) => e > 1)
+    .sort(([a], [b]) => a - b)
+    .map(([epoch, list]) => ({ epoch, results: list.sort(byQuestionId) }));
+  return { results, extra };
 }
 
 /** Every record of every epoch, later epochs' carrying their epoch. */

@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { describeFsError, UserError } from '../util/errors.js';
 import { ResultFileSchema, type ResultFile } from './schema.js';
 
+/** Reading result files, every one validated against the schema. Writing is write.ts's (it needs no schema). */
+
 /** Validate parsed JSON as a result file; the error names the file and the first bad field. */
 export function parseResultFile(data: unknown, path: string): ResultFile {
   if (data === null || typeof data !== 'object' || Array.isArray(data) || !('results' in data) || !('metadata' in data)) {
@@ -53,5 +55,3 @@ export async function readResultFile(path: string): Promise<ResultFile> {
   }
   return parseResultText(text, path);
 }
-
-export { serialiseResultFile, writeResultFile, writeResultFileSync } from './write.js';

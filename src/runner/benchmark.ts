@@ -8,12 +8,13 @@ import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
 import type { Completion, CompletionRequest, Provider, ProviderError } from '../providers/types.js';
-import { writeResultFile } from '../results/write.js';
-import type { EpochResults, ResultFile, ResultRecord } from '../results/schema.js';
+import { serialiseResultFile } from '../results/write.js';
+import { splitEpochs } from '../results/epochs.js';
+import type { ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
 import { computeRunSummary, type Summary } from '../scoring/summary.js';
-import { writeProblem } from '../util/atomic.js';
-import { UserError } from '../util/errors.js';
+import { writeFileAtomic, writeProblem } from '../util/atomic.js';
+import { describeFsError, UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
 import type { BatchEvent, BatchPhaseResult } from './batch.js';
 import { runSamples, sampleRequest, type Sample } from './engine.js';
@@ -119,8 +120,8 @@ export const UNREACHABLE_AFTER_MS = 30_000;
 /** The run could not work at all: the key, the model or the URL is wrong (the first request said so). */
 export class RunFailedError extends UserError {}
 
-function failureMessage(err: ProviderError, spec: RunSpec, entry: ProviderEntry, keyHint: string): string {
-  const url = shownBaseUrl(spec, entry) ?? 'the API';
+function failureMessage(err: ProviderError, spec: RunSpec, entry: ProviderEntry, baseUrl: string | null, keyHint: string): string {
+  const url = baseUrl ?? 'the API';
   switch (err.kind) {
     case 'auth':
       return `authentication failed (${err.status ?? 401}): check ${keyHint}`;
@@ -174,25 +175,6 @@ export function planRun(spec: RunSpec, prior: PriorRun | null = null): RunPlan &
   return { selected: sel.questions, epochs: task.epochs, toAsk, kept: done.size, skippedImage: sel.skippedImage, out, journal, previous };
 }
 
-const byQuestionId = (a: ResultRecord, b: ResultRecord) => (a.question_id < b.question_id ? -1 : a.question_id > b.question_id ? 1 : 0);
-
-/** The result file's records: the first epoch in `results` (the reference's place), the others in `extra_epochs`. */
-export function splitEpochs(records: readonly ResultRecord[]): { results: ResultRecord[]; extra: EpochResults[] } {
-  const by = new Map<number, ResultRecord[]>();
-  for (const r of records) {
-    const e = r.epoch ?? 1;
-    const list = by.get(e);
-    if (list) list.push(r);
-    else by.set(e, [r]);
-  }
-  const results = (by.get(1) ?? []).sort(byQuestionId);
-  const extra = [...by.entries()]
-    .filter(([e]) => e > 1)
-    .sort(([a], [b]) => a - b)
-    .map(([epoch, list]) => ({ epoch, results: list.sort(byQuestionId) }));
-  return { results, extra };
-}
-
 export async function runBenchmark(spec: RunSpec, opts: RunOptions = {}): Promise<BenchmarkResult> {
   // The cache file is opened here (better-sqlite3 loads only then) and closed whatever happens.
   const wanted = spec.schedule.cache && !providerEntry(spec.model.provider).offline;
@@ -215,6 +197,8 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const prior = opts.prior ?? null;
   const hooks = opts.hooks ?? {};
   const entry = providerEntry(spec.model.provider);
+  const baseUrl = shownBaseUrl(spec, entry);
+  const keyHint = opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / ');
   const plan = planRun(spec, prior);
   const { previous, ...publicPlan } = plan;
   const { task, schedule, output } = spec;
@@ -248,13 +232,13 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   // Outermost, so an answer the cache holds costs no retry and no slot.
   const store = schedule.cache && !entry.offline && isStore(opts.cache) ? opts.cache : undefined;
   const cached: CachedProvider | null = store
-    ? withCache(retried, store, { provider: spec.model.provider, baseUrl: shownBaseUrl(spec, entry), model: spec.model.model, settings: spec.model.settings })
+    ? withCache(retried, store, { provider: spec.model.provider, baseUrl, model: spec.model.model, settings: spec.model.settings })
     : null;
   const provider = cached ?? retried;
 
   const recordedStart = typeof prior?.metadata['started_at'] === 'string' ? new Date(prior.metadata['started_at']) : startedAt;
   const state = (status: RunState['status'], attempted: number, finishedAt: Date | null, cost: number | null): RunState => ({
-    shownBaseUrl: shownBaseUrl(spec, entry),
+    shownBaseUrl: baseUrl,
     startedAt: recordedStart,
     finishedAt,
     attempted,
@@ -320,7 +304,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
       // A 404 or 400 to a batch says more about the batch (a server without the batch API, a model it does not batch) than the model.
       const message =
         f.kind === 'auth' || f.kind === 'connection'
-          ? failureMessage(f, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / '))
+          ? failureMessage(f, spec, entry, baseUrl, keyHint)
           : `the batch was refused (${f.message}); check --model and --base-url (the server must offer the batch API), or run without --batch`;
       throw new RunFailedError(message);
     }
@@ -345,7 +329,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
 
   if (engine.failure) {
     await journal.close();
-    throw new RunFailedError(failureMessage(engine.failure, spec, entry, opts.keyHint ?? ['--api-key', ...entry.keyEnv(null)].join(' / ')));
+    throw new RunFailedError(failureMessage(engine.failure, spec, entry, baseUrl, keyHint));
   }
 
   // Previous records (rescored against the current key, as the reference does), then this run's.
@@ -395,12 +379,12 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const outAbs = resolve(cwd, output.out);
   try {
     mkdirSync(dirname(outAbs), { recursive: true });
-    await writeResultFile(outAbs, file);
+    // Not writeResultFile: its message would advise another path, where the fix here is to resume from the journal.
+    await writeFileAtomic(outAbs, serialiseResultFile(file));
   } catch (e) {
     await journal.close();
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const rescue = journalFailure ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
-    throw new UserError(`cannot write ${output.out}: ${code}${rescue}`, 1);
+    throw new UserError(`cannot write ${output.out}: ${describeFsError(e)}${rescue}`, 1);
   }
   // A batch still running at the provider is known only to the journal: keep it for --resume.
   if (result.openBatches > 0) await journal.close();

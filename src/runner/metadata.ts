@@ -76,13 +76,6 @@ export function buildMetadata(spec: RunSpec, st: RunState): Metadata {
   };
 }
 
-/** USD for the run's tokens, when prices (USD per million tokens) are given. Reasoning tokens are part of completion tokens. */
-export function costUsd(usage: { prompt_tokens: number; completion_tokens: number }, priceIn: number | null, priceOut: number | null): number | null {
-  if (priceIn === null && priceOut === null) return null;
-  const c = (usage.prompt_tokens * (priceIn ?? 0) + usage.completion_tokens * (priceOut ?? 0)) / 1e6;
-  return Math.round(c * 1e6) / 1e6;
-}
-
 /** The batch APIs (OpenAI, Anthropic, Gemini) bill half the list price. */
 export const BATCH_PRICE_FACTOR = 0.5;
 
@@ -90,6 +83,7 @@ export const BATCH_PRICE_FACTOR = 0.5;
  * USD for the records' tokens at the given list prices: answers that came
  * through a batch (`batch: true`) at the batch rate, the others (a run's
  * normal requests, batch items asked again one by one) at the list price.
+ * Reasoning tokens are part of completion tokens.
  */
 export function recordsCostUsd(records: readonly Pick<ResultRecord, 'usage' | 'batch'>[], priceIn: number | null, priceOut: number | null): number | null {
   if (priceIn === null && priceOut === null) return null;

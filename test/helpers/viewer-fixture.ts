@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExam } from '../../src/exam/registry.js';
 import { importFileName, importIgakuqa } from '../../src/runs/import-igakuqa.js';
-import { writeResultFileSync } from '../../src/results/io.js';
+import { writeResultFileSync } from '../../src/results/write.js';
 import { DATA_ROOT, RESULTS_DIR } from './data.js';
 
 /**

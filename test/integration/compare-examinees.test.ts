@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importIgakuqa } from '../../src/runs/import-igakuqa.js';
 import { loadExam } from '../../src/exam/registry.js';
-import { writeResultFileSync } from '../../src/results/io.js';
+import { writeResultFileSync } from '../../src/results/write.js';
 import { loadResultFile } from '../../src/runs/collection.js';
 import { compareRuns, comparisonJson, comparisonText } from '../../src/reports/compare.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';

@@ -7,7 +7,7 @@ import type { ResultFile, ResultRecord } from '../../src/results/schema.js';
 import { runBenchmark, type RunOptions } from '../../src/runner/benchmark.js';
 import { readJournal } from '../../src/runner/journal-read.js';
 import { loadPriorRun } from '../../src/runner/prior-run.js';
-import { mergeRecords } from '../../src/runner/resume.js';
+import { checkPriorRun, mergeRecords } from '../../src/runner/resume.js';
 import { resolveRunSpec, type RunSpecInput } from '../../src/runner/spec.js';
 import { SummarySchema } from '../../src/results/summary.js';
 import { formatSummaryBlock } from '../../src/reports/terminal.js';
@@ -231,6 +231,54 @@ describe('runBenchmark', () => {
       /^cannot write locked\/o\.json \(read-only folder\); choose another --out or make its folder writable$/,
     );
     expect(asked).toEqual([]);
+  });
+
+  it('keeps the answers in the journal, and says how to resume, when the result file cannot be written at the end', async () => {
+    const dir = tmp('lost');
+    // Something takes the result file's path while the run goes (here: a folder of that name).
+    const provider = goldProvider(exam, () => mkdirSync(join(dir, 'o.json'), { recursive: true }));
+    const run = runBenchmark(spec(dir, 'o.json'), { provider });
+    await expect(run).rejects.toThrow(
+      /^cannot write o\.json: is a folder \(EISDIR\); the answers are in o\.json\.jsonl: --resume o\.json\.jsonl once it can be written$/,
+    );
+    await expect(run).rejects.toMatchObject({ exitCode: 1 });
+    expect(
+      readJournal(join(dir, 'o.json.jsonl'))
+        .records.map((r) => r.question_id)
+        .sort(),
+    ).toEqual([...TEXT_IDS].sort());
+  });
+});
+
+describe('resuming refuses to mix two setups in one file', () => {
+  it('names the setting that differs and how to resume', async () => {
+    const dir = tmp('mix');
+    await runBenchmark(spec(dir, 'p.json', { model: { settings: { maxTokens: 100 } } }), { provider: goldProvider(exam) });
+    const prior = loadPriorRun('p.json', dir);
+    const same = { model: { settings: { maxTokens: 100 } } };
+    expect(() => checkPriorRun(prior, spec(dir, 'p.json', same))).not.toThrow();
+    const refusal = (more: Parameters<typeof spec>[2]) => () => checkPriorRun(prior, spec(dir, 'p.json', more));
+    expect(refusal({ model: { provider: 'openai', settings: { maxTokens: 100 } } })).toThrow(
+      /^--resume: p\.json was run with --provider random, not openai; pass --provider random$/,
+    );
+    expect(refusal({ ...same, task: { exam: { ...exam, id: 'U' } } })).toThrow(/^--resume: p\.json is a run of exam T, not U; pass --exam T$/);
+    expect(refusal({ ...same, task: { imageMode: 'skip' } })).toThrow(/^--resume: p\.json was run with --image-mode blind, not skip; pass --image-mode blind$/);
+    expect(refusal({ model: { settings: { maxTokens: 200 } } })).toThrow(
+      /^--resume: p\.json was run with --max-tokens 100, not 200; resume with the same \(or leave --max-tokens out\), or start a new run with another --out$/,
+    );
+    expect(refusal({ model: { settings: { maxTokens: 100, reasoningEffort: 'high' } } })).toThrow(/p\.json was run with no --reasoning-effort, not high;/);
+    const foreign = { ...prior, records: [...prior.records, rec('TZ-9', true)] };
+    expect(() => checkPriorRun(foreign, spec(dir, 'p.json', same))).toThrow(/^--resume: p\.json holds question TZ-9, which is not in exam T$/);
+  });
+
+  it('a journal without its header cannot be resumed: it cannot say which model and data it belongs to', () => {
+    const dir = tmp('headless');
+    writeFileSync(join(dir, 'h.json.jsonl'), `${JSON.stringify(rec('TA-1', true))}\n`);
+    expect(() => loadPriorRun('h.json', dir)).toThrow(/h\.json\.jsonl is not a jmle-bench journal \(no header line\)$/);
+    writeFileSync(join(dir, 'u.json.jsonl'), `${JSON.stringify({ jmle_bench_journal: 1, metadata: { model: 42 } })}\n${JSON.stringify(rec('TA-1', true))}\n`);
+    expect(() => loadPriorRun('u.json.jsonl', dir)).toThrow(
+      /^--resume: u\.json\.jsonl has no readable header; cannot tell which model and dataset it belongs to$/,
+    );
   });
 });
 

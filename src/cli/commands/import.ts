@@ -4,7 +4,7 @@ import { loadExam } from '../../exam/registry.js';
 import { parseExamIdList } from '../../exam/id-list.js';
 import { IGAKUQA_EXAMS } from '../../exam/sources/igakuqa.js';
 import { importFileName, importIgakuqa, type Imported } from '../../runs/import-igakuqa.js';
-import { writeResultFileSync } from '../../results/io.js';
+import { writeResultFileSync } from '../../results/write.js';
 import { describeFsError, UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';
 import { DATA_OPTIONS, flag, str, writeLine, type Command } from '../command.js';

@@ -15,7 +15,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'run',
-    summary: 'Evaluate a model on the exam (any OpenAI-compatible API, or the offline random baseline)',
+    summary: 'Evaluate a model on the exam (any OpenAI-compatible API, Anthropic, Gemini, or the offline random baseline)',
     load: async () => (await import('./run.js')).runCommand,
   },
   {

@@ -1,13 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadExam } from '../../exam/registry.js';
-import { readResultFileSync, writeResultFileSync } from '../../results/io.js';
+import { readResultFileSync } from '../../results/io.js';
+import { writeResultFileSync } from '../../results/write.js';
 import type { ResultFile } from '../../results/schema.js';
 import { rescoreFile, type Change } from '../../runs/rescore.js';
 import { isReadOnlyFile } from '../../util/atomic.js';
 import { UserError } from '../../util/errors.js';
 import { formatPercent } from '../../util/round.js';
-import { DATA_OPTIONS, EXTRACTION_HELP, EXTRACTION_OPTION, extractionFlag, flag, str, writeLine, type Command } from '../command.js';
+import { DATA_OPTIONS, errorLine, EXTRACTION_HELP, EXTRACTION_OPTION, extractionFlag, flag, str, writeLine, type Command } from '../command.js';
 
 function fmtAnswer(a: readonly string[]): string {
   return a.length ? a.join(',') : '∅';
@@ -87,7 +88,7 @@ Examples:
         // One file: its error is the command's (exit 2, one line). Several: report it, do the rest.
         if (files.length === 1 || !(e instanceof UserError)) throw e;
         failed.push(path);
-        writeLine(io.stderr, `jmle-bench: ${e.message.replace(/\s*[\r\n]+\s*/g, ' ')}`);
+        writeLine(io.stderr, errorLine(e));
         return [];
       }
     });

@@ -130,7 +130,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   }
 
   // 3. The summary, the README row, and how to resume.
-  return (await loadReport()).reportRun({ io, args, spec, result, exam, out, baseUrl, entry, examFlag, dataDir });
+  return (await loadReport()).reportRun({ io, args, spec, result, baseUrl, entry, examFlag, dataDir });
 }
 
 export const runCommand: Command = {
