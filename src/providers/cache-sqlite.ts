@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { cacheRoot } from '../exam/data-root.js';
 import { UserError } from '../util/errors.js';
 import type { CachedAnswer, CacheScope, ResponseStore } from './cache.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { str } from './wire.js';
 
 /**
@@ -82,6 +83,29 @@ export class SqliteResponseStore implements ResponseStore {
   static async open(path: string, opts: { create: boolean }): Promise<SqliteResponseStore | null> {
     if (!opts.create && !existsSync(path)) return null;
     const Database = await loadDriver();
+    // Two runs creating the cache at the same moment: switching a new file to WAL can find it
+    // locked without waiting on the busy timeout; try again until that timeout has passed.
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    for (;;) {
+      try {
+        return SqliteResponseStore.openWith(Database, path, opts);
+      } catch (e) {
+        if (e instanceof UserError) throw e;
+        const code = (e as { code?: string }).code ?? '';
+        if (code === 'SQLITE_BUSY' && Date.now() < deadline) {
+          await sleep(20 + Math.random() * 30);
+          continue;
+        }
+        const why = (e as Error).message;
+        if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+          throw new UserError(`${path} is not a readable response cache (${why}); delete it, or set JMLE_RESPONSE_CACHE to another file`);
+        throw new UserError(`cannot open the response cache ${path} (${why}); make its folder writable, or set JMLE_RESPONSE_CACHE to another file`);
+      }
+    }
+  }
+
+  /** One attempt to open (and set up) the cache; the driver's errors as they are, the database closed. */
+  private static openWith(Database: typeof BetterSqlite3, path: string, opts: { create: boolean }): SqliteResponseStore {
     let db: BetterSqlite3.Database | null = null;
     try {
       if (opts.create) mkdirSync(dirname(path), { recursive: true });
@@ -105,12 +129,7 @@ export class SqliteResponseStore implements ResponseStore {
       return new SqliteResponseStore(path, db);
     } catch (e) {
       db?.close();
-      if (e instanceof UserError) throw e;
-      const code = (e as { code?: string }).code ?? '';
-      const why = (e as Error).message;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
-        throw new UserError(`${path} is not a readable response cache (${why}); delete it, or set JMLE_RESPONSE_CACHE to another file`);
-      throw new UserError(`cannot open the response cache ${path} (${why}); make its folder writable, or set JMLE_RESPONSE_CACHE to another file`);
+      throw e;
     }
   }
 
