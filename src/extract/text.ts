@@ -72,4 +72,4 @@ export const ALTERNATIVE_WORDS =
 
 /** The start of a line that continues an answer with an alternative ("【回答】28\nまたは 29"). */
 export const ALTERNATIVE_CONTINUATION =
-  /^[ \t\u3000*_`#>(（「『\-・]*(?:または|又は|もしくは|若しくは|あるいは|或いは|ないし|(?<![a-z])(?:or|either|alternatively)(?![a-z]))/iu;
+  /^[ \t\u3000*_`#>(（「『\-・]*(?:または|又は|もしくは|若しくは|あるいは|或いは|ないし|乃至|(?<![a-z])(?:or|either|alternatively)(?![a-z]))/iu;

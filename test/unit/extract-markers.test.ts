@@ -93,7 +93,7 @@ describe('the content’s answer comes first; the reasoning text only when the c
   });
 
   it('an alternative on the next line makes the answer ambiguous too', () => {
-    for (const content of ['【回答】28\nまたは29', '【回答】28\n\n（または 29）', '【回答】28\nor 29']) {
+    for (const content of ['【回答】28\nまたは29', '【回答】28\n\n（または 29）', '【回答】28\nor 29', '【回答】28\n乃至 29']) {
       expect(extractAnswer(content, null, calc), content).toMatchObject({ ok: false, notes: ['ambiguous'] });
     }
     for (const content of ['【回答】c\nまたは e', '【回答】c\n\nもしくは e の可能性もある']) {
