@@ -72,9 +72,14 @@ export function runIdFromFile(file: string, taken: ReadonlySet<string>): string 
   return id;
 }
 
-/** Reasons name files by their base name only (no local paths in a published site). */
-export function localPathsOut(reason: string, dir: string): string {
-  return reason.split(dir.endsWith('/') ? dir : `${dir}/`).join('');
+/**
+ * Reasons name files by their base name only (no local paths in a published site):
+ * the file's own path as the loader wrote it (normalised: `./results` became
+ * `results`), then anything else under the folder as given.
+ */
+export function localPathsOut(reason: string, dir: string, path?: string): string {
+  const named = path ? reason.split(path).join(basename(path)) : reason;
+  return named.split(dir.endsWith('/') ? dir : `${dir}/`).join('');
 }
 
 /**
@@ -136,7 +141,7 @@ export function loadCollection(dir: string, opts: CollectionOptions = {}): Loade
 
   // Each file against its own exam; one shared loader for leaderboard, compare and viewer.
   const all = loadResultDir(dir, { dataDir: opts.dataDir, env: opts.env });
-  const skipped: SkippedFile[] = all.skipped.map((s) => ({ file: basename(s.path), reason: contentFreeReason(localPathsOut(s.reason, dir)) }));
+  const skipped: SkippedFile[] = all.skipped.map((s) => ({ file: basename(s.path), reason: contentFreeReason(localPathsOut(s.reason, dir, s.path)) }));
   const loaded: LoadedRun[] = [];
   for (const r of all.runs) {
     if (wanted && !wanted.has(r.exam.id)) skipped.push({ file: basename(r.path), reason: whyLeftOut(r.exam.id, opts) });
@@ -177,7 +182,7 @@ export function loadCollection(dir: string, opts: CollectionOptions = {}): Loade
           timestamp: run.file.metadata.timestamp ?? null,
           summary: run.summary,
           changed: run.changes.length,
-          warnings: run.warnings.map((w) => localPathsOut(w, dir)),
+          warnings: run.warnings.map((w) => localPathsOut(w, dir, run.path)),
           exam: run.exam.id,
           examinees: examineeFigures(run.file.results, run.exam),
           coverage: runCoverage(run),
