@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { setImmediate } from 'node:timers';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import type { ExtractionRule } from '../extract/extract.js';
 import { buildPrompt, type Prompt } from '../prompt/prompt.js';
@@ -11,6 +12,10 @@ import { answeredRecord, erroredRecord } from './completion-record.js';
  * epoch) in order, asks the provider, and hands each finished record to
  * `onRecord` at once. It knows nothing about files or terminals.
  *
+ * - A reply is read (extraction, scoring, `onRecord`) once its worker has sent
+ *   its next request: when many replies land together, the last of them does
+ *   not wait for every answer before it to be read before its slot is reused.
+ *   Records still reach `onRecord` one at a time, in finishing order.
  * - `stopSignal` (first Ctrl-C): no new requests; requests in flight finish.
  * - `abortSignal` (second Ctrl-C): requests in flight are aborted and not recorded.
  * - fail-fast: if the very first finished sample fails (after its retries)
@@ -102,14 +107,15 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
         if (!sent) t0 = now();
         sent = true;
       };
-      let record: ResultRecord;
+      let record: () => ResultRecord;
       // One child signal per request, so the shared signal holds at most `parallel` listeners.
       const own = new AbortController();
       const relay = () => own.abort();
       signal.addEventListener('abort', relay, { once: true });
       try {
         const c = await opts.provider.complete(sampleRequest(prompt, sample), { signal: own.signal, stop, onSend });
-        record = answeredRecord(q, c, now() - t0, sample.epoch, opts.extraction);
+        const latencyMs = now() - t0;
+        record = () => answeredRecord(q, c, latencyMs, sample.epoch, opts.extraction);
       } catch (e) {
         const err = e instanceof ProviderError ? e : new ProviderError('bad-response', String((e as Error)?.message ?? e));
         if (err.kind === 'aborted' || signal.aborted) continue; // not finished: asked again on resume
@@ -123,18 +129,52 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
           internal.abort();
           return;
         }
-        record = erroredRecord(q, err, now() - t0, sample.epoch);
+        const latencyMs = now() - t0;
+        record = () => erroredRecord(q, err, latencyMs, sample.epoch);
       } finally {
         signal.removeEventListener('abort', relay);
       }
       finished++;
-      records.push(record);
-      opts.onRecord?.(record);
+      settle(record);
     }
+  }
+
+  // Finished samples whose records are not built yet, in finishing order; read after the current
+  // callbacks (which send the next requests) have run.
+  const unread: (() => ResultRecord)[] = [];
+  let reading: Promise<void> | null = null;
+  let readProblem: { error: unknown } | null = null;
+  function readUnread(): void {
+    for (let build = unread.shift(); build; build = unread.shift()) {
+      if (readProblem) continue;
+      try {
+        const record = build();
+        records.push(record);
+        opts.onRecord?.(record);
+      } catch (e) {
+        readProblem = { error: e };
+        internal.abort();
+      }
+    }
+  }
+  async function allRead(): Promise<void> {
+    while (reading) await reading;
+  }
+  function settle(build: () => ResultRecord): void {
+    unread.push(build);
+    reading ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        reading = null;
+        readUnread();
+        resolve();
+      }),
+    );
   }
 
   const n = Math.max(1, Math.min(opts.parallel, opts.samples.length));
   await Promise.all(Array.from({ length: n }, worker));
+  await allRead();
+  if (readProblem) throw (readProblem as { error: unknown }).error;
   if (promptProblem.error) throw promptProblem.error;
   return { records, stopped: records.length < opts.samples.length, stopReason, failure };
 }
