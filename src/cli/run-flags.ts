@@ -1,7 +1,6 @@
 import type { Exam, ImageMode } from '../exam/types.js';
 import { DEFAULT_EXAM } from '../exam/editions.js';
-import { RANDOM_DISPLAY_NAME, RANDOM_MODEL } from '../providers/random.js';
-import { providerIds } from '../providers/registry.js';
+import { providerIds, RANDOM_DISPLAY_NAME, RANDOM_MODEL } from '../providers/registry.js';
 import type { RecordedSettings } from '../runner/resume.js';
 import { RUN_DEFAULTS, SettingError, type RunSpec, type RunSpecInput, type SettingName } from '../runner/spec.js';
 import { UserError } from '../util/errors.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { packagePath } from '../util/package-root.js';
 import { UserError } from '../util/errors.js';
 
 /**
@@ -56,8 +56,8 @@ export type ManifestFile = z.infer<typeof ManifestFileSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type PartSpec = z.infer<typeof PartSchema>;
 
-/** The committed manifests: `<package>/manifests/` (same depth from src/ and dist/). */
-export const MANIFEST_DIR = fileURLToPath(new URL('../../manifests/', import.meta.url));
+/** The committed manifests: `<package>/manifests/`. */
+export const MANIFEST_DIR = packagePath('manifests');
 
 /** Names of the sources that have a committed manifest. */
 export function manifestSources(dir = MANIFEST_DIR): string[] {

@@ -9,9 +9,6 @@ import type { Completion, CompletionRequest, Provider } from './types.js';
  * on the seed, the epoch and the prompt's text, never on scheduling order.
  */
 
-export const RANDOM_MODEL = 'random';
-export const RANDOM_DISPLAY_NAME = 'Random (chance level)';
-
 /** FNV-1a, 32 bit: a seed for `mulberry32` from a string. */
 export function hash32(s: string): number {
   let h = 0x811c9dc5;

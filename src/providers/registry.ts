@@ -120,6 +120,10 @@ registerProvider({
   },
 });
 
+/** `--model random` is the random provider; its runs are shown under this name unless given one. */
+export const RANDOM_MODEL = 'random';
+export const RANDOM_DISPLAY_NAME = 'Random (chance level)';
+
 registerProvider({
   id: 'random',
   title: 'offline chance-level baseline (--model random): no key, no network',

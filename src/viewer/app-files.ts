@@ -1,14 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../util/package-root.js';
 import { UserError } from '../util/errors.js';
 
-/** The built front-end (vite output): `dist/viewer/app/`, next to this module once compiled. */
+/** The built front-end (vite output): the package's `dist/viewer/app/`, from the sources (tests) as from the build. */
 export function defaultAppDir(): string {
-  const beside = fileURLToPath(new URL('./app/', import.meta.url));
-  if (existsSync(join(beside, 'index.html'))) return beside;
-  // Running from source (tests): the build output in the repository.
-  return fileURLToPath(new URL('../../dist/viewer/app/', import.meta.url));
+  return packagePath('dist', 'viewer', 'app');
 }
 
 /** Every file of the built app, by its URL path ("index.html", "assets/index-abc.js"). */

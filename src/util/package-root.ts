@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The package's own folder (the one holding its package.json), found by walking
+ * up from this module. It holds wherever the code runs from: the sources
+ * (tests), the compiled library in `dist/`, the bundled CLI in `dist/cli/`, or
+ * an installed copy in `node_modules/jmle-bench/`.
+ */
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(start);
+  }
+}
+
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** A path inside the package: `packagePath('manifests')`, `packagePath('dist', 'viewer', 'app')`. */
+export function packagePath(...parts: string[]): string {
+  return join(PACKAGE_ROOT, ...parts);
+}
