@@ -26,10 +26,26 @@ export function runUncertaintyOf(epochs: readonly (readonly ResultRecord[])[], e
   return run ? runUncertainty(run.design, run.outcomes, opts) : null;
 }
 
-/** Do ahead what `runUncertaintyOf` will need for a run of these questions and epochs (see `preparePassOnSimilarExam`). */
+/**
+ * Do ahead what `runUncertaintyOf` will need for a run of these questions and
+ * epochs: the design and the resampling plans (see `preparePassOnSimilarExam`),
+ * then one rehearsal of the whole computation on made-up outcomes (every other
+ * answer right). The rehearsal's result is thrown away (no cache keeps it);
+ * what it leaves is compiled, optimised code, so the real computation after the
+ * last answer does not run its first pass through the resampling loops in the
+ * interpreter. A run calls this while its first requests are out.
+ */
 export function prepareRunUncertainty(exam: Exam, questionIds: readonly string[], epochs: number, opts: StatsOptions = {}): void {
   const design = examDesign(exam, questionIds);
-  if (design.ids.length > 0) preparePassOnSimilarExam(design, epochs, opts);
+  if (design.ids.length === 0) return;
+  preparePassOnSimilarExam(design, epochs, opts);
+  const cells = epochs * design.ids.length;
+  const rehearsal = {
+    epochs,
+    correct: Uint8Array.from({ length: cells }, (_, i) => i % 2),
+    kinki: design.kinkiKnown ? new Uint8Array(cells) : null,
+  };
+  runUncertainty(design, rehearsal, opts);
 }
 
 /** Which questions a leaderboard table is over: every scored question, or the text-only ones. */
