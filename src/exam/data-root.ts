@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nodeOs } from '../util/builtin.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULT_EXAM } from './editions.js';
 
@@ -18,7 +18,7 @@ export interface DataRoot {
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env['JMLE_CACHE_DIR']) return resolve(env['JMLE_CACHE_DIR']);
   const xdg = env['XDG_CACHE_HOME'];
-  return join(xdg ? resolve(xdg) : join(homedir(), '.cache'), 'jmle-bench');
+  return join(xdg ? resolve(xdg) : join(nodeOs().homedir(), '.cache'), 'jmle-bench');
 }
 
 /** The command that fetches one exam's data (plain `dataset pull` is the default exam, the 120th). */

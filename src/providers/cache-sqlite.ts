@@ -4,7 +4,6 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { cacheRoot } from '../exam/data-root.js';
 import { UserError } from '../util/errors.js';
 import type { CachedAnswer, CacheScope, ResponseStore } from './cache.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { str } from './wire.js';
 
 /**
@@ -93,7 +92,7 @@ export class SqliteResponseStore implements ResponseStore {
         if (e instanceof UserError) throw e;
         const code = (e as { code?: string }).code ?? '';
         if (code === 'SQLITE_BUSY' && Date.now() < deadline) {
-          await sleep(20 + Math.random() * 30);
+          await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
           continue;
         }
         const why = (e as Error).message;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/builtin.js';
 import type { Completion, CompleteOptions, CompletionRequest, GenerationSettings, Provider, TokenUsage } from './types.js';
 
 /**
@@ -66,7 +66,7 @@ export function cacheKey(scope: CacheScope, request: Pick<CompletionRequest, 'me
     messages: request.messages,
     epoch: request.epoch,
   };
-  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
+  return sha256Hex(canonicalJson(parts));
 }
 
 export interface CachedProvider extends Provider {

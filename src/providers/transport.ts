@@ -1,9 +1,11 @@
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { nodeHttps } from '../util/builtin.js';
 
 /**
  * The HTTP client of the OpenAI-compatible provider: Node's own `http` and
- * `https` with one keep-alive agent per protocol. A chat completion is one
+ * `https` with one keep-alive agent per protocol (`https`, with TLS, loads on
+ * the first https request). A chat completion is one
  * JSON body up and one JSON reply down, so the provider speaks it directly
  * instead of loading an SDK for it: measured side by side in
  * bench/transport.mjs against the OpenAI SDK over its default `fetch`, over
@@ -15,10 +17,19 @@ import https from 'node:https';
  * an error, never a truncated body.
  */
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity }),
-};
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+let httpsClient: { readonly mod: typeof https; readonly agent: https.Agent } | undefined;
+
+/** The module and agent for a URL's protocol, or null for a protocol this client does not speak. */
+function clientFor(protocol: string): { readonly mod: typeof http | typeof https; readonly agent: http.Agent } | null {
+  if (protocol === 'http:') return { mod: http, agent: httpAgent };
+  if (protocol !== 'https:') return null;
+  if (!httpsClient) {
+    const mod = nodeHttps();
+    httpsClient = { mod, agent: new mod.Agent({ keepAlive: true, maxSockets: Infinity }) };
+  }
+  return httpsClient;
+}
 
 /** A reply read whole. Header names are lower case. */
 export interface HttpReply {
@@ -48,12 +59,12 @@ export function headerValue(headers: http.IncomingHttpHeaders, name: string): st
 
 /** POST a JSON text and read the reply whole. Rejects with a `TransportError` only. */
 export function postJson(url: URL, headers: Readonly<Record<string, string>>, json: string, signal?: AbortSignal): Promise<HttpReply> {
-  const agent = agents[url.protocol as keyof typeof agents];
-  if (!agent) return Promise.reject(new TransportError('connection', `unsupported protocol ${url.protocol} (use http or https)`));
+  const client = clientFor(url.protocol);
+  if (!client) return Promise.reject(new TransportError('connection', `unsupported protocol ${url.protocol} (use http or https)`));
   if (signal?.aborted) return Promise.reject(new TransportError('aborted', 'request aborted'));
   const payload = Buffer.from(json, 'utf8');
   return new Promise<HttpReply>((resolve, reject) => {
-    const mod = url.protocol === 'https:' ? https : http;
+    const { mod, agent } = client;
     let settled = false;
     const fail = (e: TransportError) => {
       if (settled) return;

@@ -14,13 +14,19 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
+/**
+ * A fresh temp file beside `path`, named after this process (so a later write can
+ * sweep it if the process dies) plus 8 random hex digits. It is always created
+ * exclusively ('wx'), so nothing already there, a link included, is written through.
+ */
 function tempPathFor(path: string): string {
   sweepStaleTemps(path);
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tag = Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${tag}.tmp`);
 }
 
 function processAlive(pid: number): boolean {
@@ -106,7 +112,7 @@ export function isReadOnlyFile(path: string): boolean {
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
   const { target, mode } = writeTarget(path);
   const tmp = tempPathFor(target);
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openSync(tmp, 'wx', 0o644);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let off = 0;
@@ -139,7 +145,9 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const { target, mode } = writeTarget(path);
   const tmp = tempPathFor(target);
-  const fh = await open(tmp, 'w', 0o644);
+  // Loaded here, not with the module: a run's start-up never writes (its first write comes with its first answer).
+  const { open, rename, unlink } = await import('node:fs/promises');
+  const fh = await open(tmp, 'wx', 0o644);
   try {
     await fh.writeFile(data);
     if (mode !== undefined) await fh.chmod(mode);

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDITIONS } from '../editions.js';
 import { buildExam } from '../build.js';
 import { keyFromTemplate, parseAnswerTemplate } from '../answer-template.js';
 import { normaliseKinki } from '../kinki.js';
+import { sha256Hex } from '../../util/builtin.js';
 import { DatasetError } from '../../util/errors.js';
 import type { DatasetIssue, Exam, Question } from '../types.js';
 
@@ -102,9 +102,7 @@ function percent(v: unknown): number | undefined {
 
 /** sha256 over (path, sha256 of contents) of each file in order: the dataset version. */
 export function combinedVersion(files: readonly { rel: string; text: string }[]): string {
-  const h = createHash('sha256');
-  for (const f of files) h.update(`${f.rel}\n${createHash('sha256').update(f.text).digest('hex')}\n`);
-  return h.digest('hex');
+  return sha256Hex(files.map((f) => `${f.rel}\n${sha256Hex(f.text)}\n`).join(''));
 }
 
 /** Load one IgakuQA exam (112–116) from the source folder (`<root>/igakuqa`). */
@@ -289,5 +287,5 @@ export function loadIgakuqa(dir: string, exam: string): Exam {
       message: `${noImage} image question(s): IgakuQA publishes no images; they run text-only (--image-mode blind) or are skipped`,
     });
   }
-  return buildExam({ id: exam, rules, questions, version: combinedVersion(files), dir, issues });
+  return buildExam({ id: exam, rules, questions, version: () => combinedVersion(files), dir, issues });
 }

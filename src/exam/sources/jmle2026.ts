@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDITIONS, pointsByPosition } from '../editions.js';
 import { choiceLettersInText, describeLetters } from '../choices.js';
+import { sha256Hex } from '../../util/builtin.js';
 import { DatasetError } from '../../util/errors.js';
 import type { DatasetIssue, Exam, Question, QuestionType } from '../types.js';
 import { buildExam } from '../build.js';
@@ -17,6 +17,14 @@ type Raw = Record<string, unknown>;
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+function listedFiles(dir: string): ReadonlySet<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
+  }
 }
 
 /** Parse and validate the dataset JSON; every problem names the question and the field. */
@@ -143,15 +151,16 @@ export function parseJmle2026(text: string, dir: string): Exam {
   }
 
   const issues: DatasetIssue[] = [];
+  // One listing of images/ instead of a look-up per image; a name not listed is looked up (a file system that ignores case).
+  const listed = listedFiles(imageDir);
   for (const q of questions) {
     for (const img of q.images) {
-      if (!existsSync(join(imageDir, img))) {
+      if (!listed.has(img) && !existsSync(join(imageDir, img))) {
         issues.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${img} is missing from ${imageDir}` });
       }
     }
   }
-  const version = createHash('sha256').update(text).digest('hex');
-  return buildExam({ id: '120', rules, questions, version, dir, imageDir, issues });
+  return buildExam({ id: '120', rules, questions, version: () => sha256Hex(text), dir, imageDir, issues });
 }
 
 export function loadJmle2026(dir: string): Exam {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { buildExam } from '../../src/exam/build.js';
+import { sha256Hex } from '../../src/util/builtin.js';
+import { fixtureExam } from '../fixtures/exam.js';
+
+describe('buildExam', () => {
+  const { id, rules, questions, dir, issues } = fixtureExam();
+
+  it('a version given as a function is worked out when first read, once, and reads like any field', () => {
+    let hashed = 0;
+    const exam = buildExam({ id, rules, questions, dir, issues, version: () => (hashed++, sha256Hex('data')) });
+    expect(hashed).toBe(0);
+    expect(exam.byId.get(questions[0]?.id ?? '')).toBe(questions[0]);
+    expect(exam.version).toBe('3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7');
+    expect(exam.version).toBe(exam.version);
+    expect(hashed).toBe(1);
+    expect((JSON.parse(JSON.stringify({ ...exam, byId: undefined })) as { version: string }).version).toBe(exam.version);
+  });
+
+  it('a version given as text is kept as it is', () => {
+    expect(buildExam({ id, rules, questions, dir, issues, version: 'v1' }).version).toBe('v1');
+  });
+});
