@@ -38,7 +38,7 @@ export interface RunHooks {
   readonly stopSignal?: AbortSignal;
   /** Second Ctrl-C: requests in flight are aborted. */
   readonly abortSignal?: AbortSignal;
-  /** Once the plan is known, before the first request. */
+  /** Once the plan is known: as the first requests go out (before a batch is submitted), before any record. */
   readonly onStart?: (plan: RunPlan) => void;
   /** Every finished sample. */
   readonly onRecord?: (record: ResultRecord) => void;
@@ -251,8 +251,19 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   // The journal's seed: answers already received, so the journal alone can resume.
   const kept = previous.filter(isSuccessful);
   const openBatches = prior?.openBatches ?? [];
-  const journal = new Journal(resolve(cwd, plan.journal), buildMetadata(spec, state('running', plan.selected.length, null, null)), kept, openBatches);
-  hooks.onStart?.(publicPlan);
+  const journal = new Journal(resolve(cwd, plan.journal), () => buildMetadata(spec, state('running', plan.selected.length, null, null)), kept, openBatches);
+  // The caller's start (a header to print, work to prepare) waits until the first requests are out (see below).
+  let started = false;
+  let startFailure: { error: unknown } | null = null;
+  const start = () => {
+    if (started) return;
+    started = true;
+    try {
+      hooks.onStart?.(publicPlan);
+    } catch (e) {
+      startFailure = { error: e };
+    }
+  };
 
   // A journal that cannot be written (disk full) stops the run: answers would no longer survive a crash.
   const journalStop = new AbortController();
@@ -278,6 +289,8 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const toBatch = held.length > 0 ? plan.toAsk.filter((s) => !heldKeys.has(sampleKey(s.question.id, s.epoch))) : plan.toAsk;
   let batched: BatchPhaseResult | null = null;
   if ((schedule.batch || openBatches.length > 0) && entry.batch && toBatch.length + openBatches.length > 0) {
+    start();
+    if (startFailure) throw (startFailure as { error: unknown }).error;
     const { runBatchPhase } = await import('./batch.js');
     batched = await runBatchPhase({
       exam,
@@ -309,7 +322,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
       throw new RunFailedError(message);
     }
   }
-  const engine = await runSamples({
+  const running = runSamples({
     exam,
     samples: batched ? (batched.stop ? [] : [...held, ...batched.rest]) : plan.toAsk,
     provider,
@@ -320,9 +333,22 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     abortSignal: hooks.abortSignal,
     onRecord,
   });
+  // The workers' first requests are created by now, or are on their way (a slot, an RPM start);
+  // the start waits for those already queued, and comes before any record (records are read later).
+  const starting = setImmediate(start);
+  let engine: Awaited<typeof running>;
+  try {
+    engine = await running;
+  } finally {
+    // Whatever ended the engine this soon (nothing to ask, a prompt that cannot be built), the start comes first.
+    clearImmediate(starting);
+    start();
+  }
+  if (startFailure) throw (startFailure as { error: unknown }).error;
   const answered = [...(batched?.records ?? []), ...engine.records];
-  // Whatever happened to the journal, the answers in memory still go to the result file.
-  const journalFailure = await journal.flush().then(
+  // Whatever happened to the journal, the answers in memory still go to the result file. Its last
+  // records reach the disk while the result file is put together (it is removed only after both).
+  const journalFlushed = journal.flush().then(
     () => null,
     () => journal.failed,
   );
@@ -344,6 +370,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const halted: RunStop | null =
     batched?.stop ?? (!engine.stopped ? null : engine.stopReason ? { cause: 'server', reason: engine.stopReason.message } : { cause: 'user', reason: null });
   // A journal that failed is why the run halted (it stopped the engine or the batch polling).
+  const journalFailure = halted ? await journalFlushed : null;
   const stopped: RunStop | null = halted && journalFailure ? { cause: 'journal', reason: journalFailure } : halted;
 
   const summary = computeRunSummary([results, ...extra.map((e) => e.results)], exam, task.extraction);
@@ -383,7 +410,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     await writeFileAtomic(outAbs, serialiseResultFile(file));
   } catch (e) {
     await journal.close();
-    const rescue = journalFailure ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
+    const rescue = (await journalFlushed) ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
     throw new UserError(`cannot write ${output.out}: ${describeFsError(e)}${rescue}`, 1);
   }
   // A batch still running at the provider is known only to the journal: keep it for --resume.

@@ -1,5 +1,4 @@
-import { close, existsSync, fdatasync, mkdirSync, openSync, write } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { close, existsSync, fdatasync, mkdirSync, openSync, unlink, write } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
@@ -44,7 +43,7 @@ function batchLine(b: JournaledBatch): string {
 
 export class Journal {
   readonly path: string;
-  private readonly header: string;
+  private readonly metadata: Metadata | (() => Metadata);
   private readonly seed: readonly string[];
   private fd: number | null = null;
   private pending: string[] = [];
@@ -52,12 +51,14 @@ export class Journal {
   private failure: unknown = null;
 
   /**
+   * `metadata` goes into the header; as a function, it is called when the
+   * header is written (with the first record), not before.
    * `seed`: records carried over from a resumed run, and its open batches,
    * written first so the journal alone is enough to resume.
    */
-  constructor(path: string, metadata: Metadata, seed: readonly ResultRecord[] = [], openBatches: readonly JournaledBatch[] = []) {
+  constructor(path: string, metadata: Metadata | (() => Metadata), seed: readonly ResultRecord[] = [], openBatches: readonly JournaledBatch[] = []) {
     this.path = path;
-    this.header = JSON.stringify({ jmle_bench_journal: JOURNAL_FORMAT, metadata });
+    this.metadata = metadata;
     this.seed = [...seed.map((r) => JSON.stringify(r)), ...openBatches.map(batchLine)];
   }
 
@@ -79,7 +80,9 @@ export class Journal {
     try {
       if (this.fd === null) {
         mkdirSync(dirname(this.path), { recursive: true });
-        const first = [this.header, ...this.seed, ...lines].join('\n') + '\n';
+        const metadata = typeof this.metadata === 'function' ? this.metadata() : this.metadata;
+        const header = JSON.stringify({ jmle_bench_journal: JOURNAL_FORMAT, metadata });
+        const first = [header, ...this.seed, ...lines].join('\n') + '\n';
         // Atomic: a stale journal (resumed or overwritten) is replaced whole, never half.
         await writeFileAtomic(this.path, first);
         this.fd = openSync(this.path, 'a');
@@ -133,6 +136,6 @@ export class Journal {
   /** After the result file is safely written the journal is redundant. */
   async remove(): Promise<void> {
     await this.close();
-    if (existsSync(this.path)) await unlink(this.path).catch(() => undefined);
+    if (existsSync(this.path)) await new Promise<void>((resolve) => unlink(this.path, () => resolve()));
   }
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError, type Completion, type Provider } from '../../src/providers/types.js';
 import type { ResultFile, ResultRecord } from '../../src/results/schema.js';
 import { runBenchmark, type RunOptions } from '../../src/runner/benchmark.js';
+import { Journal } from '../../src/runner/journal.js';
 import { readJournal } from '../../src/runner/journal-read.js';
 import { loadPriorRun } from '../../src/runner/prior-run.js';
 import { checkPriorRun, mergeRecords } from '../../src/runner/resume.js';
@@ -102,6 +103,48 @@ describe('runBenchmark', () => {
     expect(SummarySchema.parse(f.summary)).toMatchObject({ correct: TEXT_IDS.length, exam: 'T' });
     expect(f.extra_epochs).toBeUndefined();
     expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+  });
+
+  it('replies that land together are read only after their workers have sent their next requests; the start comes first', async () => {
+    const dir = tmp('read-after-send');
+    const events: string[] = [];
+    // Holds every reply until all `parallel` requests of a wave are in, then releases them at once.
+    const waiting: (() => void)[] = [];
+    const provider: Provider = {
+      name: 'waves',
+      complete(request): Promise<Completion> {
+        const q = questionOf(exam, request);
+        events.push(`ask ${q.id}`);
+        return new Promise((resolve) => {
+          waiting.push(() => resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' }));
+          if (waiting.length === 2) for (const release of waiting.splice(0)) release();
+        });
+      },
+    };
+    const r = await runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 2 }, task: { questionIds: ['TA-1', 'TA-2', 'TA-3', 'TA-4'] } }), {
+      provider,
+      hooks: { onStart: () => events.push('start'), onRecord: (rec) => events.push(`read ${rec.question_id}`) },
+    });
+    expect(r.file.results.every((x) => x.correct)).toBe(true);
+    // TA-1 and TA-2 answer together: both next requests go out before either answer is read, and the
+    // start (the CLI's header) waits for the requests already under way but comes before any record.
+    expect(events).toEqual(['ask TA-1', 'ask TA-2', 'ask TA-3', 'ask TA-4', 'start', 'read TA-1', 'read TA-2', 'read TA-3', 'read TA-4']);
+  });
+
+  it('the journal works its header out when it writes the first record, not before', async () => {
+    const dir = tmp('journal-header');
+    let made = 0;
+    const journal = new Journal(join(dir, 'o.json.jsonl'), () => (made++, { model: 'm', dataset_version: exam.version }));
+    expect(made).toBe(0);
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+    journal.append(rec('TA-1', true));
+    journal.append(rec('TA-2', true));
+    await journal.flush();
+    await journal.close();
+    expect(made).toBe(1);
+    const lines = readFileSync(join(dir, 'o.json.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0] ?? '')).toEqual({ jmle_bench_journal: 1, metadata: { model: 'm', dataset_version: exam.version } });
+    expect(lines.slice(1).map((l) => (JSON.parse(l) as ResultRecord).question_id)).toEqual(['TA-1', 'TA-2']);
   });
 
   it('stop lets in-flight requests finish; abort drops them unrecorded; the file holds what is done', async () => {
