@@ -29,23 +29,26 @@ export function runUncertaintyOf(epochs: readonly (readonly ResultRecord[])[], e
 /**
  * Do ahead what `runUncertaintyOf` will need for a run of these questions and
  * epochs: the design and the resampling plans (see `preparePassOnSimilarExam`),
- * then one rehearsal of the whole computation on made-up outcomes (every other
- * answer right). The rehearsal's result is thrown away (no cache keeps it);
- * what it leaves is compiled, optimised code, so the real computation after the
- * last answer does not run its first pass through the resampling loops in the
- * interpreter. A run calls this while its first requests are out.
+ * then one rehearsal of the whole computation on made-up records (every other
+ * answer right), shaped as a run's are. The rehearsal's result is thrown away
+ * (no cache keys on its records); what it leaves is compiled, optimised code,
+ * so the real computation after the last answer does not run its first pass
+ * through the resampling loops in the interpreter. A run calls this while its
+ * first requests are out.
  */
 export function prepareRunUncertainty(exam: Exam, questionIds: readonly string[], epochs: number, opts: StatsOptions = {}): void {
   const design = examDesign(exam, questionIds);
   if (design.ids.length === 0) return;
   preparePassOnSimilarExam(design, epochs, opts);
-  const cells = epochs * design.ids.length;
-  const rehearsal = {
-    epochs,
-    correct: Uint8Array.from({ length: cells }, (_, i) => i % 2),
-    kinki: design.kinkiKnown ? new Uint8Array(cells) : null,
-  };
-  runUncertainty(design, rehearsal, opts);
+  const lists = Array.from({ length: epochs }, (_, e) =>
+    design.ids.map((id, i): ResultRecord => {
+      const gold = [...(exam.byId.get(id)?.answer ?? [])];
+      const right = i % 2 === 0;
+      const record = { question_id: id, predicted: right ? gold : [], gold, correct: right, raw_response: '', parse_success: right, error: null };
+      return e === 0 ? record : { ...record, epoch: e + 1 };
+    }),
+  );
+  runUncertaintyOf(lists, exam, opts);
 }
 
 /** Which questions a leaderboard table is over: every scored question, or the text-only ones. */

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { prepareRunUncertainty, runUncertaintyOf } from '../../src/reports/uncertainty.js';
+import type { ResultRecord } from '../../src/results/schema.js';
+import { fixtureExam } from '../fixtures/exam.js';
+
+/** A run's records: right where `right` says, in exam order, epoch `epoch`. */
+function records(right: (i: number) => boolean, epoch = 1): ResultRecord[] {
+  return fixtureExam().questions.map((q, i) => {
+    const ok = right(i);
+    return {
+      question_id: q.id,
+      predicted: ok ? [...q.answer] : ['z'],
+      gold: [...q.answer],
+      correct: ok,
+      raw_response: `【回答】${ok ? q.answer.join(',') : 'z'}`,
+      parse_success: true,
+      error: null,
+      ...(epoch > 1 ? { epoch } : {}),
+    };
+  });
+}
+
+describe('prepareRunUncertainty', () => {
+  it('leaves the statistics of the run that follows exactly as they would have been', () => {
+    const lists = [records((i) => i % 3 !== 0), records((i) => i % 4 !== 1, 2), records((i) => i !== 2, 3)];
+    const cold = fixtureExam();
+    const expected = runUncertaintyOf(lists, cold, { resamples: 300 });
+    const prepared = fixtureExam();
+    prepareRunUncertainty(
+      prepared,
+      prepared.questions.map((q) => q.id),
+      3,
+      { resamples: 300 },
+    );
+    expect(expected).not.toBeNull();
+    expect(runUncertaintyOf(lists, prepared, { resamples: 300 })).toEqual(expected);
+  });
+});
