@@ -195,6 +195,10 @@ function rehearseReading(samples: readonly Sample[], rule: ExtractionRule | unde
   for (const { question: q } of samples) kinds.set(`${q.type}:${q.selectCount}`, kinds.get(`${q.type}:${q.selectCount}`) ?? q);
   for (const q of kinds.values()) {
     const content = `解説: 所見から考える。\n\n【回答】${q.answer.join(',')}`;
-    answeredRecord(q, { content, reasoning: null, usage: null, finishReason: 'stop' }, 0, 1, rule);
+    try {
+      answeredRecord(q, { content, reasoning: null, usage: null, finishReason: 'stop' }, 0, 1, rule);
+    } catch {
+      // Only a warm-up: a real answer to this question is read, and any problem reported, as always.
+    }
   }
 }
