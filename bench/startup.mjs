@@ -35,7 +35,7 @@ writeBenchmarksSection(
   'start-up',
   `## start-up
 
-\`node bench/startup.mjs\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}): whole processes (start, module loading, the command's work), each started ${ROUNDS} times, the cases alternating so that load on the machine falls on all alike; medians. Goal: \`jmle-bench --help\` under 150 ms over bare \`node\`. Commands are loaded only when they run (\`src/cli/commands/index.ts\`), so \`--help\` loads no SDK, chart renderer or viewer.
+\`node bench/startup.mjs\` (${new Date().toISOString().slice(0, 10)}, Node ${process.version}): whole processes (start, module loading, the command's work), each started ${ROUNDS} times, the cases alternating so that load on the machine falls on all alike; medians. Goal: \`jmle-bench --help\` under 150 ms over bare \`node\`. The CLI is one bundle (\`scripts/build-cli.mjs\`): \`--help\` loads its entry and its \`core\` chunk (the modules \`run\` needs before its first request); commands load only when they run (\`src/cli/commands/index.ts\`), so \`--help\` loads no command, SDK, chart renderer or viewer.
 
 | Command | Median | Over bare node |
 |---------|--------|----------------|
