@@ -17,7 +17,7 @@ import { writeFileAtomic, writeProblem } from '../util/atomic.js';
 import { describeFsError, UserError } from '../util/errors.js';
 import { publicUrl } from '../util/redact.js';
 import type { BatchEvent, BatchPhaseResult } from './batch.js';
-import { runSamples, sampleRequest, type Sample } from './engine.js';
+import { FIRST_REQUESTS_OUT_MS, runSamples, sampleRequest, type Sample } from './engine.js';
 import { Journal, journalPathFor } from './journal.js';
 import { buildMetadata, recordsCostUsd, type RunState } from './metadata.js';
 import { checkPriorRun, checkPriorSelection, mergeRecords, recordKey, sampleKey, type PriorRun } from './resume.js';
@@ -38,7 +38,7 @@ export interface RunHooks {
   readonly stopSignal?: AbortSignal;
   /** Second Ctrl-C: requests in flight are aborted. */
   readonly abortSignal?: AbortSignal;
-  /** Once the plan is known: as the first requests go out (before a batch is submitted), before any record. */
+  /** Once the plan is known: once the first requests are on the wire (before a batch is submitted), before any record. */
   readonly onStart?: (plan: RunPlan) => void;
   /** Every finished sample. */
   readonly onRecord?: (record: ResultRecord) => void;
@@ -269,6 +269,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const journalStop = new AbortController();
   const stopSignal = hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal;
   const onRecord = (r: ResultRecord) => {
+    start(); // a record never comes before the start, however soon it finished
     journal.append(r);
     if (journal.failed) journalStop.abort();
     hooks.onRecord?.(r);
@@ -333,15 +334,15 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     abortSignal: hooks.abortSignal,
     onRecord,
   });
-  // The workers' first requests are created by now, or are on their way (a slot, an RPM start);
-  // the start waits for those already queued, and comes before any record (records are read later).
-  const starting = setImmediate(start);
+  // The workers' first requests are created by now, or are on their way (a slot, an RPM start); the
+  // start waits until they are on the wire (FIRST_REQUESTS_OUT_MS), or for the first record if sooner.
+  const starting = setTimeout(start, FIRST_REQUESTS_OUT_MS);
   let engine: Awaited<typeof running>;
   try {
     engine = await running;
   } finally {
     // Whatever ended the engine this soon (nothing to ask, a prompt that cannot be built), the start comes first.
-    clearImmediate(starting);
+    clearTimeout(starting);
     start();
   }
   if (startFailure) throw (startFailure as { error: unknown }).error;
