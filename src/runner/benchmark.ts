@@ -222,12 +222,28 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const concurrency =
     schedule.parallel === 'auto' ? new (await import('../providers/adaptive.js')).AdaptiveConcurrency({ max: schedule.maxParallel }) : schedule.parallel;
   const limited = withRateLimit(bare, { concurrency, rpm: schedule.rpm });
+  // The caller's start (a header to print, work to prepare) waits until the first requests are out (see below).
+  let started = false;
+  let startFailure: { error: unknown } | null = null;
+  const start = () => {
+    if (started) return;
+    started = true;
+    try {
+      hooks.onStart?.(publicPlan);
+    } catch (e) {
+      startFailure = { error: e };
+    }
+  };
   const retried = withRetry(limited, {
     maxRetries: schedule.maxRetries,
     failFastUntilAnswered: true,
     unreachableAfterMs: UNREACHABLE_AFTER_MS,
     ...opts.retry,
-    onRetry: hooks.onRetry,
+    // Like a record, a retry never comes before the start (it can, on a server that fails at once).
+    onRetry: (info) => {
+      start();
+      hooks.onRetry?.(info);
+    },
   });
   // Outermost, so an answer the cache holds costs no retry and no slot.
   const store = schedule.cache && !entry.offline && isStore(opts.cache) ? opts.cache : undefined;
@@ -252,18 +268,6 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const kept = previous.filter(isSuccessful);
   const openBatches = prior?.openBatches ?? [];
   const journal = new Journal(resolve(cwd, plan.journal), () => buildMetadata(spec, state('running', plan.selected.length, null, null)), kept, openBatches);
-  // The caller's start (a header to print, work to prepare) waits until the first requests are out (see below).
-  let started = false;
-  let startFailure: { error: unknown } | null = null;
-  const start = () => {
-    if (started) return;
-    started = true;
-    try {
-      hooks.onStart?.(publicPlan);
-    } catch (e) {
-      startFailure = { error: e };
-    }
-  };
 
   // A journal that cannot be written (disk full) stops the run: answers would no longer survive a crash.
   const journalStop = new AbortController();
