@@ -10,7 +10,7 @@ import { answeredRecord, erroredRecord } from './completion-record.js';
 /**
  * The engine: a pool of `parallel` workers takes samples (a question and an
  * epoch) in order, asks the provider, and hands each finished record to
- * `onRecord` at once. It knows nothing about files or terminals.
+ * `onRecord`. It knows nothing about files or terminals.
  *
  * - A reply is read (extraction, scoring, `onRecord`) once its worker has sent
  *   its next request: when many replies land together, the last of them does
@@ -185,8 +185,11 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
   const n = Math.max(1, Math.min(opts.parallel, opts.samples.length));
   const workers = Promise.all(Array.from({ length: n }, worker));
   const rehearsal = setTimeout(() => rehearseReading(opts.samples, opts.extraction), FIRST_REQUESTS_OUT_MS);
-  await workers;
-  clearTimeout(rehearsal);
+  try {
+    await workers;
+  } finally {
+    clearTimeout(rehearsal);
+  }
   await allRead();
   if (readProblem) throw (readProblem as { error: unknown }).error;
   if (promptProblem.error) throw promptProblem.error;
