@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
-import { UserError } from '../util/errors.js';
+import { SettingError } from './spec.js';
 
 /** Which questions a run asks: block and id filters, then the image mode (skip drops image questions). */
 export interface Selection {
@@ -31,7 +31,7 @@ export function selectQuestions(
   return { questions: qs, skippedImage };
 }
 
-/** Vision mode needs every image of the selection on disk: fail before any request. */
+/** Vision mode needs every image of the selection on disk: fail before any request (a `SettingError` naming the image mode). */
 export function checkImages(exam: Exam, questions: readonly Question[], imageMode: ImageMode, exists: (path: string) => boolean): void {
   if (imageMode !== 'vision') return;
   const ids = new Set(questions.filter((q) => q.images.length > 0).map((q) => q.id));
@@ -45,12 +45,13 @@ export function checkImages(exam: Exam, questions: readonly Question[], imageMod
     }
   }
   if (ids.size > 0 && !exam.imageDir) {
-    throw new UserError(`--image-mode vision: exam ${exam.id} has no images; use --image-mode blind or skip`);
+    throw new SettingError('task.imageMode', `vision: exam ${exam.id} has no images; use blind or skip`);
   }
   if (missing.length > 0) {
     const first = missing[0] as (typeof missing)[number];
-    throw new UserError(
-      `--image-mode vision: ${missing.length} image(s) missing (first: ${first.message}); run \`jmle-bench dataset pull\` or use --image-mode blind`,
+    throw new SettingError(
+      'task.imageMode',
+      `vision: ${missing.length} image(s) missing (first: ${first.message}); run \`jmle-bench dataset pull\` or use blind`,
     );
   }
 }

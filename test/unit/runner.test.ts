@@ -9,7 +9,8 @@ import { Journal } from '../../src/runner/journal.js';
 import { readJournal } from '../../src/runner/journal-read.js';
 import { loadPriorRun } from '../../src/runner/prior-run.js';
 import { checkPriorRun, mergeRecords } from '../../src/runner/resume.js';
-import { resolveRunSpec, type RunSpecInput } from '../../src/runner/spec.js';
+import { resolveRunSpec, SettingError, type RunSpecInput } from '../../src/runner/spec.js';
+import { asFlagError } from '../../src/cli/run-flags.js';
 import { SummarySchema } from '../../src/results/summary.js';
 import { formatSummaryBlock } from '../../src/reports/terminal.js';
 import { fixtureExam, goldProvider, questionOf } from '../fixtures/exam.js';
@@ -290,6 +291,23 @@ describe('runBenchmark', () => {
         .records.map((r) => r.question_id)
         .sort(),
     ).toEqual([...TEXT_IDS].sort());
+  });
+});
+
+describe('vision mode without the images', () => {
+  it('is refused before anything is sent, naming the setting (the CLI words it as --image-mode)', async () => {
+    const dir = tmp('vision');
+    const noImages = { ...exam, imageDir: undefined };
+    const asked: string[] = [];
+    const run = runBenchmark(
+      resolveRunSpec({ task: { exam: noImages, imageMode: 'vision' }, model: { model: 'm', provider: 'random' }, output: { out: 'o.json', cwd: dir } }),
+      { provider: goldProvider(exam, (q) => asked.push(q.id)) },
+    );
+    await expect(run).rejects.toThrow(SettingError);
+    await expect(run).rejects.toThrow(/^task\.imageMode vision: exam T has no images; use blind or skip$/);
+    expect(asFlagError(await run.catch((e: unknown) => e))).toHaveProperty('message', '--image-mode vision: exam T has no images; use blind or skip');
+    expect(asked).toEqual([]);
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
   });
 });
 

@@ -124,6 +124,8 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
         },
       },
     });
+  } catch (e) {
+    throw asFlagError(e); // a setting the run refused (e.g. the image mode), worded as its flag
   } finally {
     (progress as Progress | null)?.finish();
     signals.release();
