@@ -5,8 +5,8 @@ import { nodeHttps } from '../util/builtin.js';
 /**
  * The HTTP client of the OpenAI-compatible provider: Node's own `http` and
  * `https` with one keep-alive agent per protocol (`https`, with TLS, loads on
- * the first https request). A chat completion is one
- * JSON body up and one JSON reply down, so the provider speaks it directly
+ * the first https request). A chat completion is one JSON body up and one
+ * JSON reply down, so the provider speaks it directly
  * instead of loading an SDK for it: measured side by side in
  * bench/transport.mjs against the OpenAI SDK over its default `fetch`, over
  * undici and over this client (BENCHMARKS.md, "transport", says by how much
