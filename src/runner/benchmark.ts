@@ -223,16 +223,19 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     schedule.parallel === 'auto' ? new (await import('../providers/adaptive.js')).AdaptiveConcurrency({ max: schedule.maxParallel }) : schedule.parallel;
   const limited = withRateLimit(bare, { concurrency, rpm: schedule.rpm });
   // The caller's start (a header to print, work to prepare) waits until the first requests are out (see below).
-  let started = false;
-  let startFailure: { error: unknown } | null = null;
+  // An object, because the start runs from timers and hooks; what it threw is thrown where the run next looks.
+  const startState: { started: boolean; failed: boolean; error: unknown } = { started: false, failed: false, error: null };
   const start = () => {
-    if (started) return;
-    started = true;
+    if (startState.started) return;
+    startState.started = true;
     try {
       hooks.onStart?.(publicPlan);
     } catch (e) {
-      startFailure = { error: e };
+      Object.assign(startState, { failed: true, error: e });
     }
+  };
+  const throwIfStartFailed = () => {
+    if (startState.failed) throw startState.error;
   };
   const retried = withRetry(limited, {
     maxRetries: schedule.maxRetries,
@@ -295,7 +298,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   let batched: BatchPhaseResult | null = null;
   if ((schedule.batch || openBatches.length > 0) && entry.batch && toBatch.length + openBatches.length > 0) {
     start();
-    if (startFailure) throw (startFailure as { error: unknown }).error;
+    throwIfStartFailed();
     const { runBatchPhase } = await import('./batch.js');
     batched = await runBatchPhase({
       exam,
@@ -349,7 +352,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     clearTimeout(starting);
     start();
   }
-  if (startFailure) throw (startFailure as { error: unknown }).error;
+  throwIfStartFailed();
   const answered = [...(batched?.records ?? []), ...engine.records];
   // Whatever happened to the journal, the answers in memory still go to the result file. Its last
   // records reach the disk while the result file is put together (it is removed only after both).

@@ -91,13 +91,14 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
   let finished = 0;
   let failure: ProviderError | null = null;
   let stopReason: ProviderError | null = null;
-  // A bad prompt (a missing image) stops every worker; an object, because workers set it from their closures.
-  const promptProblem: { error: Error | null } = { error: null };
+  // A bad prompt (a missing image), or a record that cannot be built or handed over, stops every worker;
+  // an object, because workers and the reader set it from their closures.
+  const problem: { error: Error | null } = { error: null };
   // Stop starting attempts: the user's stop, or a quota failure.
   const pause = new AbortController();
   const stop = opts.stopSignal ? AbortSignal.any([opts.stopSignal, pause.signal]) : pause.signal;
 
-  const shouldStop = () => failure !== null || promptProblem.error !== null || stop.aborted || signal.aborted;
+  const shouldStop = () => failure !== null || problem.error !== null || stop.aborted || signal.aborted;
 
   async function worker(): Promise<void> {
     while (!shouldStop() && next < opts.samples.length) {
@@ -107,7 +108,7 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
       try {
         prompt = buildPrompt(opts.exam, q, opts.imageMode);
       } catch (e) {
-        promptProblem.error = e instanceof Error ? e : new Error(String(e));
+        problem.error = e instanceof Error ? e : new Error(String(e));
         internal.abort();
         return;
       }
@@ -154,16 +155,17 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
   // callbacks (which send the next requests) have run.
   const unread: (() => ResultRecord)[] = [];
   let reading: Promise<void> | null = null;
-  let readProblem: { error: unknown } | null = null;
+  let readFailed = false;
   function readUnread(): void {
     for (let build = unread.shift(); build; build = unread.shift()) {
-      if (readProblem) continue;
+      if (readFailed) continue; // after a record that could not be read or handed over, no more are
       try {
         const record = build();
         records.push(record);
         opts.onRecord?.(record);
       } catch (e) {
-        readProblem = { error: e };
+        readFailed = true;
+        problem.error ??= e instanceof Error ? e : new Error(String(e));
         internal.abort();
       }
     }
@@ -191,8 +193,7 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
     clearTimeout(rehearsal);
   }
   await allRead();
-  if (readProblem) throw (readProblem as { error: unknown }).error;
-  if (promptProblem.error) throw promptProblem.error;
+  if (problem.error) throw problem.error;
   return { records, stopped: records.length < opts.samples.length, stopReason, failure };
 }
 
@@ -206,7 +207,10 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
  */
 function rehearseReading(samples: readonly Sample[], rule: ExtractionRule | undefined): void {
   const kinds = new Map<string, Question>();
-  for (const { question: q } of samples) kinds.set(`${q.type}:${q.selectCount}`, kinds.get(`${q.type}:${q.selectCount}`) ?? q);
+  for (const { question: q } of samples) {
+    const kind = `${q.type}:${q.selectCount}`;
+    if (!kinds.has(kind)) kinds.set(kind, q);
+  }
   for (const q of kinds.values()) {
     const content = `解説: 所見から考える。\n\n【回答】${q.answer.join(',')}`;
     try {
