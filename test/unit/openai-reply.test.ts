@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { endpoint, openAICompatible, readChatReply } from '../../src/providers/openai.js';
 import { ProviderError } from '../../src/providers/types.js';
@@ -89,6 +90,19 @@ describe('openAICompatible', () => {
       .complete({ messages: [{ role: 'user', content: 'q' }], answerFormat: { kind: 'choices', letters: ['a'], select: 1 }, epoch: 1, label: 'q' })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'connection', message: 'connection error: unsupported protocol ftp: (use http or https)' });
+  });
+
+  it('an https base URL goes through the https client, loaded on first use (a closed local port: a connection error)', async () => {
+    const server = createServer();
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+    await new Promise((resolve) => server.close(resolve));
+    const none = { seed: null, maxTokens: null, reasoningEffort: null, thinkingBudget: null, extraBody: null };
+    const provider = openAICompatible({ model: 'm', baseUrl: `https://127.0.0.1:${port}/v1`, apiKey: null, timeoutS: 5, settings: none });
+    const err = await provider
+      .complete({ messages: [{ role: 'user', content: 'q' }], answerFormat: { kind: 'choices', letters: ['a'], select: 1 }, epoch: 1, label: 'q' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'connection' });
+    expect((err as Error).message).toContain('ECONNREFUSED');
   });
 });
 

@@ -132,6 +132,37 @@ describe('runBenchmark', () => {
     expect(events).toEqual(['ask TA-1', 'ask TA-2', 'ask TA-3', 'ask TA-4', 'start', 'read TA-1', 'read TA-2', 'read TA-3', 'read TA-4']);
   });
 
+  it('a start hook that throws fails the run with its error, and no result file is written', async () => {
+    const dir = tmp('start-throws');
+    const run = runBenchmark(spec(dir, 'o.json', { task: { questionIds: ['TA-1', 'TA-2'] } }), {
+      provider: goldProvider(exam),
+      hooks: {
+        onStart: () => {
+          throw new Error('header broke');
+        },
+      },
+    });
+    await expect(run).rejects.toThrow('header broke');
+    expect(existsSync(join(dir, 'o.json'))).toBe(false);
+  });
+
+  it('a record hook that throws stops every worker and fails the run with its error; no record after it is handed over', async () => {
+    const dir = tmp('record-throws');
+    const seen: string[] = [];
+    const run = runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 2 } }), {
+      provider: goldProvider(exam),
+      hooks: {
+        onRecord: (r) => {
+          seen.push(r.question_id);
+          throw new Error('display broke');
+        },
+      },
+    });
+    await expect(run).rejects.toThrow('display broke');
+    expect(seen).toHaveLength(1);
+    expect(existsSync(join(dir, 'o.json'))).toBe(false);
+  });
+
   it('the journal works its header out when it writes the first record, not before', async () => {
     const dir = tmp('journal-header');
     let made = 0;
