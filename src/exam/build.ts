@@ -1,4 +1,6 @@
-import type { Exam } from './types.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetIssue, Exam, Question } from './types.js';
 
 /**
  * Assemble an Exam from its parts, adding the id index. `version` may be a
@@ -13,4 +15,26 @@ export function buildExam(parts: Omit<Exam, 'byId' | 'version'> & { readonly ver
   const exam: Omit<Exam, 'version'> = { ...rest, byId };
   Object.defineProperty(exam, 'version', { enumerable: true, get: () => (known ??= version()) });
   return exam as Exam;
+}
+
+/**
+ * A `missing-image` issue for each image a question names that is not in
+ * `imageDir`. The folder is listed once instead of looked up per image; a name
+ * not listed is still looked up (a file system that ignores case).
+ */
+export function missingImageIssues(questions: readonly Question[], imageDir: string): DatasetIssue[] {
+  let listed: ReadonlySet<string>;
+  try {
+    listed = new Set(readdirSync(imageDir));
+  } catch {
+    listed = new Set();
+  }
+  const issues: DatasetIssue[] = [];
+  for (const q of questions) {
+    for (const img of q.images) {
+      if (!listed.has(img) && !existsSync(join(imageDir, img)))
+        issues.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${img} is missing from ${imageDir}` });
+    }
+  }
+  return issues;
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildExam } from '../../src/exam/build.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExam, missingImageIssues } from '../../src/exam/build.js';
 import { sha256Hex } from '../../src/util/builtin.js';
 import { fixtureExam } from '../fixtures/exam.js';
 
@@ -19,5 +22,32 @@ describe('buildExam', () => {
 
   it('a version given as text is kept as it is', () => {
     expect(buildExam({ id, rules, questions, dir, issues, version: 'v1' }).version).toBe('v1');
+  });
+});
+
+describe('missingImageIssues', () => {
+  const [q1, q2] = fixtureExam().questions;
+  const withImages = [
+    { ...q1!, images: ['a.png', 'b.png'] },
+    { ...q2!, images: ['c.png'] },
+  ];
+
+  it('names each image a question lists that the folder lacks, in question order', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'jmle-unit-images-')), 'images');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'b.png'), '');
+    expect(missingImageIssues(withImages, dir)).toEqual([
+      { questionId: q1!.id, kind: 'missing-image', message: `${q1!.id}: image a.png is missing from ${dir}` },
+      { questionId: q2!.id, kind: 'missing-image', message: `${q2!.id}: image c.png is missing from ${dir}` },
+    ]);
+  });
+
+  it('a folder that is not there: every image is missing', () => {
+    const dir = join(tmpdir(), 'jmle-unit-no-such-folder', 'images');
+    expect(missingImageIssues(withImages, dir).map((i) => i.message)).toEqual([
+      `${q1!.id}: image a.png is missing from ${dir}`,
+      `${q1!.id}: image b.png is missing from ${dir}`,
+      `${q2!.id}: image c.png is missing from ${dir}`,
+    ]);
   });
 });

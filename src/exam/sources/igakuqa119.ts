@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDITIONS, pointsByPosition } from '../editions.js';
-import { buildExam } from '../build.js';
+import { buildExam, missingImageIssues } from '../build.js';
 import { keyFromTemplate, parseAnswerTemplate } from '../answer-template.js';
 import { DatasetError } from '../../util/errors.js';
 import type { DatasetIssue, Exam, Question } from '../types.js';
@@ -336,12 +336,7 @@ export function loadIgakuqa119(dir: string): Exam {
         message: `images/ is missing (${referenced.length} images listed); run \`jmle-bench dataset pull --exam 119\` for --image-mode vision`,
       });
     } else {
-      for (const q of questions) {
-        for (const img of q.images) {
-          if (!existsSync(join(imageDir, img)))
-            issues.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${img} is missing from ${imageDir}` });
-        }
-      }
+      issues.push(...missingImageIssues(questions, imageDir));
     }
   }
   // Hashed under its former root path, so the dataset version (the content) did not change when the layout followed upstream's.

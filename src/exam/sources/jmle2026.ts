@@ -1,11 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDITIONS, pointsByPosition } from '../editions.js';
 import { choiceLettersInText, describeLetters } from '../choices.js';
 import { sha256Hex } from '../../util/builtin.js';
 import { DatasetError } from '../../util/errors.js';
-import type { DatasetIssue, Exam, Question, QuestionType } from '../types.js';
-import { buildExam } from '../build.js';
+import type { Exam, Question, QuestionType } from '../types.js';
+import { buildExam, missingImageIssues } from '../build.js';
 
 /** The 120th JMLE as published in naoto-iwase/JMLE2026-Bench. */
 export const JMLE2026_SOURCE = 'jmle2026';
@@ -17,14 +17,6 @@ type Raw = Record<string, unknown>;
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
-}
-
-function listedFiles(dir: string): ReadonlySet<string> {
-  try {
-    return new Set(readdirSync(dir));
-  } catch {
-    return new Set();
-  }
 }
 
 /** Parse and validate the dataset JSON; every problem names the question and the field. */
@@ -150,16 +142,7 @@ export function parseJmle2026(text: string, dir: string): Exam {
     throw new DatasetError(`${JMLE2026_DATASET_FILE}: ${problems[0]}${more}`, problems);
   }
 
-  const issues: DatasetIssue[] = [];
-  // One listing of images/ instead of a look-up per image; a name not listed is looked up (a file system that ignores case).
-  const listed = listedFiles(imageDir);
-  for (const q of questions) {
-    for (const img of q.images) {
-      if (!listed.has(img) && !existsSync(join(imageDir, img))) {
-        issues.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${img} is missing from ${imageDir}` });
-      }
-    }
-  }
+  const issues = missingImageIssues(questions, imageDir);
   return buildExam({ id: '120', rules, questions, version: () => sha256Hex(text), dir, imageDir, issues });
 }
 
