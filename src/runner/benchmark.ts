@@ -153,7 +153,7 @@ export function planRun(spec: RunSpec, prior: PriorRun | null = null): RunPlan &
   const { task, output } = spec;
   const sel = selectQuestions(task.exam, { blocks: task.blocks, questionIds: task.questionIds, imageMode: task.imageMode });
   if (sel.questions.length === 0) throw new UserError('no questions selected; check --blocks / --questions / --image-mode');
-  checkImages(task.exam, sel.questions, task.imageMode, existsSync);
+  checkImages(task.exam, sel.questions, task.imageMode);
 
   const out = output.out;
   const journal = journalPathFor(out);

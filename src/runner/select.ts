@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { missingImageIssues } from '../exam/build.js';
 import type { Exam, ImageMode, Question } from '../exam/types.js';
 import { SettingError } from './spec.js';
 
@@ -32,18 +32,12 @@ export function selectQuestions(
 }
 
 /** Vision mode needs every image of the selection on disk: fail before any request (a `SettingError` naming the image mode). */
-export function checkImages(exam: Exam, questions: readonly Question[], imageMode: ImageMode, exists: (path: string) => boolean): void {
+export function checkImages(exam: Exam, questions: readonly Question[], imageMode: ImageMode): void {
   if (imageMode !== 'vision') return;
   const ids = new Set(questions.filter((q) => q.images.length > 0).map((q) => q.id));
   const missing = exam.issues.filter((i) => i.kind === 'missing-image' && i.questionId !== undefined && ids.has(i.questionId));
-  if (missing.length === 0 && exam.imageDir) {
-    for (const q of questions) {
-      for (const name of q.images) {
-        if (!exists(join(exam.imageDir, name)))
-          missing.push({ questionId: q.id, kind: 'missing-image', message: `${q.id}: image ${name} is missing from ${exam.imageDir}` });
-      }
-    }
-  }
+  // The loader found them all: look again, in case they went since.
+  if (missing.length === 0 && exam.imageDir) missing.push(...missingImageIssues(questions, exam.imageDir));
   if (ids.size > 0 && !exam.imageDir) {
     throw new SettingError('task.imageMode', `vision: exam ${exam.id} has no images; use blind or skip`);
   }

@@ -342,6 +342,25 @@ describe('vision mode without the images', () => {
   });
 });
 
+describe('vision mode with images gone since the exam was loaded', () => {
+  it('looks again before sending anything, and names the first one missing', async () => {
+    const dir = tmp('vision-gone');
+    const imageDir = join(dir, 'images');
+    mkdirSync(imageDir);
+    const withImage = exam.questions.find((q) => q.images.length > 0);
+    expect(withImage).toBeDefined();
+    const gone = { ...exam, imageDir, issues: [] };
+    const run = runBenchmark(
+      resolveRunSpec({ task: { exam: gone, imageMode: 'vision' }, model: { model: 'm', provider: 'random' }, output: { out: 'o.json', cwd: dir } }),
+      { provider: goldProvider(exam) },
+    );
+    await expect(run).rejects.toThrow(
+      new RegExp(`^task\\.imageMode vision: \\d+ image\\(s\\) missing \\(first: ${withImage!.id}: image ${withImage!.images[0]} is missing from `),
+    );
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+  });
+});
+
 describe('resuming refuses to mix two setups in one file', () => {
   it('names the setting that differs and how to resume', async () => {
     const dir = tmp('mix');
