@@ -30,10 +30,10 @@ import { answeredRecord, erroredRecord } from './completion-record.js';
 /**
  * How long after the workers start their first requests the work that can wait
  * begins (the reading rehearsal here; the run's start, with the CLI's header,
- * the dataset's hash and the report's preparation, in the runner). Node opens
- * the requests' connections only after they are all made, and a timer that is
- * due runs before the connections' callbacks: work started sooner (~15 ms of
- * it) holds up the first requests on the wire. 50 ms covers making 32 requests
+ * the dataset's hash and the report's preparation, in the runner). Workers
+ * start one per turn of the event loop, and a timer that is due runs before
+ * the next turn's connection callbacks: work started sooner (~15 ms of it)
+ * holds up the first requests still to go out. 50 ms covers making 32 requests
  * and connecting them to a local server; nobody sees the header wait that long.
  */
 export const FIRST_REQUESTS_OUT_MS = 50;
@@ -184,8 +184,24 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
     );
   }
 
+  // Workers start one per turn of the event loop, not all at once: each first request then goes out
+  // (its connection opened and its bytes written) while the next worker builds its own, instead of
+  // every first request waiting on the wire until all `parallel` of them are built.
   const n = Math.max(1, Math.min(opts.parallel, opts.samples.length));
-  const workers = Promise.all(Array.from({ length: n }, worker));
+  const started: Promise<void>[] = [];
+  const start = () => {
+    const w = worker();
+    w.catch(() => undefined); // watched from the start; its error still fails `Promise.all` below
+    started.push(w);
+  };
+  const workers = (async () => {
+    start();
+    while (started.length < n && !shouldStop() && next < opts.samples.length) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      start();
+    }
+    await Promise.all(started);
+  })();
   const rehearsal = setTimeout(() => rehearseReading(opts.samples, opts.extraction), FIRST_REQUESTS_OUT_MS);
   try {
     await workers;

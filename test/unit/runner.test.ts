@@ -132,6 +132,51 @@ describe('runBenchmark', () => {
     expect(events).toEqual(['ask TA-1', 'ask TA-2', 'ask TA-3', 'ask TA-4', 'start', 'read TA-1', 'read TA-2', 'read TA-3', 'read TA-4']);
   });
 
+  it('workers start one per turn of the event loop: a first request can go out before the next is built', async () => {
+    const dir = tmp('staggered-start');
+    const asked: string[] = [];
+    // Node writes a request to its socket from a nextTick after the request is made; what has been asked by then.
+    const askedAtFirstTick: number[] = [];
+    const provider: Provider = {
+      name: 'ticks',
+      complete(request): Promise<Completion> {
+        const q = questionOf(exam, request);
+        asked.push(q.id);
+        if (asked.length === 1) process.nextTick(() => askedAtFirstTick.push(asked.length));
+        return new Promise((resolve) => setTimeout(() => resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' }), 20));
+      },
+    };
+    const ids = ['TA-1', 'TA-2', 'TA-3', 'TA-4'];
+    const r = await runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 4 }, task: { questionIds: ids } }), { provider });
+    expect(askedAtFirstTick).toEqual([1]);
+    // Still `parallel` at once, in order.
+    expect(r.peakInFlight).toBe(4);
+    expect(asked).toEqual(ids);
+    expect(r.file.results.every((x) => x.correct)).toBe(true);
+  });
+
+  it('a stop before every worker has started starts no more of them', async () => {
+    const dir = tmp('staggered-stop');
+    const stop = new AbortController();
+    const asked: string[] = [];
+    const provider: Provider = {
+      name: 'stop-at-once',
+      complete(request): Promise<Completion> {
+        const q = questionOf(exam, request);
+        asked.push(q.id);
+        stop.abort(); // the first request stops the run (as Ctrl-C would), before a second worker starts
+        return Promise.resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
+      },
+    };
+    const r = await runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 4 }, task: { questionIds: ['TA-1', 'TA-2', 'TA-3', 'TA-4'] } }), {
+      provider,
+      hooks: { stopSignal: stop.signal },
+    });
+    expect(asked).toEqual(['TA-1']);
+    expect(r.stopped?.cause).toBe('user');
+    expect(r.file.results.map((x) => x.question_id)).toEqual(['TA-1']);
+  });
+
   it('a start hook that throws fails the run with its error, and no result file is written', async () => {
     const dir = tmp('start-throws');
     const run = runBenchmark(spec(dir, 'o.json', { task: { questionIds: ['TA-1', 'TA-2'] } }), {
