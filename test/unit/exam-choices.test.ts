@@ -29,7 +29,38 @@ describe('choiceLettersInText', () => {
   });
 
   it('finds what the pattern finds, on 5,000 random texts made of the characters that matter', () => {
-    const alphabet = ['a', 'b', 'c', 'd', 'e', 'f', 'z', 'ａ', 'ｂ', 'ｃ', 'Ａ', 'A', ' ', '\t', '\u3000', '|', '.', '．', ':', '：', ')', '）', '\n', '\r', '\u2028', '\u2029', 'x', '本', '😀', '\ud800'];
+    const alphabet = [
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'z',
+      'ａ',
+      'ｂ',
+      'ｃ',
+      'Ａ',
+      'A',
+      ' ',
+      '\t',
+      '\u3000',
+      '|',
+      '.',
+      '．',
+      ':',
+      '：',
+      ')',
+      '）',
+      '\n',
+      '\r',
+      '\u2028',
+      '\u2029',
+      'x',
+      '本',
+      '😀',
+      '\ud800',
+    ];
     const rand = mulberry32(120);
     for (let t = 0; t < 5000; t++) {
       let text = '';

@@ -143,7 +143,9 @@ describe('runBenchmark', () => {
         const q = questionOf(exam, request);
         asked.push(q.id);
         if (asked.length === 1) process.nextTick(() => askedAtFirstTick.push(asked.length));
-        return new Promise((resolve) => setTimeout(() => resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' }), 20));
+        return new Promise((resolve) =>
+          setTimeout(() => resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' }), 20),
+        );
       },
     };
     const ids = ['TA-1', 'TA-2', 'TA-3', 'TA-4'];
