@@ -1,4 +1,4 @@
-import { close, existsSync, fdatasync, mkdirSync, openSync, unlink, write } from 'node:fs';
+import { close, fdatasync, mkdirSync, openSync, unlinkSync, write } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
@@ -133,9 +133,29 @@ export class Journal {
     if (fd !== null) await new Promise<void>((resolve) => close(fd, () => resolve()));
   }
 
-  /** After the result file is safely written the journal is redundant. */
+  /**
+   * After the result file is safely written the journal is redundant: it is
+   * removed at once, without waiting for its last records to finish syncing
+   * (the result file holds them); that write completes, and the file closes,
+   * in the background. Where an open file cannot be removed, it is removed
+   * once closed; so is a journal whose first write is still under way.
+   */
   async remove(): Promise<void> {
-    await this.close();
-    if (existsSync(this.path)) await new Promise<void>((resolve) => unlink(this.path, () => resolve()));
+    // Open means created: later writes only append. A journal still being created is removed once it is.
+    const created = this.fd !== null;
+    const closed = this.close();
+    if (created && unlinkNow(this.path)) return;
+    await closed;
+    unlinkNow(this.path);
+  }
+}
+
+/** Remove a file; true when it is gone (removed, or never there). */
+function unlinkNow(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }

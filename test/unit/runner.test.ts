@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -224,6 +224,27 @@ describe('runBenchmark', () => {
     const lines = readFileSync(join(dir, 'o.json.jsonl'), 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0] ?? '')).toEqual({ jmle_bench_journal: 1, metadata: { model: 'm', dataset_version: exam.version } });
     expect(lines.slice(1).map((l) => (JSON.parse(l) as ResultRecord).question_id)).toEqual(['TA-1', 'TA-2']);
+  });
+
+  it('removing the journal does not wait for its last records to sync; one still being created is removed once it is', async () => {
+    const dir = tmp('journal-remove');
+    const path = join(dir, 'o.json.jsonl');
+    const journal = new Journal(path, { model: 'm' });
+    journal.append(rec('TA-1', true));
+    await journal.flush();
+    journal.append(rec('TA-2', true)); // written and synced in the background
+    const removing = journal.remove();
+    expect(existsSync(path)).toBe(false); // gone before that write finished
+    await removing;
+    await journal.flush(); // the last write still completes (to the removed file), without error
+    expect(existsSync(path)).toBe(false);
+
+    const fresh = new Journal(path, { model: 'm' });
+    fresh.append(rec('TA-1', true)); // its first write (a temp file renamed into place) is under way
+    await fresh.remove();
+    await fresh.flush(); // every write it had queued is done: nothing of it is left behind
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('stop lets in-flight requests finish; abort drops them unrecorded; the file holds what is done', async () => {
