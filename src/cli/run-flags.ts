@@ -144,9 +144,14 @@ export const SETTING_FLAGS: Readonly<Record<SettingName, string>> = {
   'model.settings.extraBody': '--extra-body',
 };
 
-/** A library `SettingError` worded as the flag ("--parallel must be at least 1, got 0"); other errors unchanged. */
+/** A library `SettingError` worded as its flags ("--parallel must be at least 1, got 0"); other errors unchanged. */
 export function asFlagError(e: unknown): unknown {
-  return e instanceof SettingError ? new UserError(`${SETTING_FLAGS[e.setting]} ${e.problem}`) : e;
+  return e instanceof SettingError
+    ? new UserError(
+        e.worded((s) => SETTING_FLAGS[s]),
+        e.exitCode,
+      )
+    : e;
 }
 
 /** `--parallel`: a whole number, or `auto`. */

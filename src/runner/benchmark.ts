@@ -22,7 +22,7 @@ import { Journal, journalPathFor } from './journal.js';
 import { buildMetadata, recordsCostUsd, type RunState } from './metadata.js';
 import { checkPriorRun, checkPriorSelection, mergeRecords, recordKey, sampleKey, type PriorRun } from './resume.js';
 import { checkImages, selectQuestions } from './select.js';
-import { type RunSpec } from './spec.js';
+import { SettingError, type RunSpec } from './spec.js';
 
 /**
  * `runBenchmark`: run a spec. Select the questions, take over what a resumed
@@ -152,7 +152,8 @@ function samplesOf(questions: readonly Question[], epochs: number): Sample[] {
 export function planRun(spec: RunSpec, prior: PriorRun | null = null): RunPlan & { previous: ResultRecord[] } {
   const { task, output } = spec;
   const sel = selectQuestions(task.exam, { blocks: task.blocks, questionIds: task.questionIds, imageMode: task.imageMode });
-  if (sel.questions.length === 0) throw new UserError('no questions selected; check --blocks / --questions / --image-mode');
+  if (sel.questions.length === 0)
+    throw new SettingError(['task.blocks', 'task.questionIds', 'task.imageMode'], 'select no question', (names) => `no questions selected; check ${names}`);
   checkImages(task.exam, sel.questions, task.imageMode);
 
   const out = output.out;

@@ -141,14 +141,30 @@ export type SettingName =
   | 'schedule.timeoutS'
   | 'schedule.batch';
 
-/** A setting that cannot be used: names the setting and the problem ("must be at least 1, got 0"). */
+/**
+ * A setting that cannot be used: names the setting and the problem ("must be
+ * at least 1, got 0"). A problem of several settings together (nothing left
+ * to ask) names them all, placed in the sentence by `phrase`.
+ */
 export class SettingError extends UserError {
+  /** The setting at fault; the first, where several are. */
   readonly setting: SettingName;
+  readonly settings: readonly SettingName[];
   readonly problem: string;
-  constructor(setting: SettingName, problem: string) {
-    super(`${setting} ${problem}`);
-    this.setting = setting;
+  readonly #phrase: (names: string) => string;
+  constructor(setting: SettingName | readonly [SettingName, ...SettingName[]], problem: string, phrase?: (names: string) => string) {
+    const settings: readonly SettingName[] = typeof setting === 'string' ? [setting] : setting;
+    const place = phrase ?? ((names: string) => `${names} ${problem}`);
+    super(place(settings.join(' / ')));
+    this.setting = settings[0] as SettingName;
+    this.settings = settings;
     this.problem = problem;
+    this.#phrase = place;
+  }
+
+  /** The message with each setting called by `name` (the CLI: its flag). */
+  worded(name: (setting: SettingName) => string): string {
+    return this.#phrase(this.settings.map(name).join(' / '));
   }
 }
 

@@ -410,6 +410,33 @@ describe('vision mode without the images', () => {
   });
 });
 
+describe('a selection that leaves no question', () => {
+  it('names the three settings that select (the CLI words them as flags), before anything is sent', async () => {
+    const dir = tmp('none-selected');
+    const asked: string[] = [];
+    const imageIds = exam.questions.filter((q) => q.requiresImage).map((q) => q.id);
+    const run = runBenchmark(
+      resolveRunSpec({
+        task: { exam, questionIds: imageIds, imageMode: 'skip' },
+        model: { model: 'm', provider: 'random' },
+        output: { out: 'o.json', cwd: dir },
+      }),
+      { provider: goldProvider(exam, (q) => asked.push(q.id)) },
+    );
+    const e = await run.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SettingError);
+    expect(e).toMatchObject({
+      setting: 'task.blocks',
+      settings: ['task.blocks', 'task.questionIds', 'task.imageMode'],
+      message: 'no questions selected; check task.blocks / task.questionIds / task.imageMode',
+      exitCode: 2,
+    });
+    expect(asFlagError(e)).toMatchObject({ message: 'no questions selected; check --blocks / --questions / --image-mode', exitCode: 2 });
+    expect(asked).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('vision mode with images gone since the exam was loaded', () => {
   it('looks again before sending anything, and names the first one missing', async () => {
     const dir = tmp('vision-gone');
