@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
  * (tests), the compiled library in `dist/`, the bundled CLI in `dist/cli/`, or
  * an installed copy in `node_modules/jmle-bench/`.
  */
-function findPackageRoot(start: string): string {
+export function findPackageRoot(start: string, exists: (path: string) => boolean = existsSync): string {
   for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (exists(join(dir, 'package.json'))) return dir;
+    // None anywhere (a copy of the files without their package.json): the folder above, as relative paths had it.
     if (dirname(dir) === dir) return dirname(start);
   }
 }
