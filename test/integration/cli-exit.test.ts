@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
+
+/** A finished command exits once its output is written, whatever else is still open in the process. */
+
+// A handle that would keep the event loop alive for ever: the CLI must not wait for it.
+const KEEP_ALIVE = 'data:text/javascript,setInterval(() => {}, 1000)';
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', KEEP_ALIVE, CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, JMLE_DATA_DIR: DATA_ROOT },
+    timeout: 20_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('a finished command exits at once', () => {
+  it('with its exit code and its whole output, even with a handle still open', () => {
+    const json = cli(['leaderboard', '--results', RESULTS_DIR, '--format', 'json']);
+    expect(json.signal).toBeNull();
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    // Large output through a pipe arrives whole before the exit.
+    expect(json.stdout.length).toBeGreaterThan(10_000);
+    expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
+
+    const bad = cli(['leaderboard', '--results', '/nonexistent/folder']);
+    expect(bad.signal).toBeNull();
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^jmle-bench: /);
+  });
+});
