@@ -178,14 +178,19 @@ export function passOnSimilarExam(design: ExamDesign, o: RunOutcomes, opts: Stat
   if (!design.requiredComplete || !design.generalComplete) return notEstimable(design, 'incomplete');
   const draws = similarExamDraws(design, o, opts);
   const r = design.rules;
+  // Locals only inside the loop: it runs cold after a run (see resample.ts, addShare).
+  const { resamples, required, general, kinki } = draws;
+  const requiredMark = r.requiredPass - 0.5;
+  const generalMark = r.generalPass - 0.5;
+  const kinkiLimit = r.kinkiMax + 0.5;
   let pass = 0;
-  for (let b = 0; b < draws.resamples; b++) {
-    if ((draws.required[b] as number) < r.requiredPass - 0.5) continue;
-    if ((draws.general[b] as number) < r.generalPass - 0.5) continue;
-    if (draws.kinki && (draws.kinki[b] as number) > r.kinkiMax + 0.5) continue;
+  for (let b = 0; b < resamples; b++) {
+    if ((required[b] as number) < requiredMark) continue;
+    if ((general[b] as number) < generalMark) continue;
+    if (kinki && (kinki[b] as number) > kinkiLimit) continue;
     pass++;
   }
-  return { p: pass / draws.resamples, reason: null, kinkiIncluded: draws.kinki !== null };
+  return { p: pass / resamples, reason: null, kinkiIncluded: kinki !== null };
 }
 
 /**
@@ -223,13 +228,18 @@ export function similarExamDraws(
     else genObs += pts;
     if (kinkiMean) kinObs += kinkiMean[i] as number;
   }
-  const required = new Float64Array(resamples);
-  const general = new Float64Array(resamples);
-  const kinki = single.kinki && level.kinki ? new Float64Array(resamples) : null;
-  for (let b = 0; b < resamples; b++) {
-    required[b] = (level.required[b] as number) + (single.required[b] as number) - reqObs;
-    general[b] = (level.general[b] as number) + (single.general[b] as number) - genObs;
-    if (kinki && single.kinki && level.kinki) kinki[b] = (level.kinki[b] as number) + (single.kinki[b] as number) - kinObs;
-  }
-  return { resamples, required, general, kinki };
+  const kin = single.kinki && level.kinki ? { single: single.kinki, level: level.kinki } : null;
+  return {
+    resamples,
+    required: deviationSum(level.required, single.required, reqObs),
+    general: deviationSum(level.general, single.general, genObs),
+    kinki: kin ? deviationSum(kin.level, kin.single, kinObs) : null,
+  };
+}
+
+/** `a[b] + c[b] − centre` per resample: a leaf with locals only (it runs cold after a run; see resample.ts, addShare). */
+function deviationSum(a: Float64Array, c: Float64Array, centre: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let b = 0; b < a.length; b++) out[b] = (a[b] as number) + (c[b] as number) - centre;
+  return out;
 }

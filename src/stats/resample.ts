@@ -28,19 +28,26 @@ function finish(design: ExamDesign, plan: ResamplingPlan, lost: Float64Array, ki
   const required = new Float64Array(B);
   const general = new Float64Array(B);
   const kinki = kin ? new Float64Array(B) : null;
-  design.strata.forEach((st, s) => {
+  for (let s = 0; s < design.strata.length; s++) {
+    const st = design.strata[s] as ExamDesign['strata'][number];
     // Which part a stratum is in: all its questions share it (a case never spans parts).
     const first = design.clusterMembers[design.clusterStart[st.clusters[0] as number] as number] as number;
-    const target = design.required[first] ? required : general;
-    const base = s * B;
-    const M = st.maxPoints;
-    for (let b = 0; b < B; b++) target[b] = (target[b] as number) + M * (1 - (lost[base + b] as number) / (plan.drawnPoints[base + b] as number));
-    if (kinki && kin) {
-      const Q = st.questions;
-      for (let b = 0; b < B; b++) kinki[b] = (kinki[b] as number) + (Q * (kin[base + b] as number)) / (plan.drawnQuestions[base + b] as number);
-    }
-  });
+    addShare(design.required[first] ? required : general, st.maxPoints, lost, plan.drawnPoints, s * B, B, true);
+    if (kinki && kin) addShare(kinki, st.questions, kin, plan.drawnQuestions, s * B, B, false);
+  }
   return { resamples: B, required, general, kinki };
+}
+
+/**
+ * `acc[b] += W · (1 − part[b] / drawn[b])` (`kept`), or `W · part[b] / drawn[b]`,
+ * for one stratum's rows. A leaf with every operand a local: it runs once per
+ * stratum and resample, and after a run it runs cold, where V8's interpreter
+ * pays for each closure or property read inside the loop (the report's
+ * statistics after a run's last answer; BENCHMARKS.md, "run overhead").
+ */
+function addShare(acc: Float64Array, W: number, part: Float64Array, drawn: Float64Array, base: number, B: number, kept: boolean): void {
+  if (kept) for (let b = 0; b < B; b++) acc[b] = (acc[b] as number) + W * (1 - (part[base + b] as number) / (drawn[base + b] as number));
+  else for (let b = 0; b < B; b++) acc[b] = (acc[b] as number) + (W * (part[base + b] as number)) / (drawn[base + b] as number);
 }
 
 /** Add `weight × counts[row]` into `acc[s·B …]`: the one inner loop every resampled statistic runs. */
