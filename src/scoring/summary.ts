@@ -19,6 +19,13 @@ function tally(): Tally {
   return { correct: 0, total: 0, accuracy: 0 };
 }
 
+/** One answer into a group's tally (a direct call per group: the summary runs cold after a run, where a loop over a literal array of pairs allocated and iterated per record). */
+function count(group: Record<string, Tally>, key: string, ok: boolean): void {
+  const t = (group[key] ??= tally());
+  t.total++;
+  if (ok) t.correct++;
+}
+
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -115,16 +122,9 @@ export function computeSummary(records: readonly ResultRecord[], exam: Exam, ext
       genMax += pts;
       if (ok) genScore += pts;
     }
-    const imgKey = q.requiresImage ? 'with_image' : 'text_only';
-    for (const [group, key] of [
-      [byBlock, q.block],
-      [byType, q.type],
-      [byImage, imgKey],
-    ] as const) {
-      const t = (group[key] ??= tally());
-      t.total++;
-      if (ok) t.correct++;
-    }
+    count(byBlock, q.block, ok);
+    count(byType, q.type, ok);
+    count(byImage, q.requiresImage ? 'with_image' : 'text_only', ok);
     if (rules.kinkiDisclosed) {
       if (q.kinki === undefined) kinkiKnown = false;
       const k = kinkiSelected(r, q);
