@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
 
@@ -31,5 +34,26 @@ describe('a finished command exits at once', () => {
     expect(bad.signal).toBeNull();
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^jmle-bench: /);
+  });
+});
+
+describe('the CLI runs as the program however it is reached', () => {
+  it('by its path, a relative path, or a symbolic link to it (as npm installs its bin)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-bin-'));
+    try {
+      const link = join(dir, 'jmle-bench');
+      symlinkSync(CLI, link);
+      for (const [script, cwd] of [
+        [CLI, process.cwd()],
+        [relative(dir, CLI), dir],
+        [link, process.cwd()],
+      ] as const) {
+        const r = spawnSync(process.execPath, [script, '--version'], { encoding: 'utf8', cwd });
+        expect(r.status, script).toBe(0);
+        expect(r.stdout, script).toMatch(/^\d+\.\d+\.\d+\n$/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
