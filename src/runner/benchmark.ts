@@ -367,14 +367,18 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     throw new RunFailedError(failureMessage(engine.failure, spec, entry, baseUrl, keyHint));
   }
 
-  // Previous records (rescored against the current key, as the reference does), then this run's.
-  const merged = mergeRecords(
-    previous.map((r) => {
-      const q = exam.byId.get(r.question_id);
-      return q ? rescoreRecord(r, q, task.extraction) : r;
-    }),
-    answered,
-  );
+  // Previous records (rescored against the current key, as the reference does), then this run's. Without
+  // either previous records or a batch, this run's are already one per sample (each is asked once).
+  const merged =
+    previous.length === 0 && batched === null
+      ? answered
+      : mergeRecords(
+          previous.map((r) => {
+            const q = exam.byId.get(r.question_id);
+            return q ? rescoreRecord(r, q, task.extraction) : r;
+          }),
+          answered,
+        );
   const { results, extra } = splitEpochs(merged);
   const halted: RunStop | null =
     batched?.stop ?? (!engine.stopped ? null : engine.stopReason ? { cause: 'server', reason: engine.stopReason.message } : { cause: 'user', reason: null });
