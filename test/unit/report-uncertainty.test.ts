@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { prepareReport } from '../../src/cli/run-report.js';
+import { computeRunSummary } from '../../src/scoring/summary.js';
 import { prepareRunUncertainty, runUncertaintyOf } from '../../src/reports/uncertainty.js';
 import type { ResultRecord } from '../../src/results/schema.js';
 import { fixtureExam } from '../fixtures/exam.js';
@@ -34,5 +36,32 @@ describe('prepareRunUncertainty', () => {
     );
     expect(expected).not.toBeNull();
     expect(runUncertaintyOf(lists, prepared, { resamples: 300 })).toEqual(expected);
+  });
+});
+
+describe('prepareReport', () => {
+  it('rehearses the summary block without touching the exam, the streams or the summary that follows', () => {
+    const lists = [records((i) => i % 3 !== 0)];
+    const expected = computeRunSummary(lists, fixtureExam());
+    const exam = fixtureExam();
+    const before = JSON.stringify(exam.questions);
+    const writes: unknown[] = [];
+    const spy = [
+      vi.spyOn(process.stdout, 'write').mockImplementation((x) => (writes.push(x), true)),
+      vi.spyOn(process.stderr, 'write').mockImplementation((x) => (writes.push(x), true)),
+    ];
+    try {
+      prepareReport(
+        exam,
+        exam.questions.map((q) => q.id),
+        1,
+      );
+      prepareReport(exam, ['NOT-A-QUESTION'], 1); // a bad id: only a head start, never an error
+    } finally {
+      for (const s of spy) s.mockRestore();
+    }
+    expect(writes).toEqual([]);
+    expect(JSON.stringify(exam.questions)).toBe(before);
+    expect(computeRunSummary(lists, exam)).toEqual(expected);
   });
 });
