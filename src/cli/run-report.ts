@@ -4,9 +4,8 @@ import type { Exam } from '../exam/types.js';
 import type { ProviderEntry } from '../providers/registry.js';
 import { upsertReadmeRun } from '../reports/readme.js';
 import { formatSummaryBlock } from '../reports/terminal.js';
-import { prepareRunUncertainty, runUncertaintyOf } from '../reports/uncertainty.js';
+import { prepareRunUncertainty, rehearsalRecords, runUncertaintyOf } from '../reports/uncertainty.js';
 import { epochLists } from '../results/epochs.js';
-import type { ResultRecord } from '../results/schema.js';
 import type { BenchmarkResult } from '../runner/benchmark.js';
 import type { RunSpec } from '../runner/spec.js';
 import { compareWithExaminees } from '../scoring/examinees.js';
@@ -45,13 +44,9 @@ export interface RunReportInput {
 export function prepareReport(exam: Exam, questionIds: readonly string[], epochs: number): void {
   try {
     prepareRunUncertainty(exam, questionIds, epochs);
-    // The summary and its block, once, on made-up answers (every other one right), thrown away: the code that
-    // runs after the last answer is then compiled, not compiled on its first call there.
-    const records: ResultRecord[] = questionIds.map((id, i) => {
-      const gold = [...(exam.byId.get(id)?.answer ?? [])];
-      const right = i % 2 === 0;
-      return { question_id: id, predicted: right ? gold : [], gold, correct: right, raw_response: '', parse_success: right, error: null, latency_ms: 1 };
-    });
+    // The summary and its block, once, on made-up answers, thrown away: the code that runs after the last
+    // answer is then compiled, not compiled on its first call there.
+    const [records = []] = rehearsalRecords(exam, questionIds, 1);
     const summary = computeRunSummary([records], exam);
     formatSummaryBlock({
       model: '',

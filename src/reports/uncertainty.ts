@@ -40,15 +40,32 @@ export function prepareRunUncertainty(exam: Exam, questionIds: readonly string[]
   const design = examDesign(exam, questionIds);
   if (design.ids.length === 0) return;
   preparePassOnSimilarExam(design, epochs, opts);
-  const lists = Array.from({ length: epochs }, (_, e) =>
-    design.ids.map((id, i): ResultRecord => {
+  runUncertaintyOf(rehearsalRecords(exam, design.ids, epochs), exam, opts);
+}
+
+/**
+ * Made-up records of a run, one list per epoch, for rehearsing what a run's
+ * end computes (statistics, summary) while its requests are out: every other
+ * answer right (the key), the others unanswered, shaped as a run's records are.
+ */
+export function rehearsalRecords(exam: Exam, questionIds: readonly string[], epochs: number): ResultRecord[][] {
+  return Array.from({ length: epochs }, (_, e) =>
+    questionIds.map((id, i): ResultRecord => {
       const gold = [...(exam.byId.get(id)?.answer ?? [])];
       const right = i % 2 === 0;
-      const record = { question_id: id, predicted: right ? gold : [], gold, correct: right, raw_response: '', parse_success: right, error: null };
+      const record = {
+        question_id: id,
+        predicted: right ? gold : [],
+        gold,
+        correct: right,
+        raw_response: '',
+        parse_success: right,
+        error: null,
+        latency_ms: 1,
+      };
       return e === 0 ? record : { ...record, epoch: e + 1 };
     }),
   );
-  runUncertaintyOf(lists, exam, opts);
 }
 
 /** Which questions a leaderboard table is over: every scored question, or the text-only ones. */
