@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { cacheRoot } from '../exam/data-root.js';
 import { UserError } from '../util/errors.js';
 import type { CachedAnswer, CacheScope, ResponseStore } from './cache.js';
+import { sleep } from '../util/sleep.js';
 import { str } from './wire.js';
 
 /**
@@ -92,7 +93,7 @@ export class SqliteResponseStore implements ResponseStore {
         if (e instanceof UserError) throw e;
         const code = (e as { code?: string }).code ?? '';
         if (code === 'SQLITE_BUSY' && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+          await sleep(20 + Math.random() * 30);
           continue;
         }
         const why = (e as Error).message;
