@@ -13,7 +13,7 @@ import { resolveRunSpec, SettingError, type RunSpecInput } from '../../src/runne
 import { asFlagError } from '../../src/cli/run-flags.js';
 import { SummarySchema } from '../../src/results/summary.js';
 import { formatSummaryBlock } from '../../src/reports/terminal.js';
-import { fixtureExam, goldProvider, questionOf } from '../fixtures/exam.js';
+import { fixtureExam, goldCompletion, goldProvider, questionOf } from '../fixtures/exam.js';
 
 const exam = fixtureExam();
 const TEXT_IDS = exam.questions.filter((q) => !q.requiresImage).map((q) => q.id);
@@ -54,7 +54,7 @@ function hanging(hang: Set<string>, started: string[]): Provider {
     complete(request, { signal } = {}): Promise<Completion> {
       const q = questionOf(exam, request);
       started.push(q.id);
-      if (!hang.has(q.id)) return Promise.resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
+      if (!hang.has(q.id)) return Promise.resolve(goldCompletion(q));
       return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new ProviderError('aborted', 'request aborted'))));
     },
   };
@@ -117,7 +117,7 @@ describe('runBenchmark', () => {
         const q = questionOf(exam, request);
         events.push(`ask ${q.id}`);
         return new Promise((resolve) => {
-          waiting.push(() => resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' }));
+          waiting.push(() => resolve(goldCompletion(q)));
           if (waiting.length === 2) for (const release of waiting.splice(0)) release();
         });
       },
@@ -143,9 +143,7 @@ describe('runBenchmark', () => {
         const q = questionOf(exam, request);
         asked.push(q.id);
         if (asked.length === 1) process.nextTick(() => askedAtFirstTick.push(asked.length));
-        return new Promise((resolve) =>
-          setTimeout(() => resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' }), 20),
-        );
+        return new Promise((resolve) => setTimeout(() => resolve(goldCompletion(q)), 20));
       },
     };
     const ids = ['TA-1', 'TA-2', 'TA-3', 'TA-4'];
@@ -161,15 +159,11 @@ describe('runBenchmark', () => {
     const dir = tmp('staggered-stop');
     const stop = new AbortController();
     const asked: string[] = [];
-    const provider: Provider = {
-      name: 'stop-at-once',
-      complete(request): Promise<Completion> {
-        const q = questionOf(exam, request);
-        asked.push(q.id);
-        stop.abort(); // the first request stops the run (as Ctrl-C would), before a second worker starts
-        return Promise.resolve({ content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' });
-      },
-    };
+    // The first request stops the run (as Ctrl-C would), before a second worker starts.
+    const provider = goldProvider(exam, (q) => {
+      asked.push(q.id);
+      stop.abort();
+    });
     const r = await runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 4 }, task: { questionIds: ['TA-1', 'TA-2', 'TA-3', 'TA-4'] } }), {
       provider,
       hooks: { stopSignal: stop.signal },
@@ -303,7 +297,7 @@ describe('runBenchmark', () => {
         started.push(q.id);
         await new Promise((r) => setTimeout(r, 5));
         if (q.id === 'TA-6') throw new ProviderError('rate-limit', 'daily limit', { status: 429, retryAfterMs: 86_400_000 });
-        return { content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' };
+        return goldCompletion(q);
       },
     };
     const result = await runBenchmark(spec(dir, 'q.json', { schedule: { parallel: 2 } }), { provider: p });
@@ -327,7 +321,7 @@ describe('runBenchmark', () => {
         const q = questionOf(exam, request);
         started.push(q.id);
         await new Promise((r) => setTimeout(r, 3));
-        return { content: `【回答】${q.answer.join(',')}`, reasoning: null, usage: null, finishReason: 'stop' };
+        return goldCompletion(q);
       },
     };
     const result = await runBenchmark(spec(dir, 'j.json', { schedule: { parallel: 2 }, task: { epochs: 3 }, overwrite: true }), { provider: slow });
