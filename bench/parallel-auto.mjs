@@ -77,7 +77,7 @@ async function serve() {
 // ---------------------------------------------------------------- orchestrator
 function cli(args) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(repo, 'dist', 'cli', 'main.js'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(repo, 'dist', 'cli', 'main.cjs'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`jmle-bench ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`))));

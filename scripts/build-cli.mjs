@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-// Bundles the CLI: src/cli/main.ts → dist/cli/main.js, its commands in dist/cli/chunks/. Part of
-// `npm run build`, after tsc (the library, dist/index.js and the rest, stays tsc's output: one file per
-// module, with declarations).
+// Bundles the CLI. Part of `npm run build`, after tsc (the library, dist/index.js and the rest, stays tsc's
+// output: one file per module, with declarations).
+//   dist/cli/app/   src/cli/main.ts and everything it loads, as CommonJS: main-<hash>.cjs, chunks/*-<hash>.cjs
+//   dist/cli/main.cjs the `jmle-bench` program (src/cli/bin.ts): loads the app with its compile cache
 //
-// Why: a run's start-up is its time to the first request, and Node 20 resolves, reads, compiles and
-// links every ES module on its own (there is no compile cache before Node 22). The `run` command's
-// static graph is ~65 small modules; bundled, with that graph in one chunk (`core`, which the other
-// commands share too), it loads as one file
-// (BENCHMARKS.md, "run overhead"). Every module the run command imports statically goes into the `core`
-// chunk; what any command loads lazily (a command, a native provider, the batch phase, the report
-// after the run) stays a chunk of its own, loaded when used. Packages (openai, zod, the native
-// providers' SDKs…) stay imports of node_modules. Any warning fails the build.
+// Why: a run's start-up is its time to the first request, and on Node 20 that is mostly compiling. Every
+// ES module is resolved, read, compiled and linked on its own, and there is no compile cache (Node 22 has
+// one). So the app is one bundle: every module the run command imports statically goes into its `core`
+// chunk; what any command loads lazily (a command, a native provider, the batch phase, the report after
+// the run) stays a chunk of its own, loaded when used. And it is CommonJS, because a CommonJS file can be
+// compiled as a vm.Script with V8's code cache (src/cli/compile-cache.ts), which an ES module cannot on
+// Node 20: the program loads each file with the code V8 compiled for it the last time
+// (BENCHMARKS.md, "run overhead"). Every file's name carries a hash of its content: V8 checks a cached
+// file's length, not its text, so a cache is found by that name alone.
+// Packages (openai, zod, the native providers' SDKs…) stay `require`s of node_modules; dynamic imports of
+// them become `require`s too (V8 drops an `import()`'s loader from cached code on Node 20). Any warning
+// fails the build.
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,23 +47,43 @@ function inRunGraph(id) {
 
 const outDir = join(root, 'dist', 'cli');
 rmSync(outDir, { recursive: true, force: true });
-const bundle = await rolldown({
+const external = (id) => id.startsWith('node:') || isPackage(id);
+const onLog = (_level, log) => {
+  throw new Error(`bundling the CLI: ${log.message}`);
+};
+
+const app = await rolldown({
   input: join(root, 'src', 'cli', 'main.ts'),
   platform: 'node',
   tsconfig: join(root, 'tsconfig.json'),
-  external: (id) => id.startsWith('node:') || isPackage(id),
+  external,
   transform: { target: 'node20' },
   plugins: [graph],
-  onLog(_level, log) {
-    throw new Error(`bundling the CLI: ${log.message}`);
-  },
+  onLog,
 });
-await bundle.write({
-  dir: outDir,
-  format: 'esm',
-  entryFileNames: 'main.js',
-  chunkFileNames: 'chunks/[name]-[hash].js',
+const { output } = await app.write({
+  dir: join(outDir, 'app'),
+  format: 'cjs',
+  dynamicImportInCjs: false,
+  entryFileNames: 'main-[hash].cjs',
+  chunkFileNames: 'chunks/[name]-[hash].cjs',
   sourcemap: true,
   codeSplitting: { groups: [{ name: 'core', test: inRunGraph }] },
 });
-await bundle.close();
+await app.close();
+for (const chunk of output) {
+  if (chunk.type === 'chunk' && /\bimport\(/.test(chunk.code))
+    throw new Error(`bundling the CLI: ${chunk.fileName} keeps an import(), which cached code cannot run on Node 20`);
+}
+const entry = output.find((c) => c.type === 'chunk' && c.isEntry);
+
+const bin = await rolldown({
+  input: join(root, 'src', 'cli', 'bin.ts'),
+  platform: 'node',
+  tsconfig: join(root, 'tsconfig.json'),
+  external,
+  transform: { target: 'node20', define: { CLI_ENTRY: JSON.stringify(`app/${entry.fileName}`) } },
+  onLog,
+});
+await bin.write({ file: join(outDir, 'main.cjs'), format: 'cjs', sourcemap: true });
+await bin.close();

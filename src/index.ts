@@ -10,7 +10,8 @@ export type { Exam, ExamRules, Question, QuestionType, ImageMode, SerialGroup, D
 export { EDITIONS, DEFAULT_EXAM } from './exam/editions.js';
 export { loadExam, type ExamLoadOptions } from './exam/registry.js';
 export { listExams, type ExamOverview } from './exam/overview.js';
-export { resolveDataRoot, cacheRoot } from './exam/data-root.js';
+export { resolveDataRoot } from './exam/data-root.js';
+export { cacheRoot } from './util/cache-root.js';
 export { pullDataset, type PullResult, type PullEvent } from './dataset/pull.js';
 export { datasetInfo, type DatasetInfo } from './dataset/info.js';
 

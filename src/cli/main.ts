@@ -1,7 +1,3 @@
-#!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
 import { errorLine, parseCommandArgs, writeLine, type Io } from './command.js';
 import { UserError } from '../util/errors.js';
@@ -61,23 +57,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 /**
- * Run as the program (not imported)? The script node was given is this module,
- * as given or through links (npm's bin shims are symbolic links). The plain
- * comparison comes first, the usual case; links are resolved only when it fails.
- */
-function isEntryPoint(): boolean {
-  const argv1 = process.argv[1];
-  if (!argv1) return false;
-  const self = fileURLToPath(import.meta.url);
-  if (resolve(argv1) === self) return true;
-  try {
-    return realpathSync.native(argv1) === realpathSync.native(self);
-  } catch {
-    return false;
-  }
-}
-
-/**
  * A command that is done exits once its output is written, without waiting for
  * the event loop to drain: idle keep-alive connections, a journal's last sync
  * finishing in the background after the journal was removed. `main` resolves
@@ -96,7 +75,11 @@ function exitWhenWritten(code: number): void {
   process.stderr.write('', written);
 }
 
-if (isEntryPoint()) {
+/**
+ * Run the command line of this process and exit with its code: what the
+ * `jmle-bench` program (cli/bin.ts) does once it has loaded the CLI.
+ */
+export function runAsProgram(): void {
   // The standard streams are set up when first used (~1.5 ms): a run prints nothing before its first requests.
   const io: Io = {
     get stdout() {

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { cacheRoot } from '../exam/data-root.js';
+import { cacheRoot } from '../util/cache-root.js';
 import { clearExamCache, examEntry } from '../exam/registry.js';
 import { DEFAULT_EXAM } from '../exam/editions.js';
 import { describeFsError, UserError } from '../util/errors.js';

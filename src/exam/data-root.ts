@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { nodeOs } from '../util/builtin.js';
+import { cacheRoot } from '../util/cache-root.js';
 import { UserError } from '../util/errors.js';
 import { DEFAULT_EXAM } from './editions.js';
 
@@ -12,13 +12,6 @@ import { DEFAULT_EXAM } from './editions.js';
 export interface DataRoot {
   readonly root: string;
   readonly from: 'flag' | 'env' | 'cache';
-}
-
-/** The cache that `dataset pull` fills: $JMLE_CACHE_DIR, else $XDG_CACHE_HOME/jmle-bench, else ~/.cache/jmle-bench. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env['JMLE_CACHE_DIR']) return resolve(env['JMLE_CACHE_DIR']);
-  const xdg = env['XDG_CACHE_HOME'];
-  return join(xdg ? resolve(xdg) : join(nodeOs().homedir(), '.cache'), 'jmle-bench');
 }
 
 /** The command that fetches one exam's data (plain `dataset pull` is the default exam, the 120th). */

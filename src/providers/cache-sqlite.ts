@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { cacheRoot } from '../exam/data-root.js';
+import { cacheRoot } from '../util/cache-root.js';
 import { UserError } from '../util/errors.js';
 import type { CachedAnswer, CacheScope, ResponseStore } from './cache.js';
 import { sleep } from '../util/sleep.js';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot, resolveDataRoot } from '../../src/exam/data-root.js';
+import { resolveDataRoot } from '../../src/exam/data-root.js';
+import { cacheRoot } from '../../src/util/cache-root.js';
 
 /** Repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,4 +44,4 @@ export const JMLE2026_DIR = join(DATA_ROOT, 'jmle2026');
 export const RESULTS_DIR = join(JMLE2026_DIR, 'results');
 
 /** The built CLI (npm test builds before running vitest). */
-export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.cjs');

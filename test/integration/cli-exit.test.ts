@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,44 @@ describe('the CLI runs as the program however it is reached', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the program keeps a compile cache', () => {
+  it('writes it on the first run of a command, uses it after, and never depends on it', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'jmle-cc-cli-'));
+    try {
+      const version = (env: NodeJS.ProcessEnv = {}) =>
+        spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8', env: { ...process.env, JMLE_CACHE_DIR: cacheDir, ...env } });
+      const files = () => {
+        const root = join(cacheDir, 'compile');
+        return readdirSync(root, { recursive: true, withFileTypes: true })
+          .filter((d) => d.isFile())
+          .map((d) => join(d.parentPath, d.name));
+      };
+
+      expect(version({ NODE_DISABLE_COMPILE_CACHE: '1' }).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      expect(readdirSync(cacheDir)).toEqual([]);
+
+      expect(version().stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      const written = files();
+      // The app's entry and its core chunk, for the command that ran (`--version` is no command: `help`).
+      expect(written.map((f) => f.replace(/.*\//, '').replace(/-[\w-]{8}\./, '-#.')).sort()).toEqual(
+        expect.arrayContaining(['core-#.cjs.help.cache', 'main-#.cjs.help.cache']),
+      );
+      const stamps = written.map((f) => statSync(f).mtimeMs);
+
+      // Used, not written again.
+      expect(version().stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      expect(written.map((f) => statSync(f).mtimeMs)).toEqual(stamps);
+
+      // A cache that is no code cache is compiled past and replaced.
+      for (const f of written) writeFileSync(f, 'garbage');
+      expect(version().stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      for (const f of written) expect(readFileSync(f, 'latin1')).not.toBe('garbage');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });

@@ -164,7 +164,7 @@ describe('jmle-bench view server', () => {
       '//etc/passwd',
       '/package.json',
       '/src/viewer/server.ts',
-      '/dist/cli/main.js',
+      '/dist/cli/main.cjs',
       '/node_modules/markdown-it/package.json',
       '/results/openai_gpt-5.2.json',
       `/${encodeURIComponent(fx.dir)}/openai_gpt-5.2.json`,

@@ -1,0 +1,147 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cacheFolder, openBundle } from '../../src/cli/compile-cache.js';
+
+/**
+ * The CLI's loader with a code cache. Each "process" below loads a fresh copy
+ * of the same files from a folder of its own: V8 keeps what it compiled in
+ * memory by file name, and a new name makes it read the cache file again, as
+ * a new process does.
+ */
+
+let dir: string;
+let copies = 0;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'jmle-cc-'));
+  copies = 0;
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A small bundle: an entry with a shebang, a chunk it requires, a cycle back to the entry, a built-in. */
+function writeBundle(token: string): string {
+  const src = join(dir, 'src');
+  mkdirSync(join(src, 'chunks'), { recursive: true });
+  writeFileSync(
+    join(src, 'main-abc.cjs'),
+    [
+      '#!/usr/bin/env node',
+      `// ${token}`,
+      'exports.early = "entry";',
+      'const core = require("./chunks/core-def.cjs");',
+      'const path = require("node:path");',
+      'exports.answer = core.double(21);',
+      'exports.base = path.basename(__filename);',
+      'exports.dir = path.basename(__dirname);',
+      'exports.sawEntry = core.sawEntry;',
+      'exports.where = () => new Error("here").stack;',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(src, 'chunks', 'core-def.cjs'),
+    [`// ${token}`, 'const entry = require("../main-abc.cjs");', 'exports.sawEntry = entry.early;', 'exports.double = (x) => x * 2;'].join('\n'),
+  );
+  return src;
+}
+
+/** A fresh copy of the bundle, as a new process would load it: the entry's path. */
+function copy(src: string): string {
+  const to = join(dir, `copy${++copies}`);
+  cpSync(src, to, { recursive: true });
+  return join(to, 'main-abc.cjs');
+}
+
+interface Entry {
+  answer: number;
+  base: string;
+  dir: string;
+  sawEntry: string;
+  where: () => string;
+}
+
+describe('the CLI loads its bundle with a code cache', () => {
+  it('runs a bundle: relative requires among its files (a cycle included), built-ins, __filename and __dirname', () => {
+    const entry = copy(writeBundle('a'));
+    const bundle = openBundle({ cacheDir: null, tag: 'run' });
+    const m = bundle.load(entry) as Entry;
+    expect(m).toMatchObject({ answer: 42, base: 'main-abc.cjs', dir: 'copy1', sawEntry: 'entry' });
+    // The shebang became a comment and the wrapper adds no line: errors point at the right line.
+    expect(m.where()).toContain(`${entry}:10:`);
+    // Loaded once.
+    expect(bundle.load(entry)).toBe(m);
+  });
+
+  it('writes the cache of what had none, and the next process compiles nothing', () => {
+    const src = writeBundle('b');
+    const cache = join(dir, 'cache');
+    const first = openBundle({ cacheDir: cache, tag: 'run' });
+    const e1 = copy(src);
+    expect((first.load(e1) as Entry).answer).toBe(42);
+    expect([...first.compiled.values()]).toEqual(['compiled', 'compiled']);
+    expect(readdirSync(dir)).not.toContain('cache'); // nothing before save()
+    expect(first.save()).toBe(2);
+    expect(first.save()).toBe(0);
+    expect(readdirSync(cacheFolder(cache)).sort()).toEqual(['core-def.cjs.run.cache', 'main-abc.cjs.run.cache']);
+
+    const second = openBundle({ cacheDir: cache, tag: 'run' });
+    expect((second.load(copy(src)) as Entry).answer).toBe(42);
+    expect([...second.compiled.values()]).toEqual(['cached', 'cached']);
+    expect(second.save()).toBe(0);
+
+    // Another command keeps a cache of its own.
+    const other = openBundle({ cacheDir: cache, tag: 'leaderboard' });
+    other.load(copy(src));
+    expect([...other.compiled.values()]).toEqual(['compiled', 'compiled']);
+    expect(other.save()).toBe(2);
+  });
+
+  it('compiles as usual past a cache V8 refuses, and replaces it', () => {
+    const src = writeBundle('c');
+    const cache = join(dir, 'cache');
+    const first = openBundle({ cacheDir: cache, tag: 'run' });
+    first.load(copy(src));
+    first.save();
+    const file = join(cacheFolder(cache), 'main-abc.cjs.run.cache');
+    writeFileSync(file, 'not a code cache');
+
+    const second = openBundle({ cacheDir: cache, tag: 'run' });
+    expect((second.load(copy(src)) as Entry).answer).toBe(42);
+    expect(second.compiled.get(join(dir, 'copy2', 'main-abc.cjs'))).toBe('compiled');
+    expect(second.compiled.get(join(dir, 'copy2', 'chunks', 'core-def.cjs'))).toBe('cached');
+    expect(second.save()).toBe(1);
+    expect(readFileSync(file).toString()).not.toBe('not a code cache');
+
+    const third = openBundle({ cacheDir: cache, tag: 'run' });
+    third.load(copy(src));
+    expect([...third.compiled.values()]).toEqual(['cached', 'cached']);
+  });
+
+  it('never fails a command over its cache: a folder that cannot be made, or no cache at all', () => {
+    const src = writeBundle('d');
+    const blocker = join(dir, 'file');
+    writeFileSync(blocker, 'x');
+    const blocked = openBundle({ cacheDir: join(blocker, 'cache'), tag: 'run' });
+    expect((blocked.load(copy(src)) as Entry).answer).toBe(42);
+    expect(blocked.save()).toBe(0);
+    expect(statSync(blocker).isFile()).toBe(true);
+
+    const off = openBundle({ cacheDir: null, tag: 'run' });
+    off.load(copy(src));
+    expect(off.save()).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['copy1', 'copy2', 'file', 'src']);
+  });
+
+  it('leaves no temporary file behind when a cache cannot be put in place', () => {
+    const src = writeBundle('e');
+    const cache = join(dir, 'cache');
+    // A folder where the entry's cache file goes: the rename onto it fails (even for root).
+    mkdirSync(join(cacheFolder(cache), 'main-abc.cjs.run.cache', 'x'), { recursive: true });
+    const bundle = openBundle({ cacheDir: cache, tag: 'run' });
+    bundle.load(copy(src));
+    expect(bundle.save()).toBe(1);
+    expect(readdirSync(cacheFolder(cache)).sort()).toEqual(['core-def.cjs.run.cache', 'main-abc.cjs.run.cache']);
+  });
+});
