@@ -6,9 +6,11 @@ import { upsertReadmeRun } from '../reports/readme.js';
 import { formatSummaryBlock } from '../reports/terminal.js';
 import { prepareRunUncertainty, rehearsalRecords, runUncertaintyOf } from '../reports/uncertainty.js';
 import { epochLists } from '../results/epochs.js';
+import type { ResultFile } from '../results/schema.js';
 import type { BenchmarkResult } from '../runner/benchmark.js';
 import type { RunSpec } from '../runner/spec.js';
-import { compareWithExaminees } from '../scoring/examinees.js';
+import type { RunUncertainty } from '../stats/index.js';
+import { compareWithExaminees, type ExamineeComparison } from '../scoring/examinees.js';
 import { computeRunSummary } from '../scoring/summary.js';
 import { UserError } from '../util/errors.js';
 import { flag, writeLine, type Io, type Parsed } from './command.js';
@@ -34,6 +36,24 @@ export interface RunReportInput {
   readonly entry: ProviderEntry;
   readonly examFlag: string | undefined;
   readonly dataDir: string | undefined;
+  /** This run's figures, if worked out already (`reportFigures`, while the result file was synced to disk). */
+  readonly figures?: ReportFigures | null;
+}
+
+/** What the summary shows that comes from the result file alone: its statistics, and the examinees beside it. */
+export interface ReportFigures {
+  readonly file: ResultFile;
+  readonly uncertainty: RunUncertainty | null;
+  readonly examinees: ExamineeComparison;
+}
+
+/** The figures of a result file (statistics only when it has answers). */
+export function reportFigures(file: ResultFile, exam: Exam): ReportFigures {
+  return {
+    file,
+    uncertainty: file.results.length > 0 ? runUncertaintyOf(epochLists(file), exam) : null,
+    examinees: compareWithExaminees(file.results, exam),
+  };
 }
 
 /**
@@ -64,7 +84,7 @@ export function prepareReport(exam: Exam, questionIds: readonly string[], epochs
 }
 
 /** Print the end of a run; the exit code (0, 130 after Ctrl-C, 75 when the server stopped it). */
-export function reportRun({ io, args, spec, result, baseUrl, entry, examFlag, dataDir }: RunReportInput): number {
+export function reportRun({ io, args, spec, result, baseUrl, entry, examFlag, dataDir, figures }: RunReportInput): number {
   const { exam } = spec.task;
   const { out } = spec.output;
   const json = flag(args, 'json');
@@ -72,9 +92,8 @@ export function reportRun({ io, args, spec, result, baseUrl, entry, examFlag, da
   for (const line of trafficLines(spec, result)) writeLine(io.stderr, line);
   const wrote = result.file.results.length > 0;
   const cost = typeof result.file.metadata['cost_usd'] === 'number' ? result.file.metadata['cost_usd'] : null;
-  const examinees = compareWithExaminees(result.file.results, exam);
+  const { examinees, uncertainty } = figures?.file === result.file ? figures : reportFigures(result.file, exam);
   const stopped = result.stopped;
-  const uncertainty = wrote ? runUncertaintyOf(epochLists(result.file), exam) : null;
   writeLine(
     human,
     formatSummaryBlock({

@@ -46,6 +46,12 @@ export interface RunHooks {
   readonly onRetry?: (info: RetryInfo) => void;
   /** What the batches do (`--batch`, or a resumed run's open batches). */
   readonly onBatch?: (event: BatchEvent) => void;
+  /**
+   * The result file is complete and on its way to the disk: what the caller
+   * does with it afterwards (a report's statistics) can be worked out while the
+   * disk syncs it. What it throws is ignored; the run goes on either way.
+   */
+  readonly onResultFile?: (file: ResultFile) => void;
 }
 
 export interface RunOptions {
@@ -420,7 +426,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   try {
     mkdirSync(dirname(outAbs), { recursive: true });
     // Not writeResultFile: its message would advise another path, where the fix here is to resume from the journal.
-    await writeFileAtomic(outAbs, serialiseResultFile(file));
+    await writeFileAtomic(outAbs, serialiseResultFile(file), { whileSyncing: () => hooks.onResultFile?.(file) });
   } catch (e) {
     await journal.close();
     const rescue = (await journalFlushed) ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;

@@ -142,7 +142,16 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   fsyncDir(dirname(target));
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * Called once the file's bytes are written and the sync to disk has begun
+   * (the longest step): CPU work that can go on meanwhile. What it throws is
+   * ignored.
+   */
+  readonly whileSyncing?: () => void;
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
   const { target, mode } = writeTarget(path);
   const tmp = tempPathFor(target);
   // Loaded here, not with the module: a run's start-up never writes (its first write comes with its first answer).
@@ -151,7 +160,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     await fh.writeFile(data);
     if (mode !== undefined) await fh.chmod(mode);
-    await fh.sync();
+    const syncing = fh.sync();
+    try {
+      opts.whileSyncing?.();
+    } catch {
+      // the caller's own work: the write goes on
+    }
+    await syncing;
   } catch (e) {
     await fh.close();
     await unlink(tmp).catch(() => undefined);

@@ -13,6 +13,22 @@ describe('atomic writes', () => {
     expect(readFileSync(f, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['out.json']);
   });
+  it('let work go on while the file is synced: bytes written, not yet in place; a throw there does not stop the write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.json');
+    writeFileAtomicSync(f, 'one');
+    const seen: string[][] = [];
+    await writeFileAtomic(f, 'two', {
+      whileSyncing: () => {
+        const temps = readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+        seen.push([readFileSync(f, 'utf8'), ...temps.map((n) => readFileSync(join(dir, n), 'utf8'))]);
+        throw new Error('the caller failed');
+      },
+    });
+    expect(seen).toEqual([['one', 'two']]);
+    expect(readFileSync(f, 'utf8')).toBe('two');
+    expect(readdirSync(dir)).toEqual(['out.json']);
+  });
   it("keep the replaced file's permission bits and write through a symbolic link", () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
     const f = join(dir, 'out.md');

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { prepareReport } from '../../src/cli/run-report.js';
+import { prepareReport, reportFigures } from '../../src/cli/run-report.js';
+import { compareWithExaminees } from '../../src/scoring/examinees.js';
 import { computeRunSummary } from '../../src/scoring/summary.js';
 import { prepareRunUncertainty, runUncertaintyOf } from '../../src/reports/uncertainty.js';
 import type { ResultRecord } from '../../src/results/schema.js';
@@ -63,5 +64,20 @@ describe('prepareReport', () => {
     expect(writes).toEqual([]);
     expect(JSON.stringify(exam.questions)).toBe(before);
     expect(computeRunSummary(lists, exam)).toEqual(expected);
+  });
+});
+
+describe('reportFigures', () => {
+  it("gives the summary's statistics and examinees of a result file, as the report computes them", () => {
+    const exam = fixtureExam();
+    const results = records((i) => i % 3 !== 0);
+    const file = { metadata: {}, summary: computeRunSummary([results], exam), results };
+    const figures = reportFigures(file as never, exam);
+    expect(figures.file).toBe(file);
+    expect(figures.uncertainty).toEqual(runUncertaintyOf([results], fixtureExam()));
+    expect(figures.uncertainty).not.toBeNull();
+    expect(figures.examinees).toEqual(compareWithExaminees(results, exam));
+    // No answers: no statistics.
+    expect(reportFigures({ ...file, results: [] } as never, exam).uncertainty).toBeNull();
   });
 });

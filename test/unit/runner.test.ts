@@ -106,6 +106,24 @@ describe('runBenchmark', () => {
     expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
   });
 
+  it('hands the complete result file over while it is synced, before it is in place, once, and writes it whatever that hook does', async () => {
+    const dir = tmp('result-file-hook');
+    const seen: { file: unknown; inPlace: boolean }[] = [];
+    const r = await runBenchmark(spec(dir, 'o.json', { task: { questionIds: ['TA-1', 'TA-2'] } }), {
+      provider: goldProvider(exam),
+      hooks: {
+        onResultFile: (file) => {
+          seen.push({ file, inPlace: existsSync(join(dir, 'o.json')) });
+          throw new Error('a report that failed');
+        },
+      },
+    });
+    expect(seen).toEqual([{ file: r.file, inPlace: false }]);
+    expect(seen[0]?.file).toBe(r.file);
+    expect(readFile(join(dir, 'o.json')).results.map((x) => x.question_id)).toEqual(['TA-1', 'TA-2']);
+    expect(existsSync(join(dir, 'o.json.jsonl'))).toBe(false);
+  });
+
   it('replies that land together are read only after their workers have sent their next requests; the start comes first', async () => {
     const dir = tmp('read-after-send');
     const events: string[] = [];

@@ -10,14 +10,17 @@ import { DATA_OPTIONS, flag, str, writeLine, type Command, type Io, type Parsed 
 import { Progress } from '../progress/run.js';
 import { batchNote, startLines } from '../progress/run-notes.js';
 import { asFlagError, modelAndProvider, RUN_HELP, RUN_OPTIONS, specInputFromFlags } from '../run-flags.js';
+import type { ReportFigures } from '../run-report.js';
 
 /**
  * What a run prints when it ends (the summary with its statistics, the README
  * row, how to resume). Its modules load while the first requests are out, not
  * before them: start-up is time to the first request.
  */
-let report: Promise<typeof import('../run-report.js')> | undefined;
-const loadReport = () => (report ??= import('../run-report.js'));
+type Report = typeof import('../run-report.js');
+let report: Promise<Report> | undefined;
+let loaded: Report | undefined;
+const loadReport = () => (report ??= import('../run-report.js').then((r) => (loaded = r)));
 
 /** A retry wait from which on the user is told (a quiet minute looks like a hang). */
 const LONG_WAIT_MS = 10_000;
@@ -81,6 +84,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   const unreachable = Number(io.env['JMLE_UNREACHABLE_AFTER_MS']);
   const pollMs = Number(io.env['JMLE_BATCH_POLL_MS']);
   const cachePath = responseCachePath(io.env);
+  let figures: ReportFigures | null = null;
   let result: BenchmarkResult;
   try {
     result = await runBenchmark(spec, {
@@ -115,6 +119,10 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
           if (delayMs >= LONG_WAIT_MS)
             say(`  … ${request.label}: ${error.message}; retry ${attempt} of ${spec.schedule.maxRetries} in ${Math.round(delayMs / 1000)} s`);
         },
+        // The summary's statistics are worked out while the result file is synced to disk (once the report is loaded).
+        onResultFile: (file) => {
+          if (loaded) figures = loaded.reportFigures(file, exam);
+        },
         onBatch: (e) => {
           progress?.batch(e);
           const note = batchNote(e);
@@ -132,7 +140,7 @@ async function executeRun(args: Parsed, io: Io): Promise<number> {
   }
 
   // 3. The summary, the README row, and how to resume.
-  return (await loadReport()).reportRun({ io, args, spec, result, baseUrl, entry, examFlag, dataDir });
+  return (await loadReport()).reportRun({ io, args, spec, result, baseUrl, entry, examFlag, dataDir, figures });
 }
 
 export const runCommand: Command = {
