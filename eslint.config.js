@@ -47,9 +47,15 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript scripts (benchmarks, manifest builder, this file): no type information.
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: nodeGlobals },
+  },
+  {
+    // A CommonJS script (bench/_rusage.cjs, preloaded with --require).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // Functions passed to page.evaluate run in the browser.

@@ -11,7 +11,7 @@
 //   jmle-bench run — `node dist/cli/main.cjs run --model bench --base-url … --parallel 32 --no-progress --no-readme`
 //   jmle-bench run --model random — the same CLI with the offline baseline: no HTTP, no waiting (what the runner
 //                    itself costs, start-up included)
-// CPU (user + system) and peak RSS come from the process itself at exit (bench/_rusage.mjs, preloaded in every
+// CPU (user + system) and peak RSS come from the process itself at exit (bench/_rusage.cjs, preloaded in every
 // contender); "to first request" is from spawn to the server seeing the first request. The contenders run
 // interleaved BENCH_REPS times (default 3), after a first round that is not in the medians (jmle-bench writes its
 // compile cache there, in a folder of the bench's own); the tables give medians. Ideal wall = ceil(400 / parallel) × latency.
@@ -24,14 +24,14 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { askedQuestion, benchDir, dataRoot, keyReply, median, questionsByText, repo, round, writeBenchmarksSection, writeRawFigures } from './_shared.mjs';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 1000);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 32);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const self = fileURLToPath(import.meta.url);
-const rusage = join(repo, 'bench', '_rusage.mjs');
+const rusage = join(repo, 'bench', '_rusage.cjs');
 
 // ---------------------------------------------------------------- server (child)
 async function serve() {
@@ -73,7 +73,7 @@ function measured(args, dir, env = {}) {
   return new Promise((resolvePromise, reject) => {
     const spawnedAt = Date.now();
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', pathToFileURL(rusage).href, ...args], {
+    const child = spawn(process.execPath, ['--require', rusage, ...args], {
       env: { ...process.env, BENCH_RUSAGE_OUT: out, JMLE_DATA_DIR: dataRoot, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
