@@ -426,7 +426,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   try {
     mkdirSync(dirname(outAbs), { recursive: true });
     // Not writeResultFile: its message would advise another path, where the fix here is to resume from the journal.
-    await writeFileAtomic(outAbs, serialiseResultFile(file), { whileSyncing: () => hooks.onResultFile?.(file) });
+    await writeFileAtomic(outAbs, () => serialiseResultFile(file), { whileSyncing: () => hooks.onResultFile?.(file) });
   } catch (e) {
     await journal.close();
     const rescue = (await journalFlushed) ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;

@@ -151,14 +151,35 @@ export interface AtomicWriteOptions {
   readonly whileSyncing?: () => void;
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+/**
+ * `writeFileAtomicSync`, asynchronous. Data given as a function is produced
+ * while the temporary file is being created (a result file is serialised
+ * meanwhile); what it throws is thrown, and nothing is left behind.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array | (() => string | Uint8Array), opts: AtomicWriteOptions = {}): Promise<void> {
   const { target, mode } = writeTarget(path);
   const tmp = tempPathFor(target);
   // Loaded here, not with the module: a run's start-up never writes (its first write comes with its first answer).
   const { open, rename, unlink } = await import('node:fs/promises');
-  const fh = await open(tmp, 'wx', 0o644);
+  const opening = open(tmp, 'wx', 0o644);
+  let bytes: string | Uint8Array;
   try {
-    await fh.writeFile(data);
+    bytes = typeof data === 'function' ? data() : data;
+  } catch (e) {
+    await opening
+      .then(
+        async (fh) => {
+          await fh.close();
+          await unlink(tmp);
+        },
+        () => undefined,
+      )
+      .catch(() => undefined);
+    throw e;
+  }
+  const fh = await opening;
+  try {
+    await fh.writeFile(bytes);
     if (mode !== undefined) await fh.chmod(mode);
     const syncing = fh.sync();
     try {

@@ -29,6 +29,22 @@ describe('atomic writes', () => {
     expect(readFileSync(f, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['out.json']);
   });
+  it('produce data given as a function once, while the file is created; a producer that throws leaves the file as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.json');
+    writeFileAtomicSync(f, 'one');
+    let calls = 0;
+    await writeFileAtomic(f, () => (calls++, 'two'));
+    expect(calls).toBe(1);
+    expect(readFileSync(f, 'utf8')).toBe('two');
+    await expect(
+      writeFileAtomic(f, () => {
+        throw new Error('cannot serialise');
+      }),
+    ).rejects.toThrow('cannot serialise');
+    expect(readFileSync(f, 'utf8')).toBe('two');
+    expect(readdirSync(dir)).toEqual(['out.json']);
+  });
   it("keep the replaced file's permission bits and write through a symbolic link", () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
     const f = join(dir, 'out.md');
