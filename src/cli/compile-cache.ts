@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
@@ -21,8 +21,13 @@ import { Script } from 'node:vm';
  * that it holds every function the command ran). One cache per file and
  * command (`tag`): `--help` does not leave a cache without the run's functions.
  * Writes are atomic (a temporary file, renamed); a cache that cannot be read
- * or written only costs the head start, never the command.
+ * or written only costs the head start, never the command. A save also
+ * removes the folder's cache files not written for `STALE_AFTER_MS` (those of
+ * earlier versions; one still in use is simply written again).
  */
+
+/** Cache files older than this are removed when another is saved. */
+export const STALE_AFTER_MS = 30 * 24 * 3600 * 1000;
 
 export interface BundleOptions {
   /** The folder for cache files (made when first written); null: no cache, nothing read or written. */
@@ -90,6 +95,7 @@ export function openBundle(opts: BundleOptions): Bundle {
 
   function save(): number {
     let written = 0;
+    if (dir !== null && unsaved.length > 0) removeStale(dir, Date.now() - STALE_AFTER_MS);
     for (const { script, path } of unsaved.splice(0)) {
       const tmp = `${path}.${process.pid}.tmp`;
       try {
@@ -109,4 +115,23 @@ export function openBundle(opts: BundleOptions): Bundle {
   }
 
   return { load, save, compiled };
+}
+
+/** Remove the cache files of a folder last written before `before` (ms since the epoch). */
+function removeStale(dir: string, before: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // no folder yet
+  }
+  for (const name of names) {
+    if (!name.endsWith('.cache') && !/\.cache\.\d+\.tmp$/.test(name)) continue; // a cache file, or one a killed writer left
+    try {
+      const path = join(dir, name);
+      if (statSync(path).mtimeMs < before) unlinkSync(path);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
 }

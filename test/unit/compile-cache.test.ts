@@ -1,8 +1,8 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFolder, openBundle } from '../../src/cli/compile-cache.js';
+import { cacheFolder, openBundle, STALE_AFTER_MS } from '../../src/cli/compile-cache.js';
 
 /**
  * The CLI's loader with a code cache. Each "process" below loads a fresh copy
@@ -96,6 +96,24 @@ describe('the CLI loads its bundle with a code cache', () => {
     other.load(copy(src));
     expect([...other.compiled.values()]).toEqual(['compiled', 'compiled']);
     expect(other.save()).toBe(2);
+  });
+
+  it("removes an earlier version's cache files when it saves, and keeps recent ones", () => {
+    const src = writeBundle('f');
+    const cache = join(dir, 'cache');
+    const folder = cacheFolder(cache);
+    mkdirSync(folder, { recursive: true });
+    const old = join(folder, 'core-0ld0ld00.cjs.run.cache');
+    const recent = join(folder, 'core-n3wn3wn3.cjs.help.cache');
+    const leftOver = join(folder, 'core-0ld0ld00.cjs.run.cache.4242.tmp');
+    const notOurs = join(folder, 'notes.txt');
+    for (const f of [old, recent, leftOver, notOurs]) writeFileSync(f, 'x');
+    const longAgo = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
+    for (const f of [old, leftOver, notOurs]) utimesSync(f, longAgo, longAgo);
+    const bundle = openBundle({ cacheDir: cache, tag: 'run' });
+    bundle.load(copy(src));
+    expect(bundle.save()).toBe(2);
+    expect(readdirSync(folder).sort()).toEqual(['core-def.cjs.run.cache', 'core-n3wn3wn3.cjs.help.cache', 'main-abc.cjs.run.cache', 'notes.txt']);
   });
 
   it('compiles as usual past a cache V8 refuses, and replaces it', () => {
