@@ -150,23 +150,15 @@ export function openAICompatible(opts: ProviderOptions): Provider {
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
       const body = JSON.stringify({ model: opts.model, messages: request.messages, ...openAIBodyFields(opts.settings, request.epoch, official), ...extra });
-      // The timeout covers the whole exchange, the reply's body included (transport.ts reads it whole).
-      const ctl = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => ((timedOut = true), ctl.abort()), timeoutMs);
-      const onAbort = () => ctl.abort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
       let reply: HttpReply;
       try {
-        reply = await postJson(url, headers, body, ctl.signal);
+        // The timeout covers the whole exchange, the reply's body included (transport.ts reads it whole).
+        reply = await postJson(url, headers, body, { signal: options.signal, timeoutMs });
       } catch (e) {
-        if (timedOut) throw new ProviderError('timeout', `request timed out after ${opts.timeoutS} s (--timeout)`);
+        if (e instanceof TransportError && e.reason === 'timeout') throw new ProviderError('timeout', `request timed out after ${opts.timeoutS} s (--timeout)`);
         if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
         const message = e instanceof TransportError ? e.message : String(e);
         throw new ProviderError('connection', oneLine(`connection error: ${message}`));
-      } finally {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
       }
       return readChatReply(reply);
     },

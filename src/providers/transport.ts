@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { nodeHttps } from '../util/builtin.js';
 
 /**
@@ -12,9 +13,9 @@ import { nodeHttps } from '../util/builtin.js';
  * undici and over this client (BENCHMARKS.md, "transport", says by how much
  * and why this was kept). Pooling, keep-alive and HTTP parsing are Node's.
  *
- * The reply is read whole before the promise resolves, so the caller's
- * timeout covers a body that trickles in and never ends; a reply cut short is
- * an error, never a truncated body.
+ * The reply is read whole before the promise resolves, so the timeout covers
+ * a body that trickles in and never ends; a reply cut short is an error, never
+ * a truncated body.
  */
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
@@ -41,7 +42,7 @@ export interface HttpReply {
 /** Why a request failed before a whole reply came back. */
 export class TransportError extends Error {
   constructor(
-    readonly reason: 'aborted' | 'connection',
+    readonly reason: 'aborted' | 'timeout' | 'connection',
     message: string,
   ) {
     super(message);
@@ -57,8 +58,24 @@ export function headerValue(headers: http.IncomingHttpHeaders, name: string): st
   return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
 }
 
+export interface PostOptions {
+  /** The caller's abort: the request ends, as `aborted`. */
+  readonly signal?: AbortSignal;
+  /** The whole exchange, the reply's body included, ends within this many ms, or as `timeout`. */
+  readonly timeoutMs?: number;
+}
+
+// A URL's request options (host, port, path…), worked out once per URL object, not at every request.
+const targets = new WeakMap<URL, http.RequestOptions>();
+function targetOf(url: URL): http.RequestOptions {
+  let target = targets.get(url);
+  if (!target) targets.set(url, (target = urlToHttpOptions(url)));
+  return target;
+}
+
 /** POST a JSON text and read the reply whole. Rejects with a `TransportError` only. */
-export function postJson(url: URL, headers: Readonly<Record<string, string>>, json: string, signal?: AbortSignal): Promise<HttpReply> {
+export function postJson(url: URL, headers: Readonly<Record<string, string>>, json: string, opts: PostOptions = {}): Promise<HttpReply> {
+  const { signal, timeoutMs } = opts;
   const client = clientFor(url.protocol);
   if (!client) return Promise.reject(new TransportError('connection', `unsupported protocol ${url.protocol} (use http or https)`));
   if (signal?.aborted) return Promise.reject(new TransportError('aborted', 'request aborted'));
@@ -66,16 +83,25 @@ export function postJson(url: URL, headers: Readonly<Record<string, string>>, js
   return new Promise<HttpReply>((resolve, reject) => {
     const { mod, agent } = client;
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
     const fail = (e: TransportError) => {
       if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
+      settle();
       req.destroy();
       reject(e);
     };
     const req = mod.request(
-      url,
-      { method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.byteLength) }, agent },
+      {
+        ...targetOf(url),
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(payload.byteLength) },
+        agent,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -84,14 +110,14 @@ export function postJson(url: URL, headers: Readonly<Record<string, string>>, js
         res.on('end', () => {
           if (!res.complete) return fail(new TransportError('connection', CUT_SHORT));
           if (settled) return;
-          settled = true;
-          signal?.removeEventListener('abort', onAbort);
+          settle();
           resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
         });
       },
     );
     const onAbort = () => fail(new TransportError('aborted', 'request aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined) timer = setTimeout(() => fail(new TransportError('timeout', `no whole reply within ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) =>
       fail(new TransportError('connection', e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message)),
     );
