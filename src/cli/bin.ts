@@ -14,16 +14,15 @@ import { openBundle } from './compile-cache.js';
 /** The bundle's entry file, relative to this one; set by scripts/build-cli.mjs (its name carries a hash of its content). */
 declare const CLI_ENTRY: string;
 
-/** The part of a cache file's name that says which command it was made by (`help` for anything that is not a command's name). */
+/** The part of a cache file's name that says which command made it: the first word (`help` for an option, or nothing). */
 function commandTag(arg: string | undefined): string {
   return arg !== undefined && /^[a-z][a-z-]{0,30}$/.test(arg) ? arg : 'help';
 }
 
 const env = process.env;
-const bundle = openBundle({
-  cacheDir: env['NODE_DISABLE_COMPILE_CACHE'] ? null : join(cacheRoot(env), 'compile'),
-  tag: commandTag(process.argv[2]),
-});
-process.once('exit', () => bundle.save());
-const cli = bundle.load(join(dirname(fileURLToPath(import.meta.url)), CLI_ENTRY)) as { runAsProgram(): void };
+const tag = commandTag(process.argv[2]);
+const bundle = openBundle({ cacheDir: env['NODE_DISABLE_COMPILE_CACHE'] ? null : join(cacheRoot(env), 'compile'), tag });
+const cli = bundle.load(join(dirname(fileURLToPath(import.meta.url)), CLI_ENTRY)) as { runAsProgram(): void; isCommandName(name: string): boolean };
+// A word that is no command (a typo) leaves no cache behind.
+if (tag === 'help' || cli.isCommandName(tag)) process.once('exit', () => bundle.save());
 cli.runAsProgram();

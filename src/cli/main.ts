@@ -19,6 +19,11 @@ function usage(): string {
   ].join('\n');
 }
 
+/** Is this the name of a command (`run`, `leaderboard`…)? */
+export function isCommandName(name: string): boolean {
+  return COMMANDS.some((c) => c.name === name);
+}
+
 /** Run the CLI with the given arguments; returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;

@@ -86,6 +86,11 @@ describe('the program keeps a compile cache', () => {
       expect(version().stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
       expect(written.map((f) => statSync(f).mtimeMs)).toEqual(stamps);
 
+      // A first word that is no command (a typo) leaves no cache of its own.
+      const typo = spawnSync(process.execPath, [CLI, 'leaderbord'], { encoding: 'utf8', env: { ...process.env, JMLE_CACHE_DIR: cacheDir } });
+      expect(typo.status).toBe(2);
+      expect(files().filter((f) => f.includes('leaderbord'))).toEqual([]);
+
       // A cache that is no code cache is compiled past and replaced.
       for (const f of written) writeFileSync(f, 'garbage');
       expect(version().stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
