@@ -14,6 +14,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 /**
@@ -162,19 +163,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
   // Loaded here, not with the module: a run's start-up never writes (its first write comes with its first answer).
   const { open, rename, unlink } = await import('node:fs/promises');
   const opening = open(tmp, 'wx', 0o644);
+  // After a failure: the temporary file closed and removed, quietly (what failed is what is thrown).
+  const discard = async (fh: FileHandle) => {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+  };
   let bytes: string | Uint8Array;
   try {
     bytes = typeof data === 'function' ? data() : data;
   } catch (e) {
-    await opening
-      .then(
-        async (fh) => {
-          await fh.close();
-          await unlink(tmp);
-        },
-        () => undefined,
-      )
-      .catch(() => undefined);
+    await opening.then(discard, () => undefined);
     throw e;
   }
   const fh = await opening;
@@ -189,8 +187,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     }
     await syncing;
   } catch (e) {
-    await fh.close();
-    await unlink(tmp).catch(() => undefined);
+    await discard(fh);
     throw e;
   }
   await fh.close();
