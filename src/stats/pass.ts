@@ -228,12 +228,11 @@ export function similarExamDraws(
     else genObs += pts;
     if (kinkiMean) kinObs += kinkiMean[i] as number;
   }
-  const kin = single.kinki && level.kinki ? { single: single.kinki, level: level.kinki } : null;
   return {
     resamples,
     required: deviationSum(level.required, single.required, reqObs),
     general: deviationSum(level.general, single.general, genObs),
-    kinki: kin ? deviationSum(kin.level, kin.single, kinObs) : null,
+    kinki: single.kinki && level.kinki ? deviationSum(level.kinki, single.kinki, kinObs) : null,
   };
 }
 
