@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFolder, openBundle, STALE_AFTER_MS } from '../../src/cli/compile-cache.js';
+import { cacheFolder, openBundle, STALE_AFTER_MS, type Bundle } from '../../src/cli/compile-cache.js';
 
 /**
  * The CLI's loader with a code cache. Each "process" below loads a fresh copy
@@ -62,6 +62,13 @@ interface Entry {
   where: () => string;
 }
 
+/** A new process: a bundle over `cacheDir` that has loaded a fresh copy of `src` (and run it right). */
+function newProcess(src: string, cacheDir: string | null, tag = 'run'): Bundle {
+  const bundle = openBundle({ cacheDir, tag });
+  expect((bundle.load(copy(src)) as Entry).answer).toBe(42);
+  return bundle;
+}
+
 describe('the CLI loads its bundle with a code cache', () => {
   it('runs a bundle: relative requires among its files (a cycle included), built-ins, __filename and __dirname', () => {
     const entry = copy(writeBundle('a'));
@@ -77,23 +84,19 @@ describe('the CLI loads its bundle with a code cache', () => {
   it('writes the cache of what had none, and the next process compiles nothing', () => {
     const src = writeBundle('b');
     const cache = join(dir, 'cache');
-    const first = openBundle({ cacheDir: cache, tag: 'run' });
-    const e1 = copy(src);
-    expect((first.load(e1) as Entry).answer).toBe(42);
+    const first = newProcess(src, cache);
     expect([...first.compiled.values()]).toEqual(['compiled', 'compiled']);
     expect(readdirSync(dir)).not.toContain('cache'); // nothing before save()
     expect(first.save()).toBe(2);
     expect(first.save()).toBe(0);
     expect(readdirSync(cacheFolder(cache)).sort()).toEqual(['core-def.cjs.run.cache', 'main-abc.cjs.run.cache']);
 
-    const second = openBundle({ cacheDir: cache, tag: 'run' });
-    expect((second.load(copy(src)) as Entry).answer).toBe(42);
+    const second = newProcess(src, cache);
     expect([...second.compiled.values()]).toEqual(['cached', 'cached']);
     expect(second.save()).toBe(0);
 
     // Another command keeps a cache of its own.
-    const other = openBundle({ cacheDir: cache, tag: 'leaderboard' });
-    other.load(copy(src));
+    const other = newProcess(src, cache, 'leaderboard');
     expect([...other.compiled.values()]).toEqual(['compiled', 'compiled']);
     expect(other.save()).toBe(2);
   });
@@ -110,8 +113,7 @@ describe('the CLI loads its bundle with a code cache', () => {
     for (const f of [old, recent, leftOver, notOurs]) writeFileSync(f, 'x');
     const longAgo = (Date.now() - STALE_AFTER_MS - 60_000) / 1000;
     for (const f of [old, leftOver, notOurs]) utimesSync(f, longAgo, longAgo);
-    const bundle = openBundle({ cacheDir: cache, tag: 'run' });
-    bundle.load(copy(src));
+    const bundle = newProcess(src, cache);
     expect(bundle.save()).toBe(2);
     expect(readdirSync(folder).sort()).toEqual(['core-def.cjs.run.cache', 'core-n3wn3wn3.cjs.help.cache', 'main-abc.cjs.run.cache', 'notes.txt']);
   });
@@ -119,21 +121,18 @@ describe('the CLI loads its bundle with a code cache', () => {
   it('compiles as usual past a cache V8 refuses, and replaces it', () => {
     const src = writeBundle('c');
     const cache = join(dir, 'cache');
-    const first = openBundle({ cacheDir: cache, tag: 'run' });
-    first.load(copy(src));
+    const first = newProcess(src, cache);
     first.save();
     const file = join(cacheFolder(cache), 'main-abc.cjs.run.cache');
     writeFileSync(file, 'not a code cache');
 
-    const second = openBundle({ cacheDir: cache, tag: 'run' });
-    expect((second.load(copy(src)) as Entry).answer).toBe(42);
+    const second = newProcess(src, cache);
     expect(second.compiled.get(join(dir, 'copy2', 'main-abc.cjs'))).toBe('compiled');
     expect(second.compiled.get(join(dir, 'copy2', 'chunks', 'core-def.cjs'))).toBe('cached');
     expect(second.save()).toBe(1);
     expect(readFileSync(file).toString()).not.toBe('not a code cache');
 
-    const third = openBundle({ cacheDir: cache, tag: 'run' });
-    third.load(copy(src));
+    const third = newProcess(src, cache);
     expect([...third.compiled.values()]).toEqual(['cached', 'cached']);
   });
 
@@ -141,13 +140,11 @@ describe('the CLI loads its bundle with a code cache', () => {
     const src = writeBundle('d');
     const blocker = join(dir, 'file');
     writeFileSync(blocker, 'x');
-    const blocked = openBundle({ cacheDir: join(blocker, 'cache'), tag: 'run' });
-    expect((blocked.load(copy(src)) as Entry).answer).toBe(42);
+    const blocked = newProcess(src, join(blocker, 'cache'));
     expect(blocked.save()).toBe(0);
     expect(statSync(blocker).isFile()).toBe(true);
 
-    const off = openBundle({ cacheDir: null, tag: 'run' });
-    off.load(copy(src));
+    const off = newProcess(src, null);
     expect(off.save()).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['copy1', 'copy2', 'file', 'src']);
   });
@@ -157,8 +154,7 @@ describe('the CLI loads its bundle with a code cache', () => {
     const cache = join(dir, 'cache');
     // A folder where the entry's cache file goes: the rename onto it fails (even for root).
     mkdirSync(join(cacheFolder(cache), 'main-abc.cjs.run.cache', 'x'), { recursive: true });
-    const bundle = openBundle({ cacheDir: cache, tag: 'run' });
-    bundle.load(copy(src));
+    const bundle = newProcess(src, cache);
     expect(bundle.save()).toBe(1);
     expect(readdirSync(cacheFolder(cache)).sort()).toEqual(['core-def.cjs.run.cache', 'main-abc.cjs.run.cache']);
   });
