@@ -6,6 +6,7 @@ import {
   readdirSync,
   constants,
   fchmodSync,
+  fsync,
   fsyncSync,
   openSync,
   realpathSync,
@@ -14,7 +15,6 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 /**
@@ -105,30 +105,34 @@ export function isReadOnlyFile(path: string): boolean {
   }
 }
 
-/**
- * Write a file so that readers see either the old or the new content, never a
- * torn one. Replacing an existing file keeps its permission bits and, for a
- * symbolic link, writes where the link points.
- */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const { target, mode } = writeTarget(path);
+/** A fresh temporary file beside `target`, open for writing (see `tempPathFor`). */
+function openTemp(target: string): { readonly tmp: string; readonly fd: number } {
   const tmp = tempPathFor(target);
-  const fd = openSync(tmp, 'wx', 0o644);
+  return { tmp, fd: openSync(tmp, 'wx', 0o644) };
+}
+
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+/** After a failure: the temporary file closed and removed, quietly (what failed is what is thrown). */
+function discard(fd: number, tmp: string): void {
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    if (mode !== undefined) fchmodSync(fd, mode);
-    fsyncSync(fd);
-  } catch (e) {
     closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw e;
+  } catch {
+    /* already closed */
   }
+  try {
+    unlinkSync(tmp);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** The synced temporary file takes the target's place, and the rename itself is synced. */
+function install(fd: number, tmp: string, target: string): void {
   closeSync(fd);
   try {
     renameSync(tmp, target);
@@ -143,6 +147,25 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   fsyncDir(dirname(target));
 }
 
+/**
+ * Write a file so that readers see either the old or the new content, never a
+ * torn one. Replacing an existing file keeps its permission bits and, for a
+ * symbolic link, writes where the link points.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const { target, mode } = writeTarget(path);
+  const { tmp, fd } = openTemp(target);
+  try {
+    writeAll(fd, data);
+    if (mode !== undefined) fchmodSync(fd, mode);
+    fsyncSync(fd);
+  } catch (e) {
+    discard(fd, tmp);
+    throw e;
+  }
+  install(fd, tmp, target);
+}
+
 export interface AtomicWriteOptions {
   /**
    * Called once the file's bytes are written and the sync to disk has begun
@@ -153,33 +176,22 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * `writeFileAtomicSync`, asynchronous. Data given as a function is produced
- * while the temporary file is being created (a result file is serialised
- * meanwhile); what it throws is thrown, and nothing is left behind.
+ * `writeFileAtomicSync` whose sync to disk, the one step that waits on the
+ * device, leaves the event loop free (`whileSyncing` runs meanwhile). The
+ * other steps are calls the file system answers at once, made in place: a
+ * round trip through Node's thread pool each cost more than the call, and
+ * the end of a run waited for every one of them (BENCHMARKS.md, "run
+ * overhead"). Data given as a function is produced before the temporary file
+ * is made; what it throws is thrown, and nothing is left behind.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array | (() => string | Uint8Array), opts: AtomicWriteOptions = {}): Promise<void> {
   const { target, mode } = writeTarget(path);
-  const tmp = tempPathFor(target);
-  // Loaded here, not with the module: a run's start-up never writes (its first write comes with its first answer).
-  const { open, rename, unlink } = await import('node:fs/promises');
-  const opening = open(tmp, 'wx', 0o644);
-  // After a failure: the temporary file closed and removed, quietly (what failed is what is thrown).
-  const discard = async (fh: FileHandle) => {
-    await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-  };
-  let bytes: string | Uint8Array;
+  const bytes = typeof data === 'function' ? data() : data;
+  const { tmp, fd } = openTemp(target);
   try {
-    bytes = typeof data === 'function' ? data() : data;
-  } catch (e) {
-    await opening.then(discard, () => undefined);
-    throw e;
-  }
-  const fh = await opening;
-  try {
-    await fh.writeFile(bytes);
-    if (mode !== undefined) await fh.chmod(mode);
-    const syncing = fh.sync();
+    writeAll(fd, bytes);
+    if (mode !== undefined) fchmodSync(fd, mode);
+    const syncing = new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
     try {
       opts.whileSyncing?.();
     } catch {
@@ -187,17 +199,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     }
     await syncing;
   } catch (e) {
-    await discard(fh);
+    discard(fd, tmp);
     throw e;
   }
-  await fh.close();
-  try {
-    await rename(tmp, target);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw e;
-  }
-  fsyncDir(dirname(target));
+  install(fd, tmp, target);
 }
 
 /**

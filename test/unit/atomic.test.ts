@@ -29,7 +29,7 @@ describe('atomic writes', () => {
     expect(readFileSync(f, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['out.json']);
   });
-  it('produce data given as a function once, while the file is created; a producer that throws leaves the file as it was', async () => {
+  it('produce data given as a function once, before the file is made; a producer that throws leaves the file as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
     const f = join(dir, 'out.json');
     writeFileAtomicSync(f, 'one');
