@@ -362,7 +362,8 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   throwIfStartFailed();
   const answered = [...(batched?.records ?? []), ...engine.records];
   // Whatever happened to the journal, the answers in memory still go to the result file. Its last
-  // records reach the disk while the result file is put together (it is removed only after both).
+  // records are written while the result file is put together, which keeps them (Journal.seal).
+  journal.seal();
   const journalFlushed = journal.flush().then(
     () => null,
     () => journal.failed,

@@ -7,7 +7,8 @@ import type { Metadata, ResultRecord } from '../results/schema.js';
 /**
  * The journal `<out>.jsonl`: every finished question, appended and flushed to
  * disk at once, so a `kill -9` or a power cut loses at most the requests in
- * flight. Line 1 is a header (`{"jmle_bench_journal":1,"metadata":{…}}`),
+ * flight (once every answer is in, the result file's sync keeps the last
+ * ones: see `seal`). Line 1 is a header (`{"jmle_bench_journal":1,"metadata":{…}}`),
  * then one result record per line. The file is created on the first record
  * (so a run that fails at once leaves nothing behind) and removed once the
  * result file is written, unless a batch is still open.
@@ -49,6 +50,10 @@ export class Journal {
   private pending: string[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  /** `seal()` was called: lines written from then on are not synced on their own. */
+  private sealed = false;
+  /** Lines written since the last sync (after `seal()`). */
+  private unsynced = false;
 
   /**
    * `metadata` goes into the header; as a function, it is called when the
@@ -96,6 +101,10 @@ export class Journal {
           write(fd, buf, offset, buf.length - offset, null, (err, n) => {
             if (err) return reject(err);
             if (offset + n < buf.length) return writeFrom(offset + n);
+            if (this.sealed) {
+              this.unsynced = true;
+              return resolve();
+            }
             fdatasync(fd, (e) => (e ? reject(e) : resolve()));
           });
         writeFrom(0);
@@ -119,31 +128,60 @@ export class Journal {
     await this.flush();
   }
 
-  /** Wait until every queued record is on disk. Throws if a write failed. */
+  /** Wait until every queued record is on disk (after `seal()`: written, synced as the journal closes). Throws if a write failed. */
   async flush(): Promise<void> {
     await this.chain;
     const failed = this.failed;
     if (failed) throw new UserError(failed, 1);
   }
 
+  /**
+   * Every answer is in, and the result file is written next: the lines still
+   * queued are written in turn (a killed process loses none of them: they
+   * are in the system's cache) but not synced on their own. The result file,
+   * synced, is what keeps them, and the journal is removed once it is in
+   * place; a sync of the journal meanwhile would only compete with it for
+   * the disk and hold up the exit (a process ends once the syncs it started
+   * have). A journal kept instead (`close()`: the result file could not be
+   * written, or a batch is still open) is synced as it closes.
+   */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  /** Close the file, synced first if lines were written unsynced after `seal()`. */
   async close(): Promise<void> {
+    await this.closeFile(true);
+  }
+
+  private async closeFile(sync: boolean): Promise<void> {
     await this.chain;
     const fd = this.fd;
     this.fd = null;
-    if (fd !== null) await new Promise<void>((resolve) => close(fd, () => resolve()));
+    if (fd === null) return;
+    if (sync && this.unsynced) {
+      await new Promise<void>((resolve) =>
+        fdatasync(fd, (e) => {
+          if (e) this.failure ??= e;
+          else this.unsynced = false;
+          resolve();
+        }),
+      );
+    }
+    await new Promise<void>((resolve) => close(fd, () => resolve()));
   }
 
   /**
    * After the result file is safely written the journal is redundant: it is
-   * removed at once, without waiting for its last records to finish syncing
+   * removed at once, without waiting for its last records to finish writing
    * (the result file holds them); that write completes, and the file closes,
-   * in the background. Where an open file cannot be removed, it is removed
-   * once closed; so is a journal whose first write is still under way.
+   * in the background, unsynced. Where an open file cannot be removed, it is
+   * removed once closed; so is a journal whose first write is still under way.
    */
   async remove(): Promise<void> {
     // Open means created: later writes only append. A journal still being created is removed once it is.
     const created = this.fd !== null;
-    const closed = this.close();
+    const closed = this.closeFile(false);
     if (created && unlinkNow(this.path)) return;
     await closed;
     unlinkNow(this.path);
