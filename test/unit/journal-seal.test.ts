@@ -29,6 +29,18 @@ const rec = (id: string): ResultRecord => ({
 });
 const linesOf = (path: string) => readFileSync(path, 'utf8').trim().split('\n').slice(1);
 
+/** A journal with one record synced, then sealed, then `more` records written. */
+async function sealedJournal(more: readonly string[]) {
+  const path = join(mkdtempSync(join(tmpdir(), 'jmle-seal-')), 'o.json.jsonl');
+  const journal = new Journal(path, { model: 'm' });
+  journal.append(rec('TA-1')); // the first write: a synced temp file renamed into place
+  await journal.flush();
+  journal.seal();
+  for (const id of more) journal.append(rec(id));
+  await journal.flush();
+  return { path, journal };
+}
+
 describe('a sealed journal (every answer in, the result file written next)', () => {
   beforeEach(() => {
     syncs.count = 0;
@@ -45,14 +57,7 @@ describe('a sealed journal (every answer in, the result file written next)', () 
     expect(syncs.count).toBe(1);
   });
   it('writes the lines queued after it at once, without a sync of their own; removing it leaves nothing to sync', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'jmle-seal-')), 'o.json.jsonl');
-    const journal = new Journal(path, { model: 'm' });
-    journal.append(rec('TA-1'));
-    await journal.flush();
-    journal.seal();
-    journal.append(rec('TA-2'));
-    journal.append(rec('TA-3'));
-    await journal.flush();
+    const { path, journal } = await sealedJournal(['TA-2', 'TA-3']);
     expect(linesOf(path).map((l) => (JSON.parse(l) as ResultRecord).question_id)).toEqual(['TA-1', 'TA-2', 'TA-3']);
     expect(syncs.count).toBe(0);
     await journal.remove();
@@ -60,13 +65,7 @@ describe('a sealed journal (every answer in, the result file written next)', () 
     expect(syncs.count).toBe(0);
   });
   it('kept instead (the result file could not be written), it is synced as it closes', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'jmle-seal-')), 'o.json.jsonl');
-    const journal = new Journal(path, { model: 'm' });
-    journal.append(rec('TA-1'));
-    await journal.flush();
-    journal.seal();
-    journal.append(rec('TA-2'));
-    await journal.flush();
+    const { path, journal } = await sealedJournal(['TA-2']);
     expect(syncs.count).toBe(0);
     await journal.close();
     expect(syncs.count).toBe(1);
