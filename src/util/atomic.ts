@@ -52,11 +52,16 @@ function sweepStaleTemps(path: string): void {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
     if (!m || processAlive(Number(m[1]))) continue;
-    try {
-      unlinkSync(join(dirname(path), name));
-    } catch {
-      /* gone already */
-    }
+    removeQuietly(join(dirname(path), name));
+  }
+}
+
+/** Remove a file that may already be gone. */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* gone already */
   }
 }
 
@@ -105,43 +110,48 @@ export function isReadOnlyFile(path: string): boolean {
   }
 }
 
-/** A fresh temporary file beside `target`, open for writing (see `tempPathFor`). */
-function openTemp(target: string): { readonly tmp: string; readonly fd: number } {
-  const tmp = tempPathFor(target);
-  return { tmp, fd: openSync(tmp, 'wx', 0o644) };
+/** A temporary file beside the write's target, holding the new bytes (and the kept mode), open and not yet synced. */
+interface WrittenTemp {
+  readonly fd: number;
+  readonly tmp: string;
+  readonly target: string;
 }
 
-function writeAll(fd: number, data: string | Uint8Array): void {
-  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+/** Make the temporary file (see `tempPathFor`) and write `data` to it; on failure nothing is left behind. */
+function writeTemp(path: string, data: string | Uint8Array): WrittenTemp {
+  const { target, mode } = writeTarget(path);
+  const tmp = tempPathFor(target);
+  const fd = openSync(tmp, 'wx', 0o644);
+  const temp = { fd, tmp, target };
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    if (mode !== undefined) fchmodSync(fd, mode);
+  } catch (e) {
+    discard(temp);
+    throw e;
+  }
+  return temp;
 }
 
 /** After a failure: the temporary file closed and removed, quietly (what failed is what is thrown). */
-function discard(fd: number, tmp: string): void {
+function discard({ fd, tmp }: WrittenTemp): void {
   try {
     closeSync(fd);
   } catch {
     /* already closed */
   }
-  try {
-    unlinkSync(tmp);
-  } catch {
-    /* already gone */
-  }
+  removeQuietly(tmp);
 }
 
 /** The synced temporary file takes the target's place, and the rename itself is synced. */
-function install(fd: number, tmp: string, target: string): void {
+function install({ fd, tmp, target }: WrittenTemp): void {
   closeSync(fd);
   try {
     renameSync(tmp, target);
   } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
+    removeQuietly(tmp);
     throw e;
   }
   fsyncDir(dirname(target));
@@ -153,17 +163,14 @@ function install(fd: number, tmp: string, target: string): void {
  * symbolic link, writes where the link points.
  */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const { target, mode } = writeTarget(path);
-  const { tmp, fd } = openTemp(target);
+  const temp = writeTemp(path, data);
   try {
-    writeAll(fd, data);
-    if (mode !== undefined) fchmodSync(fd, mode);
-    fsyncSync(fd);
+    fsyncSync(temp.fd);
   } catch (e) {
-    discard(fd, tmp);
+    discard(temp);
     throw e;
   }
-  install(fd, tmp, target);
+  install(temp);
 }
 
 export interface AtomicWriteOptions {
@@ -185,13 +192,9 @@ export interface AtomicWriteOptions {
  * is made; what it throws is thrown, and nothing is left behind.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array | (() => string | Uint8Array), opts: AtomicWriteOptions = {}): Promise<void> {
-  const { target, mode } = writeTarget(path);
-  const bytes = typeof data === 'function' ? data() : data;
-  const { tmp, fd } = openTemp(target);
+  const temp = writeTemp(path, typeof data === 'function' ? data() : data);
   try {
-    writeAll(fd, bytes);
-    if (mode !== undefined) fchmodSync(fd, mode);
-    const syncing = new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+    const syncing = new Promise<void>((resolve, reject) => fsync(temp.fd, (e) => (e ? reject(e) : resolve())));
     try {
       opts.whileSyncing?.();
     } catch {
@@ -199,10 +202,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     }
     await syncing;
   } catch (e) {
-    discard(fd, tmp);
+    discard(temp);
     throw e;
   }
-  install(fd, tmp, target);
+  install(temp);
 }
 
 /**

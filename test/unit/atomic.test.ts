@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,15 @@ describe('atomic writes', () => {
     ).rejects.toThrow('cannot serialise');
     expect(readFileSync(f, 'utf8')).toBe('two');
     expect(readdirSync(dir)).toEqual(['out.json']);
+  });
+  it('fail on a target that cannot be replaced (a folder), leaving nothing behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const f = join(dir, 'out.json');
+    mkdirSync(f);
+    expect(() => writeFileAtomicSync(f, 'one')).toThrow(/EISDIR/);
+    await expect(writeFileAtomic(f, 'two')).rejects.toThrow(/EISDIR/);
+    expect(readdirSync(dir)).toEqual(['out.json']);
+    expect(readdirSync(f)).toEqual([]);
   });
   it("keep the replaced file's permission bits and write through a symbolic link", () => {
     const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
