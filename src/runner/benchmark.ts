@@ -429,8 +429,8 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
     // Not writeResultFile: its message would advise another path, where the fix here is to resume from the journal.
     await writeFileAtomic(outAbs, () => serialiseResultFile(file), { whileSyncing: () => hooks.onResultFile?.(file) });
   } catch (e) {
-    await journal.close();
-    const rescue = (await journalFlushed) ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
+    await journal.close(); // synced as it closes (Journal.seal): `failed` covers that sync too
+    const rescue = journal.failed ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;
     throw new UserError(`cannot write ${output.out}: ${describeFsError(e)}${rescue}`, 1);
   }
   // A batch still running at the provider is known only to the journal: keep it for --resume.

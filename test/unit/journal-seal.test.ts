@@ -5,13 +5,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ResultRecord } from '../../src/results/schema.js';
 
 // Every data sync the journal asks for, counted (and made, by the real call).
-const syncs = vi.hoisted(() => ({ count: 0 }));
+const syncs = vi.hoisted(() => ({ count: 0, fail: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
     ...fs,
     fdatasync: (fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => {
       syncs.count++;
+      if (syncs.fail) return cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
       fs.fdatasync(fd, cb);
     },
   };
@@ -44,6 +45,7 @@ async function sealedJournal(more: readonly string[]) {
 describe('a sealed journal (every answer in, the result file written next)', () => {
   beforeEach(() => {
     syncs.count = 0;
+    syncs.fail = false;
   });
   it('syncs each batch of lines before it is sealed', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'jmle-seal-')), 'o.json.jsonl');
@@ -70,5 +72,12 @@ describe('a sealed journal (every answer in, the result file written next)', () 
     await journal.close();
     expect(syncs.count).toBe(1);
     expect(linesOf(path)).toHaveLength(2);
+  });
+  it('a sync that fails as it closes is reported, as any failed write is', async () => {
+    const { journal } = await sealedJournal(['TA-2']);
+    expect(journal.failed).toBeNull();
+    syncs.fail = true;
+    await journal.close();
+    expect(journal.failed).toMatch(/^cannot write the journal .*o\.json\.jsonl: EIO$/);
   });
 });
