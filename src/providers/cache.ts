@@ -1,5 +1,13 @@
 import { sha256Hex } from '../util/builtin.js';
-import type { Completion, CompleteOptions, CompletionRequest, GenerationSettings, Provider, TokenUsage } from './types.js';
+import {
+  passedThrough,
+  type Completion,
+  type CompleteOptions,
+  type CompletionRequest,
+  type GenerationSettings,
+  type Provider,
+  type TokenUsage,
+} from './types.js';
 
 /**
  * The response cache (`--cache`), as a provider wrapper: a request whose
@@ -102,6 +110,7 @@ export function withCache(inner: Provider, store: ResponseStore, scope: CacheSco
   };
   return {
     name: inner.name,
+    ...passedThrough(inner),
     get hits() {
       return hits;
     },

@@ -1,6 +1,6 @@
 import { sleep } from '../util/sleep.js';
 import type { AdaptiveConcurrency, AdaptiveStats, SendOutcome } from './adaptive.js';
-import { eitherSignal, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
+import { eitherSignal, passedThrough, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
 
 /**
  * Concurrency and rate limiting around a provider: never more than
@@ -174,6 +174,7 @@ export function withRateLimit(inner: Provider, opts: RateLimitOptions): LimitedP
 
   return {
     name: inner.name,
+    ...passedThrough(inner),
     get inFlight() {
       return active;
     },

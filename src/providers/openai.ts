@@ -1,5 +1,5 @@
 import { HARNESS } from '../version.js';
-import { headerValue, postJson, TransportError, type HttpReply } from './transport.js';
+import { closeIdleConnections, headerValue, postJson, TransportError, type HttpReply } from './transport.js';
 import {
   headerRetryAfterMs,
   ProviderError,
@@ -147,6 +147,7 @@ export function openAICompatible(opts: ProviderOptions): Provider {
   const extra = opts.settings.extraBody ?? {};
   return {
     name: 'openai-compatible',
+    closeIdleConnections,
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       if (options.signal?.aborted) throw new ProviderError('aborted', 'request aborted');
       const body = JSON.stringify({ model: opts.model, messages: request.messages, ...openAIBodyFields(opts.settings, request.epoch, official), ...extra });

@@ -1,5 +1,5 @@
 import { sleep } from '../util/sleep.js';
-import { eitherSignal, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
+import { eitherSignal, passedThrough, ProviderError, type Completion, type CompleteOptions, type CompletionRequest, type Provider } from './types.js';
 import { redact } from '../util/redact.js';
 
 /**
@@ -83,6 +83,7 @@ export function withRetry(inner: Provider, opts: RetryOptions = {}): Provider {
   let unreachableSince: number | null = null;
   return {
     name: inner.name,
+    ...passedThrough(inner),
     async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<Completion> {
       for (let attempt = 1; ; attempt++) {
         // Aborted while waiting for this attempt (a slot, a backoff): nothing is sent.

@@ -32,6 +32,17 @@ function clientFor(protocol: string): { readonly mod: typeof http | typeof https
   return httpsClient;
 }
 
+/**
+ * Close every idle keep-alive connection (those in use finish their
+ * requests): for a caller with no more requests to make. A later request
+ * opens a new one.
+ */
+export function closeIdleConnections(): void {
+  for (const agent of [httpAgent, httpsClient?.agent]) {
+    for (const sockets of Object.values(agent?.freeSockets ?? {})) for (const socket of sockets ?? []) socket.destroy();
+  }
+}
+
 /** A reply read whole. Header names are lower case. */
 export interface HttpReply {
   readonly status: number;

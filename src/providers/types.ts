@@ -92,6 +92,17 @@ export interface Provider {
   /** Shown in logs and metadata, e.g. "openai-compatible" or "random". */
   readonly name: string;
   complete(request: CompletionRequest, options?: CompleteOptions): Promise<Completion>;
+  /**
+   * Close the connections kept open for requests to come (keep-alive), not
+   * those in use: the caller has no more requests to make. They would
+   * otherwise stay open until the process ends, and make its exit slower.
+   */
+  closeIdleConnections?(): void;
+}
+
+/** What a provider wrapper (retry, limits, cache) passes through to the provider it wraps besides `complete`. */
+export function passedThrough(inner: Provider): Pick<Provider, 'closeIdleConnections'> {
+  return inner.closeIdleConnections ? { closeIdleConnections: () => inner.closeIdleConnections?.() } : {};
 }
 
 /**

@@ -8,7 +8,7 @@ import { withRateLimit } from '../providers/limit.js';
 import { providerEntry, type ProviderEntry } from '../providers/registry.js';
 import { withRetry, type RetryInfo, type RetryOptions } from '../providers/retry.js';
 import type { Completion, CompletionRequest, Provider, ProviderError } from '../providers/types.js';
-import { serialiseResultFile } from '../results/write.js';
+import { ResultFileEncoder } from '../results/write.js';
 import { splitEpochs } from '../results/epochs.js';
 import type { ResultFile, ResultRecord } from '../results/schema.js';
 import { isSuccessful, rescoreRecord } from '../scoring/record.js';
@@ -212,8 +212,9 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   const exam = task.exam;
   const cwd = output.cwd;
   // Before the first request: answers that cannot be saved must not be asked for.
+  const writable = new Set<string>(); // the journal is beside the result file: its folder is probed once
   for (const path of [output.out, plan.journal]) {
-    const problem = writeProblem(resolve(cwd, path));
+    const problem = writeProblem(resolve(cwd, path), writable);
     if (problem) throw new UserError(`cannot write ${path} (${problem}); choose another --out or make its folder writable`);
   }
 
@@ -282,9 +283,12 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   // A journal that cannot be written (disk full) stops the run: answers would no longer survive a crash.
   const journalStop = new AbortController();
   const stopSignal = hooks.stopSignal ? AbortSignal.any([hooks.stopSignal, journalStop.signal]) : journalStop.signal;
+  // Each record is encoded for the result file as it comes in: writing the file after the last answer then costs its head.
+  const encoder = new ResultFileEncoder();
   const onRecord = (r: ResultRecord) => {
     start(); // a record never comes before the start, however soon it finished
     journal.append(r);
+    encoder.prepare(r);
     if (journal.failed) journalStop.abort();
     hooks.onRecord?.(r);
   };
@@ -427,7 +431,7 @@ async function runOnce(spec: RunSpec, opts: RunOptions): Promise<BenchmarkResult
   try {
     mkdirSync(dirname(outAbs), { recursive: true });
     // Not writeResultFile: its message would advise another path, where the fix here is to resume from the journal.
-    await writeFileAtomic(outAbs, () => serialiseResultFile(file), { whileSyncing: () => hooks.onResultFile?.(file) });
+    await writeFileAtomic(outAbs, () => encoder.encode(file), { whileSyncing: () => hooks.onResultFile?.(file) });
   } catch (e) {
     await journal.close(); // synced as it closes (Journal.seal): `failed` covers that sync too
     const rescue = journal.failed ? '' : `; the answers are in ${plan.journal}: --resume ${plan.journal} once it can be written`;

@@ -149,6 +149,9 @@ export async function runSamples(opts: EngineOptions): Promise<EngineResult> {
       finished++;
       settle(record);
     }
+    // Nothing left to ask: the connections kept open for more requests are of no use now (each worker
+    // that runs out closes those idle by then; the last ones close as the process ends).
+    if (next >= opts.samples.length) opts.provider.closeIdleConnections?.();
   }
 
   // Finished samples whose records are not built yet, in finishing order; read after the current

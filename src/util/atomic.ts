@@ -211,19 +211,24 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
 /**
  * Can a file be written at `path` (created, or replaced atomically)? Creates the
  * folder if needed and tries a probe file beside the target; returns null when
- * it can, else the reason (an errno code or "read-only file").
+ * it can, else the reason (an errno code or "read-only file"). Folders in
+ * `writable` are known to take new files (probed for another path): they are
+ * not probed again; a folder that passes is added.
  */
-export function writeProblem(path: string): string | null {
+export function writeProblem(path: string, writable?: Set<string>): string | null {
   const dir = dirname(path);
-  try {
-    mkdirSync(dir, { recursive: true });
-    // A folder without any write bit is read-only by its owner's choice, which root would ignore.
-    if ((statSync(dir).mode & 0o222) === 0) return 'read-only folder';
-    const probe = join(dir, `.${basename(path)}.probe-${process.pid}`);
-    closeSync(openSync(probe, 'wx'));
-    unlinkSync(probe);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  if (!writable?.has(dir)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      // A folder without any write bit is read-only by its owner's choice, which root would ignore.
+      if ((statSync(dir).mode & 0o222) === 0) return 'read-only folder';
+      const probe = join(dir, `.${basename(path)}.probe-${process.pid}`);
+      closeSync(openSync(probe, 'wx'));
+      unlinkSync(probe);
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+    writable?.add(dir);
   }
   if (existsSync(path) && isReadOnlyFile(path)) return 'read-only file';
   return null;

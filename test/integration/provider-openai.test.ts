@@ -117,3 +117,55 @@ describe('OpenAI-compatible provider against the fake server', () => {
     });
   }
 });
+
+describe('closing idle connections (the run has nothing more to ask)', () => {
+  it('closes the connections kept alive, not one still answering; a later request opens a new one', async () => {
+    const { createServer } = await import('node:http');
+    const open = new Set<unknown>();
+    let release: (() => void) | null = null;
+    const server = createServer((request, res) => {
+      const answer = () =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ choices: [{ message: { content: '【回答】a' }, finish_reason: 'stop' }] }));
+      let body = '';
+      request.on('data', (c: Buffer) => (body += c.toString()));
+      request.on('end', () => (body.includes('hold') ? (release = answer) : answer()));
+    });
+    server.on('connection', (socket) => {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const p = openAICompatible({
+        model: 'm',
+        baseUrl: `http://127.0.0.1:${port}/v1`,
+        apiKey: null,
+        timeoutS: 5,
+        settings: { seed: null, maxTokens: null, reasoningEffort: null, thinkingBudget: null, extraBody: null },
+      });
+      const ask = (text: string) =>
+        p.complete({
+          messages: [{ role: 'user', content: text }],
+          answerFormat: { kind: 'choices', letters: ['a', 'b', 'c', 'd', 'e'], select: 1 },
+          epoch: 1,
+          label: text,
+        });
+      const held = ask('hold');
+      await ask('now');
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the answered connection is back in the pool
+      expect(open.size).toBe(2);
+      p.closeIdleConnections?.();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(open.size).toBe(1); // the held request's connection stays
+      (release as (() => void) | null)?.();
+      expect((await held).content).toBe('【回答】a');
+      expect((await ask('again')).content).toBe('【回答】a');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadExam } from '../../src/exam/registry.js';
 import { readResultFileSync } from '../../src/results/io.js';
+import { ResultFileEncoder, serialiseResultFile } from '../../src/results/write.js';
 import { rescoreFile } from '../../src/runs/rescore.js';
 import { computeSummary } from '../../src/scoring/summary.js';
 import { DATA_ROOT, RESULTS_DIR } from '../helpers/data.js';
@@ -74,6 +75,12 @@ describe('rescoring the 10 published result files', () => {
           expect(now?.predicted, `${name} ${r.question_id}`).toEqual(r.predicted);
           expect(now?.correct, `${name} ${r.question_id}`).toBe(r.correct);
         }
+      });
+
+      it('a run writing the rescored file with its records encoded ahead writes the same bytes (ResultFileEncoder)', () => {
+        const encoder = new ResultFileEncoder();
+        for (const r of file.results) encoder.prepare(r);
+        expect(encoder.encode(file).equals(Buffer.from(serialiseResultFile(file), 'utf8'))).toBe(true);
       });
 
       it('changes exactly the documented records', () => {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/util/atomic.js';
+import { writeFileAtomic, writeFileAtomicSync, writeProblem } from '../../src/util/atomic.js';
 
 describe('atomic writes', () => {
   it('replace the file whole and leave no temp file', async () => {
@@ -78,5 +78,22 @@ describe('atomic writes', () => {
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(existsSync(other)).toBe(true);
+  });
+  it('probe a folder once for several paths in it, and still refuse a read-only file there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jmle-atomic-'));
+    const writable = new Set<string>();
+    expect(writeProblem(join(dir, 'out.json'), writable)).toBeNull();
+    expect([...writable]).toEqual([dir]);
+    writeFileSync(join(dir, 'kept.json'), '{}');
+    chmodSync(join(dir, 'kept.json'), 0o444);
+    chmodSync(dir, 0o555); // the folder turns read-only: a fresh probe sees it, the set vouches for it
+    try {
+      expect(writeProblem(join(dir, 'out.json.jsonl'))).toBe('read-only folder');
+      expect(writeProblem(join(dir, 'out.json.jsonl'), writable)).toBeNull();
+      expect(writeProblem(join(dir, 'kept.json'), writable)).toBe('read-only file');
+      expect(readdirSync(dir).sort()).toEqual(['kept.json']); // no probe left behind
+    } finally {
+      chmodSync(dir, 0o755);
+    }
   });
 });

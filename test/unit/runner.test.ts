@@ -173,6 +173,25 @@ describe('runBenchmark', () => {
     expect(r.file.results.every((x) => x.correct)).toBe(true);
   });
 
+  it('closes idle connections, through retry and limits, only once every sample has been asked, as each worker runs out', async () => {
+    const dir = tmp('close-idle');
+    const ids = ['TA-1', 'TA-2', 'TA-3', 'TA-4', 'TA-5'];
+    const events: string[] = [];
+    const provider: Provider = {
+      name: 'keep-alive',
+      complete(request): Promise<Completion> {
+        const q = questionOf(exam, request);
+        events.push(`ask ${q.id}`);
+        // TA-1 is slow: the other worker asks the rest, runs out first, and TA-1's worker after it.
+        return new Promise((resolve) => setTimeout(() => resolve(goldCompletion(q)), q.id === 'TA-1' ? 60 : 5));
+      },
+      closeIdleConnections: () => events.push('close idle'),
+    };
+    const r = await runBenchmark(spec(dir, 'o.json', { schedule: { parallel: 2 }, task: { questionIds: ids } }), { provider });
+    expect(r.file.results.every((x) => x.correct)).toBe(true);
+    expect(events).toEqual(['ask TA-1', 'ask TA-2', 'ask TA-3', 'ask TA-4', 'ask TA-5', 'close idle', 'close idle']);
+  });
+
   it('a stop before every worker has started starts no more of them', async () => {
     const dir = tmp('staggered-stop');
     const stop = new AbortController();
