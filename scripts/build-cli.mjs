@@ -19,8 +19,9 @@
 // Packages (openai, zod, the native providers' SDKs…) stay `require`s of node_modules; dynamic imports of
 // them become `require`s too (V8 drops an `import()`'s loader from cached code on Node 20). Any warning
 // fails the build.
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
@@ -28,6 +29,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const packages = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
 const isPackage = (id) => packages.some((p) => id === p || id.startsWith(`${p}/`));
+
+// The bundle's build, defined into it (src/version.ts): the version (no package.json to read at start-up) and a
+// hash of every source it is made from, which keys what it keeps in the cache (src/exam/prepared.ts).
+function sourcesHash() {
+  const hash = createHash('sha256');
+  const files = [join(root, 'package.json'), fileURLToPath(import.meta.url)];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) (e.isDirectory() ? walk : (p) => files.push(p))(join(dir, e.name));
+  };
+  walk(join(root, 'src'));
+  for (const f of files.sort())
+    hash
+      .update(`${relative(root, f)}\0`)
+      .update(readFileSync(f))
+      .update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+const buildDefines = { JMLE_BUILD_VERSION: JSON.stringify(pkg.version), JMLE_BUILD_SOURCES: JSON.stringify(sourcesHash()) };
 
 // Static imports of every module, as parsed (type-only imports are gone by then).
 const imports = new Map();
@@ -60,7 +79,7 @@ const app = await rolldown({
   platform: 'node',
   tsconfig: join(root, 'tsconfig.json'),
   external,
-  transform: { target: 'node20' },
+  transform: { target: 'node20', define: buildDefines },
   plugins: [graph],
   onLog,
 });

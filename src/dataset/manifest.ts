@@ -57,10 +57,10 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 export type PartSpec = z.infer<typeof PartSchema>;
 
 /** The committed manifests: `<package>/manifests/`. */
-export const MANIFEST_DIR = packagePath('manifests');
+const manifestDir = (): string => packagePath('manifests');
 
 /** Names of the sources that have a committed manifest. */
-export function manifestSources(dir = MANIFEST_DIR): string[] {
+export function manifestSources(dir = manifestDir()): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -'.json'.length))
@@ -69,7 +69,7 @@ export function manifestSources(dir = MANIFEST_DIR): string[] {
 
 const loaded = new Map<string, Manifest>();
 
-export function loadManifest(source: string, dir = MANIFEST_DIR): Manifest {
+export function loadManifest(source: string, dir = manifestDir()): Manifest {
   const key = join(dir, source);
   const hit = loaded.get(key);
   if (hit) return hit;

@@ -5,6 +5,9 @@ import { IGAKUQA_EXAMS, IGAKUQA_SOURCE, loadIgakuqa } from './sources/igakuqa.js
 import { IGAKUQA119_SOURCE, loadIgakuqa119 } from './sources/igakuqa119.js';
 import { resolveDataRoot, type DataRoot } from './data-root.js';
 import { UserError } from '../util/errors.js';
+import { cacheRoot } from '../util/cache-root.js';
+import { BUILD } from '../version.js';
+import type { PreparedStore } from './prepared.js';
 import type { Exam } from './types.js';
 
 /** Which source folder holds each edition, and how to load it. */
@@ -12,13 +15,14 @@ export interface ExamEntry {
   readonly id: string;
   /** Folder name in a data root. */
   readonly source: string;
-  readonly load: (sourceDir: string) => Exam;
+  /** `prepared`: where the CLI keeps prepared questions (exam/prepared.ts), for a loader that uses them. */
+  readonly load: (sourceDir: string, prepared: PreparedStore | null) => Exam;
 }
 
 const ENTRIES: readonly ExamEntry[] = [
   ...IGAKUQA_EXAMS.map((id) => ({ id, source: IGAKUQA_SOURCE, load: (dir: string) => loadIgakuqa(dir, id) })),
   { id: '119', source: IGAKUQA119_SOURCE, load: loadIgakuqa119 },
-  { id: '120', source: JMLE2026_SOURCE, load: loadJmle2026 },
+  { id: '120', source: JMLE2026_SOURCE, load: (dir, prepared) => loadJmle2026(dir, prepared) },
 ];
 
 export function examEntries(): readonly ExamEntry[] {
@@ -54,7 +58,9 @@ export function loadExam(opts: ExamLoadOptions = {}): LoadedExam {
   const key = `${entry.id}\0${dir}`;
   let exam = cache.get(key);
   if (!exam) {
-    exam = entry.load(dir);
+    // Only a build that knows its sources keeps prepared questions (the CLI bundle): none can then be stale.
+    const prepared = BUILD ? { dir: join(cacheRoot(opts.env), 'prepared'), build: BUILD.sources } : null;
+    exam = entry.load(dir, prepared);
     cache.set(key, exam);
   }
   return { exam, dataRoot };

@@ -16,9 +16,13 @@ export function findPackageRoot(start: string, exists: (path: string) => boolean
   }
 }
 
-export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+let root: string | undefined;
+/** This package's folder, found when first asked (a command that needs no file of its own does not look). */
+export function packageRoot(): string {
+  return (root ??= findPackageRoot(dirname(fileURLToPath(import.meta.url))));
+}
 
 /** A path inside the package: `packagePath('manifests')`, `packagePath('dist', 'viewer', 'app')`. */
 export function packagePath(...parts: string[]): string {
-  return join(PACKAGE_ROOT, ...parts);
+  return join(packageRoot(), ...parts);
 }

@@ -100,3 +100,38 @@ describe('the program keeps a compile cache', () => {
     }
   });
 });
+
+describe('the program keeps the 120th prepared', () => {
+  it('prepares it on the first run, reads it back after (same exam, same dataset_version), and prepares again what is not right', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'jmle-prepared-cli-'));
+    const work = mkdtempSync(join(tmpdir(), 'jmle-prepared-run-'));
+    try {
+      const run = (out: string) => {
+        const r = spawnSync(process.execPath, [CLI, 'run', '--model', 'random', '--out', out, '--no-progress', '--no-readme', '--data-dir', DATA_ROOT], {
+          encoding: 'utf8',
+          cwd: work,
+          env: { ...process.env, JMLE_CACHE_DIR: cacheDir },
+        });
+        expect(r.stderr).not.toMatch(/internal error/);
+        expect(r.status).toBe(0);
+        const f = JSON.parse(readFileSync(join(work, out), 'utf8')) as { metadata: Record<string, unknown>; results: Record<string, unknown>[] };
+        return { ...f, results: f.results.map(({ latency_ms: _, ...r }) => r) }; // all but the timing
+      };
+      const prepared = () => readdirSync(join(cacheDir, 'prepared')).map((n) => join(cacheDir, 'prepared', n));
+      const first = run('a.json');
+      const [file] = prepared();
+      expect(prepared().map((f) => relative(cacheDir, f))).toEqual([expect.stringMatching(/^prepared\/jmle2026-[0-9a-f]{16}\.prepared$/)]);
+      const stamp = statSync(file as string).mtimeMs;
+      const second = run('b.json');
+      expect(statSync(file as string).mtimeMs).toBe(stamp); // read, not written again
+      expect(second.metadata['dataset_version']).toBe(first.metadata['dataset_version']);
+      expect(second.results).toEqual(first.results); // the random baseline is seeded: same exam, same answers
+      writeFileSync(file as string, 'garbage');
+      expect(run('c.json').results).toEqual(first.results);
+      expect(readFileSync(file as string, 'latin1')).not.toBe('garbage');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});

@@ -99,3 +99,22 @@ describe('dataset validator', () => {
     expect(exam.issues[0]?.message).toMatch(/^120A-16: image 120A-16_1\.png is missing/);
   });
 });
+
+describe('the 120th with prepared questions (the CLI bundle keeps them in its cache)', () => {
+  it('loads the same exam from the dataset and from its prepared questions, with the same version', async () => {
+    const { mkdtempSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { loadJmle2026 } = await import('../../src/exam/sources/jmle2026.js');
+    const plain = loadJmle2026(JMLE2026_DIR);
+    const store = { dir: join(mkdtempSync(join(tmpdir(), 'jmle-prepared-')), 'prepared'), build: 'test' };
+    const fresh = loadJmle2026(JMLE2026_DIR, store); // prepared now
+    expect(readdirSync(store.dir)).toEqual(['jmle2026-test.prepared']);
+    const kept = loadJmle2026(JMLE2026_DIR, store); // read back
+    for (const exam of [fresh, kept]) {
+      expect(exam.version).toBe(plain.version); // the bytes' hash is the text's: the dataset_version runs record is unchanged
+      expect(exam.questions).toEqual(plain.questions);
+      expect([exam.id, exam.rules, exam.dir, exam.imageDir, exam.issues]).toEqual([plain.id, plain.rules, plain.dir, plain.imageDir, plain.issues]);
+      expect(exam.byId.get('120B-30')).toEqual(plain.byId.get('120B-30'));
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findPackageRoot, PACKAGE_ROOT } from '../../src/util/package-root.js';
+import { findPackageRoot, packageRoot } from '../../src/util/package-root.js';
 
 describe('findPackageRoot', () => {
   const root = resolve('/srv/app');
@@ -21,6 +21,6 @@ describe('findPackageRoot', () => {
   });
 
   it('finds this checkout from the sources', () => {
-    expect(PACKAGE_ROOT).toBe(resolve(import.meta.dirname, '..', '..'));
+    expect(packageRoot()).toBe(resolve(import.meta.dirname, '..', '..'));
   });
 });

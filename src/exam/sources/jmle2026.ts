@@ -6,6 +6,7 @@ import { sha256Hex } from '../../util/builtin.js';
 import { DatasetError } from '../../util/errors.js';
 import type { Exam, Question, QuestionType } from '../types.js';
 import { buildExam, missingImageIssues } from '../build.js';
+import { preparedQuestions, type PreparedStore } from '../prepared.js';
 
 /** The 120th JMLE as published in naoto-iwase/JMLE2026-Bench. */
 export const JMLE2026_SOURCE = 'jmle2026';
@@ -19,10 +20,27 @@ function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
 }
 
-/** Parse and validate the dataset JSON; every problem names the question and the field. */
-export function parseJmle2026(text: string, dir: string): Exam {
+const rulesOf120 = () => {
   const rules = EDITIONS['120'];
   if (!rules) throw new Error('rules for the 120th are missing');
+  return rules;
+};
+
+/** Parse and validate the dataset JSON; every problem names the question and the field. */
+export function parseJmle2026(text: string, dir: string): Exam {
+  return examOf(checkJmle2026(text), dir, () => sha256Hex(text));
+}
+
+/** The exam of questions read from `dir`'s dataset (its images checked now: they can change between runs). */
+function examOf(questions: readonly Question[], dir: string, version: string | (() => string)): Exam {
+  const imageDir = join(dir, 'images');
+  const issues = missingImageIssues(questions, imageDir);
+  return buildExam({ id: '120', rules: rulesOf120(), questions, version, dir, imageDir, issues });
+}
+
+/** The dataset JSON → its questions, every one checked; a problem throws a `DatasetError` naming the question and the field. */
+function checkJmle2026(text: string): Question[] {
+  const rules = rulesOf120();
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -38,7 +56,6 @@ export function parseJmle2026(text: string, dir: string): Exam {
   const problems: string[] = [];
   const questions: Question[] = [];
   const seen = new Set<string>();
-  const imageDir = join(dir, 'images');
 
   data.forEach((entry: unknown, index: number) => {
     const where = (id: unknown) => (typeof id === 'string' && id ? id : `question #${index + 1}`);
@@ -142,17 +159,23 @@ export function parseJmle2026(text: string, dir: string): Exam {
     throw new DatasetError(`${JMLE2026_DATASET_FILE}: ${problems[0]}${more}`, problems);
   }
 
-  const issues = missingImageIssues(questions, imageDir);
-  return buildExam({ id: '120', rules, questions, version: () => sha256Hex(text), dir, imageDir, issues });
+  return questions;
 }
 
-export function loadJmle2026(dir: string): Exam {
+/**
+ * The 120th from `dir`. With a store of prepared questions (the CLI's), a
+ * dataset whose questions the store holds is neither decoded nor parsed nor
+ * checked again, and its version not hashed again (exam/prepared.ts).
+ */
+export function loadJmle2026(dir: string, prepared: PreparedStore | null = null): Exam {
   const file = join(dir, JMLE2026_DATASET_FILE);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     throw new DatasetError(`${file} is missing; run \`jmle-bench dataset pull\` or point --data-dir at a data root containing ${JMLE2026_SOURCE}/`);
   }
-  return parseJmle2026(text, dir);
+  if (!prepared) return parseJmle2026(bytes.toString('utf8'), dir);
+  const { questions, version } = preparedQuestions(prepared, JMLE2026_SOURCE, bytes, () => checkJmle2026(bytes.toString('utf8')));
+  return examOf(questions, dir, version);
 }
