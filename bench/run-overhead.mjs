@@ -14,7 +14,7 @@
 // CPU (user + system) and peak RSS come from the process itself at exit (bench/_rusage.cjs, preloaded in every
 // contender); "to first request" is from spawn to the server seeing the first request. The contenders run
 // interleaved BENCH_REPS times (default 3), after a first round that is not in the medians (jmle-bench writes its
-// compile cache there, in a folder of the bench's own); the tables give medians. Ideal wall = ceil(400 / parallel) × latency.
+// compile cache and prepares the exam there, in a cache folder of the bench's own); the tables give medians. Ideal wall = ceil(400 / parallel) × latency.
 //
 // Writes bench/out/run-overhead.json and the "run overhead" section of BENCHMARKS.md (`--render` rewrites the section
 // from the last raw figures without measuring). Needs `npm run build` first.
@@ -201,7 +201,12 @@ function section(r) {
       ? `\`jmle-bench run\` finished ${s(-dWall)} sooner than the reference loop`
       : `\`jmle-bench run\` finished ${s(dWall)} later than the reference loop`;
   const after = (x) => x.after_first_request_ms;
-  const split = `Start-up, from spawn to the first request: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench (node, the CLI bundle, the exam with its checks, the provider; the dataset's hash, the header and the journal come once the first requests are out; the loop builds its ${r.parallel} first requests before any goes out, jmle-bench's workers start one per turn of the event loop, each first request leaving as it is built); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}${ref.after_last_reply_ms == null ? '' : `, of which ${ref.after_last_reply_ms} ms and ${jb.after_last_reply_ms} ms after the last reply (jmle-bench: the summary with its statistics, the fsynced result file, the journal removed)`}`;
+  // Side by side: the contenders ran interleaved, so run i of each shared the machine's state of the moment.
+  const pairs = ref.wall_ms_all.map((w, i) => jb.wall_ms_all[i] - w).filter((d) => Number.isFinite(d));
+  const paired = pairs.length
+    ? ` In the ${pairs.length} interleaved pairs jmle-bench finished first ${pairs.filter((d) => d < 0).length} times, the loop ${pairs.filter((d) => d > 0).length} times (paired median difference ${median(pairs) > 0 ? '+' : ''}${median(pairs).toFixed(0)} ms, jmle-bench minus the loop).`
+    : '';
+  const split = `Start-up, from spawn to the first request: ${ref.to_first_request_ms} ms for the loop, ${jb.to_first_request_ms} ms for jmle-bench (node, the CLI bundle, the exam (its questions read back as they were prepared and checked on the first run, README "Commands"), the provider; the header and the journal come once the first requests are out; the loop builds its ${r.parallel} first requests before any goes out, jmle-bench's workers start one per turn of the event loop, each first request leaving as it is built); from the first request to exit (medians of each run's own figure), the loop took ${s(after(ref))} and jmle-bench ${s(after(jb))}${ref.after_last_reply_ms == null ? '' : `, of which ${ref.after_last_reply_ms} ms and ${jb.after_last_reply_ms} ms after the last reply (jmle-bench: the summary with its statistics, the fsynced result file, the journal removed)`}`;
   return `## run overhead
 
 \`node bench/run-overhead.mjs\` (${r.date}, Node ${r.node}; after \`npm run build\`; \`BENCH_LATENCY_MS\`, \`BENCH_PARALLEL\`, \`BENCH_REPS\` change the ${r.latency_ms} ms / ${r.parallel} / ${r.reps} defaults). One fake OpenAI-compatible server (its own process) answers each of the ${r.questions} questions with its key after ${r.latency_ms} ms. Every figure is **whole-process**: each contender is a fresh \`node\` process measured from spawn to exit, so start-up, module loading, reading the data, the requests, scoring and writing the result file are all included; CPU (user + system) and peak RSS are the process's own, read at exit. The contenders ran interleaved, ${r.reps} times; medians. The machine's 1-minute load average was ${r.load_average[0]} before and ${r.load_average[1]} after (other work shares it; start-up times move most with it). Ideal wall time = ceil(${r.questions}/${r.parallel}) × ${r.latency_ms / 1000} s = ${s(r.ideal_ms)}.
@@ -212,7 +217,7 @@ ${row("reference loop: benchmark.py's loop in Node, bare keep-alive `node:http` 
 ${row('`jmle-bench run` (chat completions over `node:http`, no SDK; fsynced journal, atomic result file)', jb, true)}
 ${row('`jmle-bench run --model random` (offline: no HTTP, no waiting)', off, false)}
 
-${verdict} (wall times per run: reference ${ref.wall_ms_all.map(s).join(', ')}; jmle-bench ${jb.wall_ms_all.map(s).join(', ')}). ${split}. ${firstRunNote(r)}jmle-bench used ${(jb.cpu_ms_per_question / ref.cpu_ms_per_question).toFixed(2)}× its CPU per question and ${(jb.max_rss_mb / ref.max_rss_mb).toFixed(2)}× its peak memory. Both answered ${ref.correct} / ${jb.correct} questions correctly with ${ref.requests} / ${jb.requests} requests. Raw figures: \`bench/out/run-overhead.json\`.
+${verdict}.${paired} (Wall times per run: reference ${ref.wall_ms_all.map(s).join(', ')}; jmle-bench ${jb.wall_ms_all.map(s).join(', ')}). ${split}. ${firstRunNote(r)}jmle-bench used ${(jb.cpu_ms_per_question / ref.cpu_ms_per_question).toFixed(2)}× its CPU per question and ${(jb.max_rss_mb / ref.max_rss_mb).toFixed(2)}× its peak memory. Both answered ${ref.correct} / ${jb.correct} questions correctly with ${ref.requests} / ${jb.requests} requests. Raw figures: \`bench/out/run-overhead.json\`.
 `;
 }
 
@@ -221,7 +226,7 @@ function firstRunNote(r) {
   if (!r.first_run) return '';
   const { reference_loop: ref, jmle_bench_run: jb } = r.first_run;
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-  return `These are runs after the first: a first, unmeasured round ran every contender once, in which jmle-bench compiled its code and wrote its compile cache (README, "Commands"), as a user's first run of a command does; in that round jmle-bench took ${s(jb.wall_ms)} with its first request after ${jb.to_first_request_ms} ms, and the loop ${s(ref.wall_ms)} and ${ref.to_first_request_ms} ms. `;
+  return `These are runs after the first: a first, unmeasured round ran every contender once, in which jmle-bench compiled its code and wrote its compile cache, and read, checked and kept the exam's questions (README, "Commands"), as a user's first run does; in that round jmle-bench took ${s(jb.wall_ms)} with its first request after ${jb.to_first_request_ms} ms, and the loop ${s(ref.wall_ms)} and ${ref.to_first_request_ms} ms. `;
 }
 
 const [flag] = process.argv.slice(2);

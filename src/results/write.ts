@@ -69,8 +69,9 @@ export class ResultFileEncoder {
       return;
     }
     const indent = `\n${'  '.repeat(depth + 1)}`;
+    const between = text(`,${indent}`); // one buffer for every separator: a run's file has hundreds
     list.forEach((value, i) => {
-      out.push(text(i === 0 ? `[${indent}` : `,${indent}`));
+      out.push(i === 0 ? text(`[${indent}`) : between);
       element(value, depth + 1);
     });
     out.push(text(`\n${'  '.repeat(depth)}]`));

@@ -8,6 +8,7 @@ import {
   fchmodSync,
   fsync,
   fsyncSync,
+  lstatSync,
   openSync,
   realpathSync,
   renameSync,
@@ -84,6 +85,8 @@ function fsyncDir(dir: string): void {
  * itself as a new file.
  */
 function writeTarget(path: string): { target: string; mode?: number } {
+  // Nothing there yet (a run's new result file): no real path to look for, and no error to make and throw away.
+  if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return { target: path };
   try {
     const target = realpathSync(path);
     const st = statSync(target);
