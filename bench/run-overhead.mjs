@@ -196,10 +196,11 @@ function section(r) {
   const row = (label, x, http) =>
     `| ${label} | ${s(x.wall_ms)} | ${http ? x.wall_over_ideal.toFixed(3) : '—'} | ${x.cpu_ms_per_question.toFixed(3)} ms | ${x.max_rss_mb.toFixed(0)} MB | ${x.to_first_request_ms === null ? '—' : `${x.to_first_request_ms} ms`} | ${x.after_last_reply_ms == null ? '—' : `${x.after_last_reply_ms} ms`} | ${http ? x.server_peak_in_flight : '—'} |`;
   const dWall = jb.wall_ms - ref.wall_ms;
+  // In ms: a difference this small would read as "0.00 s".
   const verdict =
-    dWall <= 0
-      ? `\`jmle-bench run\` finished ${s(-dWall)} sooner than the reference loop`
-      : `\`jmle-bench run\` finished ${s(dWall)} later than the reference loop`;
+    dWall === 0
+      ? `\`jmle-bench run\` and the reference loop finished with the same median wall time (${s(jb.wall_ms)})`
+      : `\`jmle-bench run\` finished ${Math.abs(dWall)} ms ${dWall < 0 ? 'sooner' : 'later'} than the reference loop (median wall time)`;
   const after = (x) => x.after_first_request_ms;
   // Side by side: the contenders ran interleaved, so run i of each shared the machine's state of the moment.
   const pairs = ref.wall_ms_all.map((w, i) => jb.wall_ms_all[i] - w).filter((d) => Number.isFinite(d));
