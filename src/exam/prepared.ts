@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeQuietly, writeFileAtomicSync } from '../util/atomic.js';
 import { sha256Hex } from '../util/builtin.js';
 import type { Question } from './types.js';
 
@@ -44,7 +45,7 @@ export function preparedQuestions(store: PreparedStore, source: string, dataset:
   if (kept) return kept;
   const questions = prepare(); // throws on a dataset with problems: nothing is kept
   const prepared = { questions, version: sha256Hex(dataset) };
-  keep(store.dir, name, `${source}-`, dataset, prepared);
+  keep(store.dir, name, source, dataset, prepared);
   return prepared;
 }
 
@@ -66,18 +67,18 @@ function readPrepared(path: string, dataset: Buffer): Prepared | null {
   }
 }
 
-/** Write the file atomically (a reader sees all of it or none), and remove the source's other prepared files (other builds). */
-function keep(dir: string, name: string, sourcePrefix: string, dataset: Buffer, prepared: Prepared): void {
-  const tmp = join(dir, `${name}.${process.pid}.tmp`);
+/**
+ * Write the file atomically (a reader sees all of it or none; a miss, so once per dataset and build),
+ * and remove the source's other prepared files (other builds).
+ */
+function keep(dir: string, name: string, source: string, dataset: Buffer, prepared: Prepared): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const length = Buffer.alloc(4);
     length.writeUInt32LE(dataset.length);
-    writeFileSync(tmp, Buffer.concat([MAGIC, length, dataset, Buffer.from(JSON.stringify(prepared), 'utf16le')]), { mode: 0o600 });
-    renameSync(tmp, join(dir, name));
+    writeFileAtomicSync(join(dir, name), Buffer.concat([MAGIC, length, dataset, Buffer.from(JSON.stringify(prepared), 'utf16le')]));
   } catch {
-    removeQuietly(tmp);
-    return;
+    return; // not kept: the next load prepares them again
   }
   let names: string[];
   try {
@@ -85,13 +86,5 @@ function keep(dir: string, name: string, sourcePrefix: string, dataset: Buffer, 
   } catch {
     return;
   }
-  for (const other of names) if (other !== name && other.startsWith(sourcePrefix)) removeQuietly(join(dir, other));
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // gone already
-  }
+  for (const other of names) if (other !== name && other.startsWith(`${source}-`)) removeQuietly(join(dir, other));
 }

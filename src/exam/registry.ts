@@ -22,7 +22,7 @@ export interface ExamEntry {
 const ENTRIES: readonly ExamEntry[] = [
   ...IGAKUQA_EXAMS.map((id) => ({ id, source: IGAKUQA_SOURCE, load: (dir: string) => loadIgakuqa(dir, id) })),
   { id: '119', source: IGAKUQA119_SOURCE, load: loadIgakuqa119 },
-  { id: '120', source: JMLE2026_SOURCE, load: (dir, prepared) => loadJmle2026(dir, prepared) },
+  { id: '120', source: JMLE2026_SOURCE, load: loadJmle2026 },
 ];
 
 export function examEntries(): readonly ExamEntry[] {

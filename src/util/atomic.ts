@@ -58,7 +58,7 @@ function sweepStaleTemps(path: string): void {
 }
 
 /** Remove a file that may already be gone. */
-function removeQuietly(path: string): void {
+export function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {
